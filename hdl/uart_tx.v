@@ -1,0 +1,52 @@
+// uart_tx — 8N1 UART transmitter with a valid/ready byte input.
+//
+// A byte is taken when `valid && ready`; the line then carries a start bit, eight data bits LSB first and a
+// stop bit, each CLKS_PER_BIT clk cycles long. `ready` is high exactly when the transmitter is idle, so a
+// source may keep `valid` high to send back to back (one extra clk cycle of stop bit between frames).
+`default_nettype none
+
+module uart_tx #(
+    parameter integer CLKS_PER_BIT = 12   // clk frequency / baud rate, rounded
+) (
+    input  wire       clk,
+    input  wire       rst,
+    input  wire [7:0] data,
+    input  wire       valid,
+    output wire       ready,
+    output wire       tx            // serial output, idle high
+);
+    localparam integer COUNT_WIDTH = $clog2(CLKS_PER_BIT);
+    // Counter reload values, computed in 32 bits and cut to the counter width without a width warning.
+    localparam [31:0] FULL_BIT_32 = CLKS_PER_BIT - 1;
+    localparam [COUNT_WIDTH-1:0] FULL_BIT = FULL_BIT_32[COUNT_WIDTH-1:0];
+    localparam [3:0] FRAME_BITS = 4'd10;   // start + 8 data + stop
+
+    reg [9:0]             frame;        // bits still to send, LSB goes out first; idles at all ones
+    reg [3:0]             bits_left;
+    reg [COUNT_WIDTH-1:0] bit_timer;
+
+    assign ready = (bits_left == 4'd0);
+    assign tx    = frame[0];
+
+    always @(posedge clk) begin
+        if (rst) begin
+            frame     <= 10'h3FF;
+            bits_left <= 4'd0;
+            bit_timer <= {COUNT_WIDTH{1'b0}};
+        end else if (ready) begin
+            if (valid) begin
+                frame     <= {1'b1, data, 1'b0};
+                bits_left <= FRAME_BITS;
+                bit_timer <= FULL_BIT;
+            end
+        end else if (bit_timer == {COUNT_WIDTH{1'b0}}) begin
+            frame     <= {1'b1, frame[9:1]};
+            bits_left <= bits_left - 1'b1;
+            bit_timer <= FULL_BIT;
+        end else begin
+            bit_timer <= bit_timer - 1'b1;
+        end
+    end
+endmodule
+
+`default_nettype wire

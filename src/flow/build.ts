@@ -1,0 +1,244 @@
+/**
+ * The bitstream flow: elaborated design → yosys (synth_ice40) → fit check → nextpnr-ice40 → timing check →
+ * icepack → build/<design>-<board>/ with the .bin, report.json, the sources and every tool log.
+ *
+ * Nothing is half-written: the flow works in a staging folder and only a successful build replaces the
+ * output folder (one rename). A failed build leaves the previous good output untouched and keeps its logs
+ * in <out>.failed/ for inspection. Builds are cached by a content hash of (sources, constraints, tool
+ * versions, tool arguments): an unchanged rebuild reads report.json and returns.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Board } from '../boards/index.ts';
+import { pcfText } from '../boards/index.ts';
+import { CORE_CLOCK_NET } from '../boards/wrapper.ts';
+import { canonicalJson, SPINBIT_VERSION, type Elaborated } from '../cores/design.ts';
+import { UserError } from '../errors.ts';
+import { parseNextpnrReport, parseYosysStat, type BuildReport, type ResourceUse } from './report.ts';
+import { fileText, getToolchain, type FileMap, type ToolchainKind, type ToolName } from './tools.ts';
+
+export type Stage = 'yosys' | 'nextpnr' | 'icepack';
+
+export type BuildEvent =
+  | { kind: 'cached'; outDir: string }
+  | { kind: 'stage-start'; stage: Stage }
+  | { kind: 'stage-output'; stage: Stage; line: string }
+  | { kind: 'stage-done'; stage: Stage; seconds: number };
+
+export interface BuildOptions {
+  outDir?: string;
+  toolchain?: ToolchainKind;
+  /** Rebuild even when the cache says the outputs are current. */
+  force?: boolean;
+  onEvent?: (event: BuildEvent) => void;
+}
+
+export interface BuildResult {
+  outDir: string;
+  report: BuildReport;
+  cached: boolean;
+  bitstreamPath: string;
+}
+
+/** A build that ran but whose result is unusable (does not fit, misses timing, tool error). */
+export class BuildFailure extends UserError {
+  constructor(
+    message: string,
+    readonly logDir: string,
+  ) {
+    super(message);
+  }
+}
+
+export function defaultOutDir(design: string, board: string): string {
+  return join('build', `${design}-${board}`);
+}
+
+export async function buildBitstream(elaborated: Elaborated, options: BuildOptions = {}): Promise<BuildResult> {
+  const { board, design } = elaborated;
+  const outDir = options.outDir ?? defaultOutDir(design, board.name);
+  const toolchain = getToolchain(options.toolchain ?? 'yowasp');
+  const emit = options.onEvent ?? (() => {});
+  const bitstreamName = `${design}-${board.name}.bin`;
+
+  const sources: Record<string, string> = { ...elaborated.coreSources, ...elaborated.topSource };
+  const pcf = pcfText(board) + `set_frequency ${CORE_CLOCK_NET} ${elaborated.clock.mhz}\n`;
+  const yosysArgs = ['-p', yosysScript(Object.keys(sources).sort(), elaborated.topName, board)];
+  const nextpnrArgs = [
+    `--${board.device}`,
+    '--package', board.package,
+    '--json', 'top.json',
+    '--pcf', 'board.pcf',
+    '--asc', 'top.asc',
+    '--freq', String(elaborated.clock.mhz),
+    '--report', 'nextpnr-report.json',
+    // We judge timing ourselves from the report so that the failure message can quote the numbers.
+    '--timing-allow-fail',
+    '--seed', '1',
+  ];
+  const cacheKey = hash(canonicalJson({ sources, pcf, yosysArgs, nextpnrArgs, versions: toolchain.versions(), spinbit: SPINBIT_VERSION }));
+
+  if (!options.force) {
+    const cached = readCachedReport(outDir, cacheKey, bitstreamName);
+    if (cached) {
+      emit({ kind: 'cached', outDir });
+      return { outDir, report: cached, cached: true, bitstreamPath: join(outDir, bitstreamName) };
+    }
+  }
+
+  const staging = `${outDir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(join(staging, 'rtl'), { recursive: true });
+  mkdirSync(join(staging, 'logs'), { recursive: true });
+  for (const [name, text] of Object.entries(sources)) writeFileSync(join(staging, 'rtl', name), text);
+  writeFileSync(join(staging, 'board.pcf'), pcf);
+
+  const fail = (message: string): never => {
+    const failedDir = `${outDir}.failed`;
+    rmSync(failedDir, { recursive: true, force: true });
+    renameSync(staging, failedDir);
+    throw new BuildFailure(`${message} (logs: ${failedDir}/logs)`, join(failedDir, 'logs'));
+  };
+
+  const seconds: Record<string, number> = {};
+  const runStage = async (stage: Stage, tool: ToolName, args: string[], files: FileMap) => {
+    emit({ kind: 'stage-start', stage });
+    const started = performance.now();
+    let pending = '';
+    const result = await toolchain.run(tool, args, files, (text) => {
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) emit({ kind: 'stage-output', stage, line });
+    });
+    seconds[stage] = (performance.now() - started) / 1000;
+    writeFileSync(join(staging, 'logs', `${stage}.log`), `$ ${tool} ${args.map(shellQuote).join(' ')}\n${result.log}`);
+    emit({ kind: 'stage-done', stage, seconds: seconds[stage]! });
+    if (result.code !== 0) fail(`${tool} failed: ${lastError(result.log)}`);
+    return result.files;
+  };
+
+  // 1. Synthesis, then a fit check on yosys's cell counts before spending time in place and route.
+  const synthesized = await runStage('yosys', 'yosys', yosysArgs, sources);
+  const netlist = synthesized['top.json'];
+  const stat = fileText(synthesized, 'stat.json');
+  if (netlist === undefined || stat === undefined) return fail('yosys produced no netlist');
+  const estimate = parseYosysStat(stat);
+  checkFit(estimate, board, fail);
+
+  // 2. Place and route.
+  const placed = await runStage('nextpnr', 'nextpnr-ice40', nextpnrArgs, { 'top.json': netlist, 'board.pcf': pcf });
+  const asc = placed['top.asc'];
+  const nextpnrReport = fileText(placed, 'nextpnr-report.json');
+  if (asc === undefined || nextpnrReport === undefined) return fail('nextpnr produced no placement');
+  const { resources, clocks } = parseNextpnrReport(nextpnrReport);
+  writeFileSync(join(staging, 'nextpnr-report.json'), nextpnrReport);
+
+  // 3. Timing: every clock must reach its constraint.
+  const targetMHz = elaborated.clock.mhz;
+  const fmaxMHz = clocks.length ? Math.min(...clocks.map((c) => c.achievedMHz)) : Infinity;
+  const timingOk = clocks.every((c) => c.achievedMHz >= c.constraintMHz);
+
+  // 4. Bitstream.
+  const packed = await runStage('icepack', 'icepack', ['top.asc', 'top.bin'], { 'top.asc': asc });
+  const bitstream = packed['top.bin'];
+  if (!(bitstream instanceof Uint8Array)) return fail('icepack produced no bitstream');
+
+  const report: BuildReport = {
+    design,
+    board: board.name,
+    device: board.device,
+    package: board.package,
+    config_hash: elaborated.configHash,
+    config: elaborated.config,
+    clock: elaborated.clock,
+    toolchain: toolchain.kind,
+    tool_versions: toolchain.versions(),
+    resources,
+    target_mhz: targetMHz,
+    fmax_mhz: round2(fmaxMHz),
+    timing_ok: timingOk,
+    clocks,
+    seconds: Object.fromEntries(Object.entries(seconds).map(([k, v]) => [k, round2(v)])),
+    bitstream: bitstreamName,
+    bitstream_sha256: hash(bitstream),
+    cache_key: cacheKey,
+  };
+  writeFileSync(join(staging, 'top.asc'), asc);
+  writeFileSync(join(staging, bitstreamName), bitstream);
+  writeFileSync(join(staging, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+
+  if (!timingOk) {
+    const worst = clocks.reduce((a, b) => (b.achievedMHz / b.constraintMHz < a.achievedMHz / a.constraintMHz ? b : a));
+    fail(
+      `timing not met on ${board.title}: clock ${worst.name} reaches ${worst.achievedMHz.toFixed(2)} MHz, ` +
+        `needs ${worst.constraintMHz.toFixed(2)} MHz; lower --clock-mhz`,
+    );
+  }
+
+  // Swap the finished build into place: the old output stays complete until this point.
+  mkdirSync(dirname(outDir), { recursive: true });
+  const old = `${outDir}.old-${process.pid}`;
+  if (existsSync(outDir)) renameSync(outDir, old);
+  renameSync(staging, outDir);
+  rmSync(old, { recursive: true, force: true });
+  rmSync(`${outDir}.failed`, { recursive: true, force: true });
+  return { outDir, report, cached: false, bitstreamPath: join(outDir, bitstreamName) };
+}
+
+function yosysScript(files: string[], top: string, board: Board): string {
+  const spram = board.resources.spram > 0 ? ' -spram' : '';
+  const dsp = board.resources.dsp > 0 ? ' -dsp' : '';
+  return [
+    `read_verilog -DSYNTHESIS ${files.join(' ')}`,
+    `synth_ice40 -top ${top}${spram}${dsp}`,
+    'tee -q -o stat.json stat -json',
+    'write_json top.json',
+  ].join('; ');
+}
+
+/** Fails early, with numbers, when yosys's cell counts already exceed the device. */
+function checkFit(estimate: ResourceUse, board: Board, fail: (message: string) => never): void {
+  const limits: [keyof ResourceUse, string, number][] = [
+    ['lc', 'logic cells (lower bound from LUT and flip-flop counts)', board.resources.lc],
+    ['ebr', 'block RAMs (EBR)', board.resources.ebr],
+    ['spram', 'SPRAMs', board.resources.spram],
+    ['dsp', 'DSPs', board.resources.dsp],
+  ];
+  for (const [key, what, available] of limits) {
+    const used = estimate[key].used;
+    if (used > available) {
+      fail(`design does not fit ${board.title}: needs ${used} ${what}, the ${board.device.toUpperCase()} has ${available} (over by ${used - available})`);
+    }
+  }
+}
+
+function readCachedReport(outDir: string, cacheKey: string, bitstreamName: string): BuildReport | undefined {
+  try {
+    const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as BuildReport;
+    if (report.cache_key !== cacheKey) return undefined;
+    const bitstream = readFileSync(join(outDir, bitstreamName));
+    return hash(bitstream) === report.bitstream_sha256 ? report : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function lastError(log: string): string {
+  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = [...lines].reverse().find((l) => /^ERROR:|error:/i.test(l));
+  return (error ?? lines[lines.length - 1] ?? 'no output').replace(/^ERROR:\s*/, '');
+}
+
+function hash(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w./=-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
