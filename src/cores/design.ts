@@ -45,6 +45,11 @@ export interface Design<Config> {
   generate(config: Config, board: Board): CoreModules;
   /** Core clock the design wants (MHz), from its options; the board clock when absent. */
   coreClockMHz(options: DesignOptions, board: Board): number;
+  /**
+   * The design's co-simulation self-check (Verilator, core level). Resolves to a summary of what was
+   * checked; rejects with a message saying what differed.
+   */
+  selfCheck(elaborated: Elaborated<Config>, options: { seed?: number }): Promise<Record<string, unknown>>;
 }
 
 export interface Elaborated<Config = unknown> {

@@ -10,6 +10,7 @@ import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
 import type { Design, DesignOptions } from '../design.ts';
 import { uartDivisor } from '../uart-timing.ts';
+import { checkLoopback } from './check.ts';
 
 export interface LoopbackConfig {
   baud: number;
@@ -52,6 +53,10 @@ export const loopback: Design<LoopbackConfig> = {
       );
     }
     return { baud, clocksPerBit, fifoDepth, heartbeatBits: Math.ceil(Math.log2(clock.mhz * 1e6)) };
+  },
+
+  async selfCheck(elaborated, options) {
+    return { ...(await checkLoopback(elaborated, { seed: options.seed })) };
   },
 
   generate(config: LoopbackConfig) {

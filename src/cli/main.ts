@@ -1,0 +1,205 @@
+/**
+ * The `spinbit` command. Subcommands per design are generated from the design registry, so every design's
+ * options appear in `--help` and unknown options are refused by name. Exit codes: 0 success, 2 something
+ * the user can fix (bad input, does not fit, misses timing), 1 a tool failure or a bug.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { BOARDS, getBoard } from '../boards/index.ts';
+import { DESIGNS } from '../cores/index.ts';
+import { elaborate, type Design, type DesignOptions } from '../cores/design.ts';
+import { UserError } from '../errors.ts';
+import { buildBitstream, defaultOutDir } from '../flow/build.ts';
+import { lint } from '../../sim/verilator.ts';
+import { lintStubs } from '../boards/primitives.ts';
+import { StagePrinter, formatReport } from './progress.ts';
+import { runDemo } from './demo.ts';
+
+const EXIT_USER = 2;
+
+function boardOption(): Option {
+  return new Option('-b, --board <name>', 'target board').choices(Object.keys(BOARDS)).default('icebreaker');
+}
+
+/** Adds `<parent> <design>` subcommands, one per registered design, with that design's options. */
+function addDesignSubcommands(
+  parent: Command,
+  configure: (command: Command, design: Design<unknown>) => void,
+  action: (design: Design<unknown>, options: DesignOptions, flags: Record<string, unknown>) => Promise<void>,
+): void {
+  for (const design of Object.values(DESIGNS)) {
+    const command = parent.command(design.name).description(design.summary).addOption(boardOption());
+    for (const option of design.options) {
+      const flag = new Option(`--${option.name} <${option.type === 'integer' ? 'n' : 'x'}>`, option.description);
+      flag.argParser((text: string) => {
+        const value = Number(text);
+        if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError('expected a number');
+        return value;
+      });
+      if (option.defaultValue !== undefined) flag.default(option.defaultValue);
+      command.addOption(flag);
+    }
+    configure(command, design);
+    command.action(async (flags: Record<string, unknown>) => {
+      const designOptions: DesignOptions = {};
+      for (const option of design.options) {
+        const key = camel(option.name);
+        if (flags[key] !== undefined) designOptions[option.name] = flags[key] as number;
+      }
+      await action(design, designOptions, flags);
+    });
+  }
+  parent.addHelpText('after', `\nDesigns: ${Object.keys(DESIGNS).join(', ')}. Boards: ${Object.keys(BOARDS).join(', ')}.`);
+}
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function createProgram(): Command {
+  const program = new Command('spinbit')
+    .description('TypeScript FPGA co-design: generated iCE40 accelerators, YoWASP bitstreams, Verilator co-simulation')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .addHelpText('after', '\nExample:\n  spinbit build loopback --board icebreaker\n  spinbit sim loopback\n  spinbit boards');
+
+  program
+    .command('boards')
+    .description('list supported boards with their devices, pins and resources')
+    .addHelpText('after', '\nExample:\n  spinbit boards')
+    .action(() => printBoards());
+
+  program
+    .command('designs')
+    .description('list the designs spinbit can generate')
+    .addHelpText('after', '\nExample:\n  spinbit designs')
+    .action(() => {
+      for (const design of Object.values(DESIGNS)) console.log(`${design.name.padEnd(10)} ${design.summary}`);
+    });
+
+  const build = program
+    .command('build')
+    .description('generate Verilog and build a bitstream: yosys → nextpnr-ice40 → icepack')
+    .addHelpText('after', '\nExample:\n  spinbit build loopback --board icebreaker --clock-mhz 48 --baud 3000000');
+  addDesignSubcommands(
+    build,
+    (command) =>
+      command
+        .option('-o, --out <dir>', 'output folder (default: build/<design>-<board>)')
+        .addOption(new Option('--toolchain <kind>', 'YoWASP from npm, or native binaries from PATH').choices(['yowasp', 'native']).default('yowasp'))
+        .option('--force', 'rebuild even when the cached build is current')
+        .option('--json', 'print report.json instead of the summary'),
+    async (design, options, flags) => {
+      const board = getBoard(flags.board as string);
+      const elaborated = await elaborate(design, board, options);
+      const printer = new StagePrinter();
+      const result = await buildBitstream(elaborated, {
+        outDir: (flags.out as string | undefined) ?? defaultOutDir(design.name, board.name),
+        toolchain: flags.toolchain as 'yowasp' | 'native',
+        force: Boolean(flags.force),
+        onEvent: (event) => printer.handle(event),
+      }).finally(() => printer.stop());
+      if (flags.json) console.log(JSON.stringify(result.report, null, 2));
+      else console.log(formatReport(result.report, result.outDir, result.cached));
+    },
+  );
+
+  const lintCommand = program
+    .command('lint')
+    .description('generate Verilog and check it with verilator --lint-only -Wall (core and board wrapper)')
+    .addHelpText('after', '\nExample:\n  spinbit lint loopback --board icestick');
+  addDesignSubcommands(lintCommand, () => {}, async (design, options, flags) => {
+    const elaborated = await elaborate(design, getBoard(flags.board as string), options);
+    await lint(elaborated.coreSources, elaborated.coreTop);
+    await lint({ ...elaborated.coreSources, ...elaborated.topSource, 'ice40_lint_stubs.v': lintStubs() }, elaborated.topName);
+    const files = Object.keys({ ...elaborated.coreSources, ...elaborated.topSource }).sort();
+    console.log(`lint clean (verilator -Wall): ${files.join(', ')}`);
+  });
+
+  const sim = program
+    .command('sim')
+    .description("run the design's self-check in Verilator (the core RTL, exactly as synthesized)")
+    .addHelpText('after', '\nExample:\n  spinbit sim loopback --clock-mhz 48 --baud 3000000');
+  addDesignSubcommands(
+    sim,
+    (command) => command.option('--seed <n>', 'stimulus seed', (t) => Number(t), 1),
+    async (design, options, flags) => {
+      const elaborated = await elaborate(design, getBoard(flags.board as string), options);
+      const started = performance.now();
+      const summary = await design.selfCheck(elaborated, { seed: flags.seed as number });
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`${design.name} self-check passed in ${seconds.toFixed(1)} s: ${JSON.stringify(summary)}`);
+    },
+  );
+
+  program
+    .command('demo')
+    .description('the main job: build the iCEBreaker bitstream and run its co-simulation')
+    .addHelpText('after', '\nExample:\n  npm run demo')
+    .action(async () => runDemo());
+
+  return program;
+}
+
+function printBoards(): void {
+  const rows = Object.values(BOARDS).map((b) => [
+    b.name,
+    b.title,
+    `${b.device.toUpperCase()} ${b.package}`,
+    `${b.clock.mhz} MHz @${b.clock.pin}`,
+    `${b.uart.rx}/${b.uart.tx}`,
+    String(b.leds.length),
+    String(b.resources.lc),
+    String(b.resources.ebr),
+    String(b.resources.spram),
+    String(b.resources.dsp),
+  ]);
+  const header = ['board', 'name', 'device', 'clock', 'uart rx/tx', 'LEDs', 'LCs', 'EBR', 'SPRAM', 'DSP'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+/** The subcommand the user's words lead to (for error messages). */
+function deepestCommand(program: Command, argv: string[]): Command {
+  let command = program;
+  for (const word of argv) {
+    const next = command.commands.find((c) => c.name() === word);
+    if (!next) break;
+    command = next;
+  }
+  return command;
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version requests are not errors; commander has already printed its message otherwise.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      if (error.code === 'commander.unknownCommand') {
+        console.error(`spinbit: designs: ${Object.keys(DESIGNS).join(', ')}; commands: ${program.commands.map((c) => c.name()).join(', ')}`);
+      } else if (error.code === 'commander.unknownOption') {
+        const command = deepestCommand(program, argv);
+        const flags = command.options.map((o) => o.long).filter(Boolean);
+        console.error(`spinbit: options of '${commandPath(command)}': ${flags.join(', ')}`);
+      }
+      return EXIT_USER;
+    }
+    if (error instanceof UserError) {
+      console.error(`spinbit: ${error.message}`);
+      return EXIT_USER;
+    }
+    console.error(`spinbit: ${error instanceof Error ? error.message : String(error)}`);
+    if (process.env.SPINBIT_DEBUG && error instanceof Error) console.error(error.stack);
+    return 1;
+  }
+}
