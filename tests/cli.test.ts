@@ -1,0 +1,65 @@
+/** The spinbit command as a user meets it: help with examples, clear errors with exit code 2, nothing written. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
+const cwd = mkdtempSync(join(tmpdir(), 'spinbit-cli-'));
+
+function spinbit(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('spinbit CLI', () => {
+  it('lists the boards with their resources', () => {
+    const { code, out } = spinbit('boards');
+    expect(code).toBe(0);
+    expect(out).toMatch(/icebreaker\s+iCEBreaker\s+UP5K sg48\s+12 MHz @35\s+6\/9\s+2\s+5280\s+30\s+4\s+8/);
+    for (const name of ['upduino3', 'icestick', 'hx8k']) expect(out).toContain(name);
+  });
+
+  it('every command has --help with an example', () => {
+    for (const command of [[], ['boards'], ['designs'], ['build'], ['build', 'loopback'], ['lint', 'loopback'], ['sim', 'loopback'], ['demo']]) {
+      const { code, out } = spinbit(...command, '--help');
+      expect(code, command.join(' ')).toBe(0);
+      expect(out, command.join(' ')).toMatch(/Example/);
+    }
+  });
+
+  it('wrong board, unknown design, unknown option, bad number: exit 2 naming the valid choices', () => {
+    const board = spinbit('build', 'loopback', '--board', 'icebraker');
+    expect(board.code).toBe(2);
+    expect(board.err).toMatch(/Allowed choices are icebreaker, upduino3, icestick, hx8k/);
+    const design = spinbit('build', 'isingg');
+    expect(design.code).toBe(2);
+    expect(design.err).toMatch(/designs: loopback/);
+    const option = spinbit('build', 'loopback', '--fifo', '8');
+    expect(option.code).toBe(2);
+    expect(option.err).toMatch(/options of 'spinbit build loopback': --board, --clock-mhz, --baud, --fifo-depth/);
+    const number = spinbit('build', 'loopback', '--baud', 'fast');
+    expect(number.code).toBe(2);
+    expect(number.err).toMatch(/--baud <n>' argument 'fast' is invalid/);
+  });
+
+  it('a FIFO too large for the device: exit 2 with the numbers, no output folder', () => {
+    const { code, err } = spinbit('build', 'loopback', '--board', 'icebreaker', '--fifo-depth', '1048576');
+    expect(code).toBe(2);
+    expect(err.trim()).toBe(
+      'spinbit: --fifo-depth 1048576 needs 8388608 bits of block RAM but iCEBreaker has 122880 (30 EBR × 4096): over by 8265728 bits; largest depth that fits is 8192',
+    );
+    expect(existsSync(join(cwd, 'build', 'loopback-icebreaker'))).toBe(false);
+  });
+
+  it('lint and sim run from the command line', () => {
+    const lintRun = spinbit('lint', 'loopback', '--board', 'icestick');
+    expect(lintRun.code, lintRun.err).toBe(0);
+    expect(lintRun.out).toMatch(/lint clean/);
+    const simRun = spinbit('sim', 'loopback', '--seed', '9');
+    expect(simRun.code, simRun.err).toBe(0);
+    expect(simRun.out).toMatch(/self-check passed.*"bytesEchoed":1000/);
+  });
+});
