@@ -1,8 +1,8 @@
 // uart_tx — 8N1 UART transmitter with a valid/ready byte input.
 //
 // A byte is taken when `valid && ready`; the line then carries a start bit, eight data bits LSB first and a
-// stop bit, each CLKS_PER_BIT clk cycles long. `ready` is high exactly when the transmitter is idle, so a
-// source may keep `valid` high to send back to back (one extra clk cycle of stop bit between frames).
+// stop bit, each CLKS_PER_BIT clk cycles long. `ready` is high when idle and in the last cycle of a stop bit,
+// so a source that keeps `valid` high sends frames back to back at exactly the configured bit rate.
 `default_nettype none
 
 module uart_tx #(
@@ -25,7 +25,11 @@ module uart_tx #(
     reg [3:0]             bits_left;
     reg [COUNT_WIDTH-1:0] bit_timer;
 
-    assign ready = (bits_left == 4'd0);
+    // The last cycle of the stop bit already accepts the next byte, so back-to-back frames keep the exact
+    // bit rate (a transmitter that idles one extra cycle per frame falls behind a receiver at the same baud).
+    wire last_cycle = (bits_left == 4'd1) && (bit_timer == {COUNT_WIDTH{1'b0}});
+
+    assign ready = (bits_left == 4'd0) || last_cycle;
     assign tx    = frame[0];
 
     always @(posedge clk) begin
@@ -33,18 +37,18 @@ module uart_tx #(
             frame     <= 10'h3FF;
             bits_left <= 4'd0;
             bit_timer <= {COUNT_WIDTH{1'b0}};
-        end else if (ready) begin
-            if (valid) begin
-                frame     <= {1'b1, data, 1'b0};
-                bits_left <= FRAME_BITS;
-                bit_timer <= FULL_BIT;
-            end
-        end else if (bit_timer == {COUNT_WIDTH{1'b0}}) begin
-            frame     <= {1'b1, frame[9:1]};
-            bits_left <= bits_left - 1'b1;
+        end else if (ready && valid) begin
+            frame     <= {1'b1, data, 1'b0};
+            bits_left <= FRAME_BITS;
             bit_timer <= FULL_BIT;
-        end else begin
-            bit_timer <= bit_timer - 1'b1;
+        end else if (bits_left != 4'd0) begin
+            if (bit_timer == {COUNT_WIDTH{1'b0}}) begin
+                frame     <= {1'b1, frame[9:1]};
+                bits_left <= bits_left - 1'b1;
+                bit_timer <= FULL_BIT;
+            end else begin
+                bit_timer <= bit_timer - 1'b1;
+            end
         end
     end
 endmodule

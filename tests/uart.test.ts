@@ -103,6 +103,10 @@ describe('UART cells and FIFO in Verilator', () => {
           const decoded = decodeUart(trace.waveform(`tx_${i}`), trace.cycles, { clocksPerBit: lane.divisor, rateError: lane.rateError });
           expect(decoded.bytes, `${label}: tx bytes`).toEqual(good);
           expect(decoded.framingErrors, `${label}: tx framing`).toBe(0);
+          // Frames never overlap; when the FIFO has a backlog (far end fast) they follow with no gap at all.
+          const gaps = decoded.startCycles.slice(1).map((start, k) => start - decoded.startCycles[k]!);
+          expect(Math.min(...gaps), `${label}: frame spacing`).toBeGreaterThanOrEqual(10 * lane.divisor);
+          if (lane.rateError > 0) expect(gaps.filter((g) => g === 10 * lane.divisor).length, `${label}: back-to-back frames`).toBeGreaterThan(100);
           // Every tx edge falls exactly on the bit grid of its frame.
           const edges = trace.waveform(`tx_${i}`).map(([cycle]) => cycle);
           for (const start of decoded.startCycles) {
