@@ -8,6 +8,5 @@ export default defineConfig({
     hookTimeout: 300_000,
     // Two cores: two test files at a time; the Verilator cache lock keeps them from compiling one model twice.
     maxWorkers: 2,
-    minWorkers: 1,
   },
 });
