@@ -18,7 +18,8 @@ module sync_fifo #(
     output wire             in_ready,    // low when full
     output wire [WIDTH-1:0] out_data,
     output reg              out_valid,   // high when out_data holds the oldest entry
-    input  wire             out_ready
+    input  wire             out_ready,
+    output wire [DEPTH_LOG2:0] count     // entries held, 0 … 2^DEPTH_LOG2 + 1
 );
     localparam integer DEPTH = 1 << DEPTH_LOG2;
 
@@ -36,6 +37,8 @@ module sync_fifo #(
     wire fetch = !memory_empty && (!out_valid || out_ready);
 
     assign in_ready = !memory_full;
+    // Pointer difference (wraps correctly in DEPTH_LOG2+1 bits) plus the word waiting in the output stage.
+    assign count    = (write_ptr - read_ptr) + {{DEPTH_LOG2{1'b0}}, out_valid};
     assign out_data = read_data;
 
     always @(posedge clk) begin

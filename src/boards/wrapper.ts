@@ -43,6 +43,9 @@ export function boardTop(board: Board, core: Module, clock: ClockPlan): Module {
   top.wire('clock_ready', 1, 'PLL locked (always ready without a PLL)');
   top.wire('rst', 1, 'synchronous reset for the core');
   if (coreLeds > 0) top.wire('core_leds', coreLeds, 'active high, in the board LED role order');
+  const hasIdle = core.ports.some((p) => p.name === 'idle');
+  // The core's idle output only lets the virtual board pause simulation; on a board nothing needs it.
+  if (hasIdle) top.wire('unused_core_idle', 1, 'for the virtual board only');
   top.blank();
 
   if (clock.pll) {
@@ -76,6 +79,7 @@ export function boardTop(board: Board, core: Module, clock: ClockPlan): Module {
   top.blank();
   const connections: Record<string, string> = { clk: CORE_CLOCK_NET, rst: 'rst', uart_rx: 'uart_rx', uart_tx: 'uart_tx' };
   if (coreLeds > 0) connections.leds = 'core_leds';
+  if (hasIdle) connections.idle = 'unused_core_idle';
   top.instance(core.asCell, 'u_core', connections);
   top.blank();
   board.leds.forEach((led, i) => {

@@ -55,6 +55,7 @@ export const syncFifo: LeafCell = {
     out_data: { direction: 'output', width: (p) => p.WIDTH! },
     out_valid: { direction: 'output', width: 1 },
     out_ready: { direction: 'input', width: 1 },
+    count: { direction: 'output', width: (p) => p.DEPTH_LOG2! + 1 },
   },
 };
 
@@ -74,3 +75,48 @@ export const LEAF_CELLS: LeafCell[] = [uartRx, uartTx, syncFifo, resetSync];
 export function leafCellSource(cell: LeafCell): string {
   return readFileSync(HDL_DIR + cell.file, 'utf8');
 }
+
+export const linkCore: LeafCell = {
+  name: 'link_core',
+  file: 'link_core.v',
+  params: {
+    CLKS_PER_BIT: 12,
+    RX_FIFO_LOG2: 10,
+    STREAM_FIFO_LOG2: 9,
+    MAX_PAYLOAD: 512,
+    IDENTITY_BYTES: 64,
+    TIMEOUT_CYCLES: 120000,
+    REG_COUNT: 16,
+    MEM_COUNT: 1,
+    MEM_WORD_LOG2: "128'd0",
+    MEM_DEPTHS: "400'd0",
+  },
+  ports: {
+    clk: { direction: 'input', width: 1 },
+    rst: { direction: 'input', width: 1 },
+    uart_rx: { direction: 'input', width: 1 },
+    uart_tx: { direction: 'output', width: 1 },
+    id_addr: { direction: 'output', width: 8 },
+    id_data: { direction: 'input', width: 8 },
+    reg_addr: { direction: 'output', width: 16 },
+    reg_wdata: { direction: 'output', width: 32 },
+    reg_write: { direction: 'output', width: 1 },
+    reg_read: { direction: 'output', width: 1 },
+    reg_rdata: { direction: 'input', width: 32 },
+    mem_sel: { direction: 'output', width: 8 },
+    mem_addr: { direction: 'output', width: 24 },
+    mem_wdata: { direction: 'output', width: 32 },
+    mem_write: { direction: 'output', width: 1 },
+    mem_read: { direction: 'output', width: 1 },
+    mem_ack: { direction: 'input', width: 1 },
+    mem_rdata: { direction: 'input', width: 32 },
+    stream_data: { direction: 'input', width: 8 },
+    stream_valid: { direction: 'input', width: 1 },
+    stream_ready: { direction: 'output', width: 1 },
+    core_busy: { direction: 'input', width: 1 },
+    line_error: { direction: 'output', width: 1 },
+    idle: { direction: 'output', width: 1 },
+  },
+};
+
+LEAF_CELLS.push(linkCore);

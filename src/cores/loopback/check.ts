@@ -1,77 +1,95 @@
 /**
- * The loopback design's self-check in Verilator: the core-level RTL (exactly what goes inside the board
- * wrapper) receives random bytes from a simulated host whose baud rate is off by `rateError`, and every
- * byte must come back, decoded by that same host, with the error LED dark.
+ * The loopback design's self-check, end to end through the real stack: the core RTL in Verilator as a
+ * virtual board on a pty, the host driver on the real serialport bindings. Identity and config hash,
+ * registers, a scratch-memory round trip and the stream must all come back exactly.
  */
 import type { Elaborated } from '../design.ts';
-import { decodeUart, encodeUart } from '../../../sim/uart.ts';
-import { VectorSim } from '../../../sim/vectors.ts';
-import type { LoopbackConfig } from './index.ts';
+import { SpinbitBoard } from '../../../host/board.ts';
+import { VirtualBoard } from '../../../sim/virtual-board.ts';
+import { LOOPBACK_ID, LoopbackRegister, SCRATCH_MEMORY, type LoopbackConfig } from './index.ts';
 
 export interface LoopbackCheckOptions {
-  bytes?: number;
   seed?: number;
-  /** The host's baud error relative to the FPGA (default +2 %: the host sends slightly fast). */
-  rateError?: number;
+  /** Bytes for the memory round trip (default: the whole scratch memory, at most 64 KiB). */
+  memoryBytes?: number;
+  streamBytes?: number;
 }
 
 export interface LoopbackCheckResult {
-  bytesSent: number;
-  bytesEchoed: number;
-  cycles: number;
-  baud: number;
-  clocksPerBit: number;
-  rateError: number;
-  seed: number;
+  design: string;
+  configHash: string;
+  memoryBytes: number;
+  streamBytes: number;
+  seconds: number;
+  payloadBytesPerSecond: number;
+  wireBytes: number;
+  retries: number;
 }
 
-export async function checkLoopback(elaborated: Elaborated<LoopbackConfig>, options: LoopbackCheckOptions = {}): Promise<LoopbackCheckResult> {
-  const { clocksPerBit, baud, fifoDepth } = elaborated.config;
-  const count = options.bytes ?? 1000;
-  const seed = options.seed ?? 1;
-  const rateError = options.rateError ?? 0.02;
-  const sim = await VectorSim.create({
-    sources: elaborated.coreSources,
-    top: elaborated.coreTop,
-    inputs: [{ name: 'rst', width: 1 }, { name: 'uart_rx', width: 1 }],
-    outputs: [{ name: 'uart_tx', width: 1 }, { name: 'leds', width: 2 }],
-  });
-
-  // xorshift32 stimulus: reproducible from the seed alone.
+/** xorshift32 bytes: reproducible from the seed alone. */
+export function testBytes(seed: number, count: number): Uint8Array {
   let state = seed >>> 0 || 1;
-  const sent: number[] = [];
+  const out = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     state ^= state << 13;
     state ^= state >>> 17;
     state ^= state << 5;
     state >>>= 0;
-    sent.push(state & 0xff);
+    out[i] = state & 0xff;
   }
-  const resetCycles = 8;
-  const segments = encodeUart(sent.map((byte) => ({ byte })), { clocksPerBit, rateError, leadingIdleBits: 4 });
-  // Time for the echo of whatever is still queued in the FIFO when the host stops sending.
-  const drainCycles = (Math.min(count, fifoDepth + 1) + 2) * 11 * clocksPerBit;
-  const steps = [
-    { cycles: resetCycles, values: [1, 1] },
-    ...segments.map((s) => ({ cycles: s.cycles, values: [0, s.level] })),
-    { cycles: drainCycles, values: [0, 1] },
-  ];
+  return out;
+}
 
-  return sim.runChecked(
-    steps,
-    (trace) => {
-      const echoed = decodeUart(trace.waveform('uart_tx'), trace.cycles, { clocksPerBit, rateError }).bytes;
-      const firstDifference = sent.findIndex((b, i) => echoed[i] !== b);
-      if (echoed.length !== sent.length || firstDifference >= 0) {
-        throw new Error(
-          `loopback echo mismatch at ${baud} baud (${clocksPerBit} clocks/bit, host ${rateError * 100} % off, seed ${seed}): ` +
-            `sent ${sent.length} bytes, got ${echoed.length} back; first difference at byte ${firstDifference >= 0 ? firstDifference : echoed.length}`,
-        );
-      }
-      const errorLed = trace.waveform('leds').some(([cycle, value]) => cycle >= resetCycles && (value & 2n) !== 0n);
-      if (errorLed) throw new Error('loopback error LED lit: the core saw a framing error or a FIFO overflow');
-      return { bytesSent: sent.length, bytesEchoed: echoed.length, cycles: trace.cycles, baud, clocksPerBit, rateError, seed };
-    },
-    { randomResetSeed: seed, name: `loopback-${elaborated.board.name}` },
-  );
+export async function checkLoopback(elaborated: Elaborated<LoopbackConfig>, options: LoopbackCheckOptions = {}): Promise<LoopbackCheckResult> {
+  const seed = options.seed ?? 1;
+  const virtual = await VirtualBoard.start(elaborated);
+  const board = await SpinbitBoard.open(virtual.path, { expect: { design: elaborated.design, configHash: elaborated.configHash } }).catch(async (e) => {
+    await virtual.stop();
+    throw e;
+  });
+  try {
+    const started = performance.now();
+    const fail = (what: string): never => {
+      throw new Error(`loopback self-check (seed ${seed}): ${what}`);
+    };
+    const id = await board.readRegister(LoopbackRegister.ID);
+    if (id !== LOOPBACK_ID) fail(`ID register reads 0x${id.toString(16)}, expected 0x${LOOPBACK_ID.toString(16)}`);
+    const scratchValue = testBytes(seed, 4).reduce((v, b) => (v << 8) | b, 0) >>> 0;
+    await board.writeRegister(LoopbackRegister.SCRATCH, scratchValue);
+    const back = await board.readRegister(LoopbackRegister.SCRATCH);
+    if (back !== scratchValue) fail(`SCRATCH register reads 0x${back.toString(16)} after writing 0x${scratchValue.toString(16)}`);
+
+    const wordBytes = 2;
+    const scratchBytes = elaborated.config.scratchWords * wordBytes;
+    const memoryBytes = Math.min(options.memoryBytes ?? 65536, scratchBytes);
+    const data = testBytes(seed + 1, memoryBytes);
+    await board.writeMemory(SCRATCH_MEMORY, 0, data);
+    const read = await board.readMemory(SCRATCH_MEMORY, 0, memoryBytes / wordBytes);
+    const mismatch = data.findIndex((b, i) => read[i] !== b);
+    if (mismatch >= 0) fail(`scratch memory differs at byte ${mismatch}: wrote 0x${data[mismatch]!.toString(16)}, read 0x${read[mismatch]!.toString(16)}`);
+
+    const streamBytes = options.streamBytes ?? 4096;
+    const streamSeed = seed & 0xff;
+    await board.writeRegister(LoopbackRegister.STREAM_SEED, streamSeed);
+    await board.writeRegister(LoopbackRegister.STREAM_COUNT, streamBytes);
+    const stream = await board.readStreamExactly(streamBytes);
+    const streamMismatch = stream.findIndex((b, i) => b !== ((streamSeed + i) & 0xff));
+    if (streamMismatch >= 0) fail(`stream byte ${streamMismatch} is ${stream[streamMismatch]}, expected ${(streamSeed + streamMismatch) & 0xff}`);
+
+    const seconds = (performance.now() - started) / 1000;
+    const { bytesIn, bytesOut, retries } = board.link.stats;
+    return {
+      design: board.identity.design,
+      configHash: board.identity.configHash,
+      memoryBytes,
+      streamBytes,
+      seconds: Number(seconds.toFixed(2)),
+      payloadBytesPerSecond: Math.round((2 * memoryBytes + streamBytes) / seconds),
+      wireBytes: bytesIn + bytesOut,
+      retries,
+    };
+  } finally {
+    await board.close();
+    await virtual.stop();
+  }
 }

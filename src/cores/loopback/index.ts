@@ -1,36 +1,59 @@
 /**
- * loopback: the smallest design that exercises the whole spine. Bytes received on the UART go through a
- * block-RAM FIFO straight back out; LED 0 blinks (heartbeat, about 1 Hz), LED 1 lights after a framing
- * error or a FIFO overflow. It proves clocking, pins, the UART cells and the FIFO on every board.
+ * loopback: the smallest design on the link, proving the whole spine on every board. Behind the link it
+ * has a few registers (an id, a scratch register, a stream generator, a lock that makes memory commands
+ * answer BUSY), one scratch memory (SPRAM on the UP5K, block RAM elsewhere) and a byte stream. LED 0 is a
+ * heartbeat (about 1 Hz), LED 1 lights after a UART framing error or an rx overflow.
  */
 import { ebrBits, type Board } from '../../boards/index.ts';
 import type { ClockPlan } from '../../boards/wrapper.ts';
-import { syncFifo, uartRx, uartTx } from '../../hdl/cells.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
+import { identityBytes, identityRom, LINK_CELLS, linkConfig, linkParams, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
+import { linkCore } from '../../hdl/cells.ts';
+import type { MemoryInfo } from '../../link/protocol.ts';
 import type { Design, DesignOptions } from '../design.ts';
-import { uartDivisor } from '../uart-timing.ts';
 import { checkLoopback } from './check.ts';
 
+/** Register map (docs/protocol.md shows how to read and write them). */
+export const LoopbackRegister = {
+  ID: 0, // read-only: LOOPBACK_ID
+  SCRATCH: 1, // read/write, no effect
+  STREAM_SEED: 2, // read/write: first byte of the next generated stream
+  STREAM_COUNT: 3, // write N: stream N bytes seed, seed+1, … (mod 256); read: bytes still to generate
+  LOCK: 4, // read/write bit 0: the core claims its memories, memory commands answer BUSY
+  HEARTBEAT: 5, // read-only: the free-running heartbeat counter
+} as const;
+export const LOOPBACK_REGISTER_COUNT = 6;
+/** "LOOP" in ASCII. */
+export const LOOPBACK_ID = 0x4c4f4f50;
+export const SCRATCH_MEMORY = 0;
+
 export interface LoopbackConfig {
-  baud: number;
-  /** Core clock cycles per UART bit. */
-  clocksPerBit: number;
-  fifoDepth: number;
-  /** Heartbeat counter width: its top bit toggles every 2^(bits-1) cycles. */
+  link: LinkConfig;
+  scratchWords: number;
+  /** Scratch storage: SPRAM on devices that have it, block RAM otherwise. */
+  scratchIn: 'spram' | 'ebr';
   heartbeatBits: number;
 }
 
-export const DEFAULT_BAUD = 1_000_000;
-export const DEFAULT_FIFO_DEPTH = 512;
+/** Default scratch size: 64 KiB in SPRAM on the UP5K, what the block RAM leaves room for elsewhere. */
+function defaultScratchWords(board: Board): number {
+  if (board.resources.spram > 0) return 32768;
+  return board.resources.ebr >= 32 ? 4096 : 1024;
+}
+
+/** Block RAM bits the link itself takes: rx buffer, stream buffer, identity ROM (one EBR). */
+function linkEbrBits(link: LinkConfig): number {
+  return (1 << link.rxBufferLog2) * 8 + (1 << link.streamBufferLog2) * 8 + 4096;
+}
 
 export const loopback: Design<LoopbackConfig> = {
   name: 'loopback',
-  summary: 'UART echo through a block-RAM FIFO, LED heartbeat and error LED',
+  summary: 'the link with registers, a scratch memory and a test stream; LED heartbeat and error LED',
   options: [
     { name: 'clock-mhz', type: 'number', description: 'core clock in MHz; a PLL makes it when it differs from the board clock (default: board clock)' },
     { name: 'baud', type: 'integer', description: 'UART baud rate', defaultValue: DEFAULT_BAUD },
-    { name: 'fifo-depth', type: 'integer', description: 'echo FIFO depth in bytes, a power of two', defaultValue: DEFAULT_FIFO_DEPTH },
+    { name: 'scratch-words', type: 'integer', description: 'scratch memory size in 16-bit words, a power of two (default: 32768 on UP5K, 4096 on HX8K, 1024 on HX1K)' },
   ],
 
   coreClockMHz(options: DesignOptions, board: Board): number {
@@ -38,79 +61,157 @@ export const loopback: Design<LoopbackConfig> = {
   },
 
   configure(options: DesignOptions, board: Board, clock: ClockPlan): LoopbackConfig {
-    const baud = options.baud ?? DEFAULT_BAUD;
-    const fifoDepth = options['fifo-depth'] ?? DEFAULT_FIFO_DEPTH;
-    const clocksPerBit = uartDivisor(clock.mhz, baud);
-    if (!(fifoDepth >= 2 && Number.isInteger(Math.log2(fifoDepth)))) {
-      throw new UserError(`--fifo-depth must be a power of two ≥ 2, got ${fifoDepth}`);
+    const scratchWords = options['scratch-words'] ?? defaultScratchWords(board);
+    if (!(scratchWords >= 2 && Number.isInteger(Math.log2(scratchWords)))) {
+      throw new UserError(`--scratch-words must be a power of two ≥ 2, got ${scratchWords}`);
     }
-    const fifoBits = fifoDepth * 8;
-    if (fifoBits > ebrBits(board)) {
-      throw new UserError(
-        `--fifo-depth ${fifoDepth} needs ${fifoBits} bits of block RAM but ${board.title} has ${ebrBits(board)} ` +
-          `(${board.resources.ebr} EBR × 4096): over by ${fifoBits - ebrBits(board)} bits; largest depth that fits is ` +
-          `${2 ** Math.floor(Math.log2(ebrBits(board) / 8))}`,
-      );
+    const memories: MemoryInfo[] = [{ id: SCRATCH_MEMORY, name: 'scratch', wordBytes: 2, depth: scratchWords }];
+    const link = linkConfig(clock, options.baud ?? DEFAULT_BAUD, LOOPBACK_REGISTER_COUNT, memories);
+    const scratchBits = scratchWords * 16;
+    const scratchIn = board.resources.spram > 0 ? 'spram' : 'ebr';
+    if (scratchIn === 'spram') {
+      const spramBits = board.resources.spram * 16384 * 16;
+      if (scratchBits > spramBits) {
+        throw new UserError(
+          `--scratch-words ${scratchWords} needs ${scratchBits} bits but ${board.title} has ${spramBits} bits of SPRAM ` +
+            `(${board.resources.spram} × 256 Kbit): over by ${scratchBits - spramBits} bits`,
+        );
+      }
+    } else {
+      const available = ebrBits(board) - linkEbrBits(link);
+      if (scratchBits > available) {
+        throw new UserError(
+          `--scratch-words ${scratchWords} needs ${scratchBits} bits of block RAM but ${board.title} has ${available} left ` +
+            `after the link (${ebrBits(board)} in ${board.resources.ebr} EBR): over by ${scratchBits - available} bits`,
+        );
+      }
     }
-    return { baud, clocksPerBit, fifoDepth, heartbeatBits: Math.ceil(Math.log2(clock.mhz * 1e6)) };
+    return { link, scratchWords, scratchIn, heartbeatBits: Math.ceil(Math.log2(clock.mhz * 1e6)) };
   },
 
   async selfCheck(elaborated, options) {
     return { ...(await checkLoopback(elaborated, { seed: options.seed })) };
   },
 
-  generate(config: LoopbackConfig) {
+  generate(config: LoopbackConfig, _board, context) {
+    const identity = identityBytes('loopback', context.configHash, context.clock, config.link);
+    const rom = identityRom(identity);
+    const scratchBits = Math.log2(config.scratchWords);
     const core = new Module('loopback_core', [
-      'loopback_core: echoes every byte received on uart_rx back on uart_tx through a FIFO.',
-      'leds[0] is a heartbeat; leds[1] latches a UART framing error or a FIFO overflow until reset.',
+      'loopback_core: the serial link with registers, a scratch memory and a generated byte stream.',
+      `Registers: 0 ID (read-only "LOOP"), 1 SCRATCH, 2 STREAM_SEED, 3 STREAM_COUNT, 4 LOCK, 5 HEARTBEAT.`,
+      `Memory 0: scratch, ${config.scratchWords} × 16 bit in ${config.scratchIn === 'spram' ? 'SPRAM' : 'block RAM'}.`,
+      'leds[0] is a heartbeat; leds[1] latches a link line error (framing error or rx overflow).',
     ]);
     core
-      .localparam('CLKS_PER_BIT', config.clocksPerBit, `core clock cycles per bit at ${config.baud} baud`)
-      .localparam('FIFO_DEPTH_LOG2', Math.log2(config.fifoDepth), `${config.fifoDepth}-byte echo FIFO`)
+      .localparam('LOOPBACK_ID', `32'h${LOOPBACK_ID.toString(16)}`, '"LOOP"', 32)
+      .localparam('SCRATCH_BITS', scratchBits, `${config.scratchWords} words`)
       .localparam('HEARTBEAT_BITS', config.heartbeatBits, 'top bit toggles about once a second');
+    for (const [name, index] of Object.entries(LoopbackRegister)) core.localparam(`REG_${name}`, `16'd${index}`, undefined, 16);
     core
       .input('clk')
       .input('rst', 1, 'synchronous, active high')
       .input('uart_rx', 1, 'serial in, idle high')
       .output('uart_tx', 1, 'serial out, idle high')
-      .output('leds', 2, '[0] heartbeat, [1] error seen (active high)');
+      .output('leds', 2, '[0] heartbeat, [1] link line error (active high)')
+      .output('idle', 1, 'nothing in flight: the virtual board may stop the clock');
 
     core
-      .wire('rx_data', 8)
-      .wire('rx_valid', 1, 'strobe: rx_data holds a new byte')
-      .wire('rx_frame_error', 1, 'strobe: stop bit was low')
-      .wire('fifo_in_ready', 1, 'low when the FIFO is full; a byte arriving then is lost')
-      .wire('tx_data', 8)
-      .wire('tx_valid')
-      .wire('tx_ready')
+      .wire('id_addr', 8).wire('id_data', 8)
+      .wire('reg_addr', 16).wire('reg_wdata', 32).wire('reg_write').wire('reg_read').reg('reg_rdata', 32)
+      .wire('mem_sel', 8, 'only memory 0 exists; the link checks ids').wire('mem_addr', 24).wire('mem_wdata', 32)
+      .wire('mem_write').wire('mem_read').reg('mem_ack').wire('mem_rdata', 32)
+      .wire('stream_data', 8).wire('stream_valid').wire('stream_ready')
+      .wire('line_error').wire('link_idle')
+      .reg('scratch_read', 16, 'scratch output register')
+      .reg('scratch_value', 32)
+      .reg('stream_seed', 8)
+      .reg('stream_next', 8)
+      .reg('stream_left', 32, 'bytes still to generate')
+      .reg('locked')
       .reg('heartbeat', config.heartbeatBits, 'free-running counter')
-      .reg('error_seen', 1, 'sticky until reset')
       .blank();
 
-    core.instance(uartRx, 'u_rx', { clk: 'clk', rst: 'rst', rx: 'uart_rx', data: 'rx_data', valid: 'rx_valid', frame_error: 'rx_frame_error' }, { CLKS_PER_BIT: 'CLKS_PER_BIT' });
+    core.instance(rom.asCell, 'u_identity', { clk: 'clk', addr: 'id_addr', data: 'id_data' });
     core.blank();
     core.instance(
-      syncFifo,
-      'u_fifo',
-      { clk: 'clk', rst: 'rst', in_data: 'rx_data', in_valid: 'rx_valid', in_ready: 'fifo_in_ready', out_data: 'tx_data', out_valid: 'tx_valid', out_ready: 'tx_ready' },
-      { WIDTH: 8, DEPTH_LOG2: 'FIFO_DEPTH_LOG2' },
+      linkCore,
+      'u_link',
+      {
+        clk: 'clk', rst: 'rst', uart_rx: 'uart_rx', uart_tx: 'uart_tx', id_addr: 'id_addr', id_data: 'id_data',
+        reg_addr: 'reg_addr', reg_wdata: 'reg_wdata', reg_write: 'reg_write', reg_read: 'reg_read', reg_rdata: 'reg_rdata',
+        mem_sel: 'mem_sel', mem_addr: 'mem_addr', mem_wdata: 'mem_wdata', mem_write: 'mem_write', mem_read: 'mem_read',
+        mem_ack: 'mem_ack', mem_rdata: 'mem_rdata', stream_data: 'stream_data', stream_valid: 'stream_valid',
+        stream_ready: 'stream_ready', core_busy: 'locked', line_error: 'line_error', idle: 'link_idle',
+      },
+      linkParams(config.link, identity.length),
     );
     core.blank();
-    core.instance(uartTx, 'u_tx', { clk: 'clk', rst: 'rst', data: 'tx_data', valid: 'tx_valid', ready: 'tx_ready', tx: 'uart_tx' }, { CLKS_PER_BIT: 'CLKS_PER_BIT' });
-    core.blank();
     core.body(`
+      // Scratch memory: one port shared by link reads and writes. Written as "write, else read" so that
+      // yosys maps it to SPRAM on the UP5K (block RAM elsewhere); the link waits for mem_ack.
+      reg [15:0] scratch [0:(1 << SCRATCH_BITS) - 1];
+      always @(posedge clk) begin
+          if (mem_write) scratch[mem_addr[SCRATCH_BITS-1:0]] <= mem_wdata[15:0];
+          else           scratch_read <= scratch[mem_addr[SCRATCH_BITS-1:0]];
+          mem_ack <= mem_write || mem_read;
+      end
+      assign mem_rdata = {16'd0, scratch_read};
+
+      // Registers.
       always @(posedge clk) begin
           if (rst) begin
-              heartbeat  <= {HEARTBEAT_BITS{1'b0}};
-              error_seen <= 1'b0;
-          end else begin
-              heartbeat <= heartbeat + 1'b1;
-              if (rx_frame_error || (rx_valid && !fifo_in_ready)) error_seen <= 1'b1;
+              scratch_value <= 32'd0;
+              stream_seed   <= 8'd0;
+              locked        <= 1'b0;
+          end else if (reg_write) begin
+              case (reg_addr)
+                  REG_SCRATCH:     scratch_value <= reg_wdata;
+                  REG_STREAM_SEED: stream_seed   <= reg_wdata[7:0];
+                  REG_LOCK:        locked        <= reg_wdata[0];
+                  default: ;
+              endcase
+          end
+          if (reg_read) begin
+              case (reg_addr)
+                  REG_ID:           reg_rdata <= LOOPBACK_ID;
+                  REG_SCRATCH:      reg_rdata <= scratch_value;
+                  REG_STREAM_SEED:  reg_rdata <= {24'd0, stream_seed};
+                  REG_STREAM_COUNT: reg_rdata <= stream_left;
+                  REG_LOCK:         reg_rdata <= {31'd0, locked};
+                  REG_HEARTBEAT:    reg_rdata <= {{(32 - HEARTBEAT_BITS){1'b0}}, heartbeat};
+                  default:          reg_rdata <= 32'd0;
+              endcase
           end
       end
 
-      assign leds = {error_seen, heartbeat[HEARTBEAT_BITS-1]};
+      // Stream generator: writing STREAM_COUNT = N queues the bytes seed, seed+1, … into the link's stream.
+      assign stream_valid = (stream_left != 32'd0);
+      assign stream_data  = stream_next;
+      always @(posedge clk) begin
+          if (rst) begin
+              stream_left <= 32'd0;
+              stream_next <= 8'd0;
+          end else if (reg_write && reg_addr == REG_STREAM_COUNT) begin
+              stream_left <= reg_wdata;
+              stream_next <= stream_seed;
+          end else if (stream_valid && stream_ready) begin
+              stream_left <= stream_left - 32'd1;
+              stream_next <= stream_next + 8'd1;
+          end
+      end
+
+      always @(posedge clk) begin
+          if (rst) heartbeat <= {HEARTBEAT_BITS{1'b0}};
+          else     heartbeat <= heartbeat + 1'b1;
+      end
+
+      assign leds = {line_error, heartbeat[HEARTBEAT_BITS-1]};
+      assign idle = link_idle && !stream_valid;
+
+      // Upper address and data bits are not used by a ${config.scratchWords}-word, 16-bit memory.
+      wire unused_bits = &{1'b0, mem_sel, mem_addr[23:SCRATCH_BITS], mem_wdata[31:16]};
     `);
-    return { core, submodules: [], cells: [uartRx, syncFifo, uartTx] };
+    return { core, submodules: [rom], cells: LINK_CELLS };
   },
 };

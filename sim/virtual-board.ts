@@ -1,0 +1,73 @@
+/**
+ * Starts a virtual board: the design's core-level RTL in Verilator, bridged to a pseudo-terminal
+ * (sim/board/virtual_board.cpp). Host code opens `board.path` exactly as it would a real board's port.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Elaborated } from '../src/cores/design.ts';
+import { buildModel } from './verilator.ts';
+
+const HARNESS = readFileSync(new URL('./board/virtual_board.cpp', import.meta.url), 'utf8');
+
+export interface VirtualBoardOptions {
+  /** Also make this path a symlink to the pty (a stable name for scripts). */
+  linkPath?: string;
+  traceFile?: string;
+}
+
+export class VirtualBoard {
+  private exited: Promise<number | null>;
+
+  private constructor(
+    readonly path: string,
+    private readonly child: ChildProcess,
+    readonly stderr: () => string,
+  ) {
+    this.exited = new Promise((resolve) => {
+      if (child.exitCode !== null) resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+    });
+  }
+
+  /** Builds (cached) and starts the virtual board for an elaborated design with a link. */
+  static async start(elaborated: Elaborated<{ link: { clocksPerBit: number } }>, options: VirtualBoardOptions = {}): Promise<VirtualBoard> {
+    const binary = await buildModel({ sources: elaborated.coreSources, top: elaborated.coreTop, harness: HARNESS });
+    const args = ['--clocks-per-bit', String(elaborated.config.link.clocksPerBit)];
+    if (options.linkPath) args.push('--link', options.linkPath);
+    if (options.traceFile) args.push('--trace', options.traceFile);
+    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const path = await new Promise<string>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout! });
+      lines.once('line', (line) => {
+        const match = line.match(/^pty (\S+)/);
+        if (match) resolve(match[1]!);
+        else reject(new Error(`virtual board said '${line}' instead of its pty path`));
+      });
+      child.once('exit', (code) => reject(new Error(`virtual board exited with ${code} before it was ready: ${stderr.trim()}`)));
+      child.once('error', reject);
+    });
+    return new VirtualBoard(path, child, () => stderr);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Stops the simulation (as Ctrl-C would) and waits for it to exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    await this.exited;
+  }
+
+  /** Kills it without warning, as a crash or a pulled cable would. */
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
+  waitForExit(): Promise<number | null> {
+    return this.exited;
+  }
+}

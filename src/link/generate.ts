@@ -1,0 +1,110 @@
+/**
+ * The link as every design gets it: settings derived from the design's clock and baud, the link_core
+ * instance with its parameters, and the identity ROM generated from the config (design, config hash,
+ * buffer sizes, memory map). A design adds its registers, memories and stream behind the link's ports.
+ */
+import { type ClockPlan } from '../boards/wrapper.ts';
+import { linkCore, syncFifo, uartRx, uartTx, type LeafCell } from '../hdl/cells.ts';
+import { Module } from '../hdl/module.ts';
+import { uartDivisor } from '../cores/uart-timing.ts';
+import { Capability, encodeIdentity, PROTOCOL_VERSION, type MemoryInfo } from './protocol.ts';
+import { UserError } from '../errors.ts';
+
+export interface LinkConfig {
+  baud: number;
+  clocksPerBit: number;
+  rxBufferLog2: number;
+  streamBufferLog2: number;
+  maxPayload: number;
+  /** A partial frame is abandoned after this many core cycles without a byte. */
+  timeoutCycles: number;
+  frameTimeoutUs: number;
+  registerCount: number;
+  memories: MemoryInfo[];
+}
+
+export const DEFAULT_BAUD = 1_000_000;
+/** Long enough for any USB scheduling gap inside one frame, short enough for a quick resync. */
+export const FRAME_TIMEOUT_US = 10_000;
+export const MAX_PAYLOAD = 512;
+export const RX_BUFFER_LOG2 = 10;
+export const STREAM_BUFFER_LOG2 = 9;
+
+export const LINK_CELLS: LeafCell[] = [linkCore, uartRx, uartTx, syncFifo];
+
+export function linkConfig(clock: ClockPlan, baud: number, registerCount: number, memories: MemoryInfo[]): LinkConfig {
+  if (memories.length > 16) throw new UserError(`the link addresses at most 16 memories, got ${memories.length}`);
+  memories.forEach((m, i) => {
+    if (m.id !== i) throw new Error(`memory ids must be 0 … n-1 in order (got ${m.id} at ${i})`);
+    if (m.depth > 1 << 24) throw new UserError(`memory ${m.name}: ${m.depth} words exceeds the link's 24-bit word address`);
+  });
+  return {
+    baud,
+    clocksPerBit: uartDivisor(clock.mhz, baud),
+    rxBufferLog2: RX_BUFFER_LOG2,
+    streamBufferLog2: STREAM_BUFFER_LOG2,
+    maxPayload: MAX_PAYLOAD,
+    timeoutCycles: Math.round(clock.mhz * FRAME_TIMEOUT_US),
+    frameTimeoutUs: FRAME_TIMEOUT_US,
+    registerCount,
+    memories,
+  };
+}
+
+/** Bytes the host may have in flight: the rx FIFO's capacity (2^n, plus its output stage). */
+export function rxBufferBytes(link: LinkConfig): number {
+  return 1 << link.rxBufferLog2;
+}
+
+export function identityBytes(design: string, configHash: string, clock: ClockPlan, link: LinkConfig): Uint8Array {
+  return encodeIdentity({
+    protocolVersion: PROTOCOL_VERSION,
+    design,
+    configHash,
+    capabilities: Capability.REGISTERS | (link.memories.length ? Capability.MEMORIES : 0) | Capability.STREAM,
+    coreClockHz: Math.round(clock.mhz * 1e6),
+    baud: link.baud,
+    rxBufferBytes: rxBufferBytes(link),
+    maxPayload: link.maxPayload,
+    streamBufferBytes: 1 << link.streamBufferLog2,
+    frameTimeoutUs: link.frameTimeoutUs,
+    registerCount: link.registerCount,
+    memories: link.memories.map((m) => ({ wordBytes: m.wordBytes, depth: m.depth })),
+  });
+}
+
+/** A 256-byte ROM holding the identity block; written with an initial block so yosys puts it in one EBR. */
+export function identityRom(identity: Uint8Array): Module {
+  const rom = new Module('link_identity_rom', [
+    'link_identity_rom: the identity block the link sends in reply to IDENTIFY (docs/protocol.md).',
+    'Synchronous read; entries past the block are never read.',
+  ]);
+  rom.input('clk').input('addr', 8).output('data', 8, 'valid the cycle after addr', { reg: true });
+  rom.body(`
+    reg [7:0] bytes [0:255];
+    initial begin
+${[...identity].map((b, i) => `        bytes[${i}] = 8'h${b.toString(16).padStart(2, '0')};`).join('\n')}
+    end
+
+    always @(posedge clk) data <= bytes[addr];
+  `);
+  return rom;
+}
+
+/** Parameters of the link_core instance. */
+export function linkParams(link: LinkConfig, identityLength: number): Record<string, number | string> {
+  const packed = (values: number[], bits: number, total: number) =>
+    `${total}'h${values.reduceRight((acc, v) => (acc << BigInt(bits)) | BigInt(v), 0n).toString(16)}`;
+  return {
+    CLKS_PER_BIT: link.clocksPerBit,
+    RX_FIFO_LOG2: link.rxBufferLog2,
+    STREAM_FIFO_LOG2: link.streamBufferLog2,
+    MAX_PAYLOAD: link.maxPayload,
+    IDENTITY_BYTES: identityLength,
+    TIMEOUT_CYCLES: link.timeoutCycles,
+    REG_COUNT: link.registerCount,
+    MEM_COUNT: link.memories.length,
+    MEM_WORD_LOG2: packed(link.memories.map((m) => Math.log2(m.wordBytes)), 8, 128),
+    MEM_DEPTHS: packed(link.memories.map((m) => m.depth), 25, 400),
+  };
+}

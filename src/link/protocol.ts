@@ -1,0 +1,277 @@
+/**
+ * The spinbit link protocol (docs/protocol.md), TypeScript half: constants, CRCs, frame encoding, a
+ * resynchronizing frame decoder and the identity block. hdl/link_core.v is the hardware half; both follow
+ * docs/protocol.md, and the tests run one against the other.
+ */
+import { crc16ccitt, crc8 } from 'crc';
+
+export const PROTOCOL_VERSION = 1;
+export const SYNC_REQUEST = 0x5a;
+export const SYNC_REPLY = 0xa5;
+export const HEADER_BYTES = 7; // sync, seq, cmd, status, len_lo, len_hi, hcrc
+export const FRAME_OVERHEAD = HEADER_BYTES + 2; // + CRC-16
+
+export const Command = {
+  IDENTIFY: 0x01,
+  READ_REGS: 0x02,
+  WRITE_REG: 0x03,
+  READ_MEM: 0x04,
+  WRITE_MEM: 0x05,
+  READ_STREAM: 0x06,
+} as const;
+export type CommandCode = (typeof Command)[keyof typeof Command];
+
+export const Status = {
+  OK: 0x00,
+  BAD_CRC: 0x01,
+  UNKNOWN_CMD: 0x02,
+  BAD_LENGTH: 0x03,
+  BUSY: 0x04,
+  BAD_ADDRESS: 0x05,
+} as const;
+
+export const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Status).map(([k, v]) => [v, k]));
+
+/** CRC-8 (poly 0x07, init 0x00) over seq … len_hi: guards the header, so a false sync is dropped early. */
+export function headerCrc(bytes: Uint8Array): number {
+  return crc8(bytes);
+}
+
+/** CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) over every byte after sync up to the end of the payload. */
+export function frameCrc(bytes: Uint8Array): number {
+  return crc16ccitt(bytes);
+}
+
+export interface Frame {
+  sync: number;
+  seq: number;
+  cmd: number;
+  status: number;
+  payload: Uint8Array;
+}
+
+export function encodeFrame(frame: Frame): Uint8Array {
+  const length = frame.payload.length;
+  if (length > 0xffff) throw new Error(`payload of ${length} bytes exceeds the 16-bit length field`);
+  const out = new Uint8Array(FRAME_OVERHEAD + length);
+  out.set([frame.sync, frame.seq & 0xff, frame.cmd & 0xff, frame.status & 0xff, length & 0xff, length >> 8]);
+  out[6] = headerCrc(out.subarray(1, 6));
+  out.set(frame.payload, HEADER_BYTES);
+  const crc = frameCrc(out.subarray(1, HEADER_BYTES + length));
+  out[HEADER_BYTES + length] = crc & 0xff;
+  out[HEADER_BYTES + length + 1] = crc >> 8;
+  return out;
+}
+
+export function encodeRequest(seq: number, cmd: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
+  return encodeFrame({ sync: SYNC_REQUEST, seq, cmd, status: 0, payload });
+}
+
+export type DecoderEvent =
+  | { kind: 'frame'; frame: Frame }
+  /** Bytes dropped: not a sync, a header whose CRC failed, a frame whose CRC failed, or a length over the limit. */
+  | { kind: 'error'; reason: 'garbage' | 'bad-header-crc' | 'bad-crc' | 'bad-length'; bytes: number };
+
+/**
+ * Turns a byte stream into frames, resynchronizing after anything wrong: on a bad header or frame CRC it
+ * drops only the sync byte and searches again from the next byte, so a real frame hidden behind garbage is
+ * still found. `flush()` (called after a quiet period) gives up on a partial frame the same way.
+ */
+export class FrameDecoder {
+  private buffer = new Uint8Array(0);
+
+  constructor(
+    private readonly sync: number,
+    private readonly maxPayload: number,
+  ) {}
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  push(bytes: Uint8Array): DecoderEvent[] {
+    const merged = new Uint8Array(this.buffer.length + bytes.length);
+    merged.set(this.buffer);
+    merged.set(bytes, this.buffer.length);
+    this.buffer = merged;
+    return this.drain(false);
+  }
+
+  /** Abandons an incomplete frame at the front (its sync was probably garbage) and decodes what follows. */
+  flush(): DecoderEvent[] {
+    return this.drain(true);
+  }
+
+  private drain(flushing: boolean): DecoderEvent[] {
+    const events: DecoderEvent[] = [];
+    let start = 0;
+    let garbage = 0;
+    const dropGarbage = () => {
+      if (garbage > 0) events.push({ kind: 'error', reason: 'garbage', bytes: garbage });
+      garbage = 0;
+    };
+    const buf = this.buffer;
+    while (start < buf.length) {
+      if (buf[start] !== this.sync) {
+        garbage++;
+        start++;
+        continue;
+      }
+      if (buf.length - start < HEADER_BYTES) {
+        if (flushing) {
+          garbage += buf.length - start;
+          start = buf.length;
+        }
+        break;
+      }
+      const header = buf.subarray(start + 1, start + 6);
+      if (headerCrc(header) !== buf[start + 6]) {
+        dropGarbage();
+        events.push({ kind: 'error', reason: 'bad-header-crc', bytes: 1 });
+        start++;
+        continue;
+      }
+      const length = buf[start + 4]! | (buf[start + 5]! << 8);
+      if (length > this.maxPayload) {
+        dropGarbage();
+        events.push({ kind: 'error', reason: 'bad-length', bytes: 1 });
+        start++;
+        continue;
+      }
+      const total = FRAME_OVERHEAD + length;
+      if (buf.length - start < total) {
+        if (flushing) {
+          // Give up on this frame start, keep looking inside it.
+          dropGarbage();
+          events.push({ kind: 'error', reason: 'bad-crc', bytes: 1 });
+          start++;
+          flushing = true;
+          continue;
+        }
+        break;
+      }
+      const crc = buf[start + total - 2]! | (buf[start + total - 1]! << 8);
+      if (frameCrc(buf.subarray(start + 1, start + total - 2)) !== crc) {
+        dropGarbage();
+        events.push({ kind: 'error', reason: 'bad-crc', bytes: 1 });
+        start++;
+        continue;
+      }
+      dropGarbage();
+      events.push({
+        kind: 'frame',
+        frame: {
+          sync: buf[start]!,
+          seq: buf[start + 1]!,
+          cmd: buf[start + 2]!,
+          status: buf[start + 3]!,
+          payload: buf.slice(start + HEADER_BYTES, start + HEADER_BYTES + length),
+        },
+      });
+      start += total;
+    }
+    dropGarbage();
+    this.buffer = buf.slice(start);
+    return events;
+  }
+}
+
+// ---- identity block ----
+
+export const IDENTITY_MAGIC = 'SPNB';
+
+export const Capability = {
+  REGISTERS: 1 << 0,
+  MEMORIES: 1 << 1,
+  STREAM: 1 << 2,
+} as const;
+
+export interface MemoryInfo {
+  /** Memory id used in READ_MEM / WRITE_MEM. */
+  id: number;
+  name: string;
+  /** Bytes per word on the link: 1, 2 or 4 (little endian). */
+  wordBytes: 1 | 2 | 4;
+  /** Words. */
+  depth: number;
+}
+
+export interface Identity {
+  protocolVersion: number;
+  design: string;
+  /** First 8 bytes of the config's sha256, hex. */
+  configHash: string;
+  capabilities: number;
+  coreClockHz: number;
+  baud: number;
+  /** Bytes the board can buffer: unanswered request bytes must stay at or below this. */
+  rxBufferBytes: number;
+  maxPayload: number;
+  streamBufferBytes: number;
+  /** After this long without a byte, the board abandons a partial frame. */
+  frameTimeoutUs: number;
+  registerCount: number;
+  memories: { wordBytes: 1 | 2 | 4; depth: number }[];
+}
+
+export const CONFIG_HASH_BYTES = 8;
+
+export function encodeIdentity(id: Identity): Uint8Array {
+  const name = new TextEncoder().encode(id.design);
+  if (name.length > 255) throw new Error('design name too long for the identity block');
+  const bytes: number[] = [...new TextEncoder().encode(IDENTITY_MAGIC), id.protocolVersion, id.capabilities];
+  const hash = id.configHash.slice(0, CONFIG_HASH_BYTES * 2);
+  for (let i = 0; i < CONFIG_HASH_BYTES; i++) bytes.push(parseInt(hash.slice(2 * i, 2 * i + 2), 16));
+  const u16 = (v: number) => bytes.push(v & 0xff, (v >> 8) & 0xff);
+  const u32 = (v: number) => bytes.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+  u32(id.coreClockHz);
+  u32(id.baud);
+  u16(id.rxBufferBytes);
+  u16(id.maxPayload);
+  u16(id.streamBufferBytes);
+  u32(id.frameTimeoutUs);
+  u16(id.registerCount);
+  bytes.push(id.memories.length, name.length);
+  for (const m of id.memories) {
+    bytes.push(m.wordBytes);
+    u32(m.depth);
+  }
+  bytes.push(...name);
+  return Uint8Array.from(bytes);
+}
+
+export class IdentityError extends Error {
+  override name = 'IdentityError';
+}
+
+export function decodeIdentity(bytes: Uint8Array): Identity {
+  const fail = (why: string): never => {
+    throw new IdentityError(`not a spinbit identity block: ${why}`);
+  };
+  if (bytes.length < 36) fail(`${bytes.length} bytes, expected at least 36`);
+  if (new TextDecoder().decode(bytes.subarray(0, 4)) !== IDENTITY_MAGIC) fail('bad magic');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const memoryCount = bytes[34]!;
+  const nameLength = bytes[35]!;
+  if (bytes.length !== 36 + memoryCount * 5 + nameLength) fail(`length ${bytes.length} does not match its contents`);
+  const memories: Identity['memories'] = [];
+  for (let i = 0; i < memoryCount; i++) {
+    const wordBytes = bytes[36 + 5 * i]!;
+    if (wordBytes !== 1 && wordBytes !== 2 && wordBytes !== 4) fail(`memory ${i} has ${wordBytes}-byte words`);
+    memories.push({ wordBytes: wordBytes as 1 | 2 | 4, depth: view.getUint32(37 + 5 * i, true) });
+  }
+  return {
+    protocolVersion: bytes[4]!,
+    capabilities: bytes[5]!,
+    configHash: Buffer.from(bytes.subarray(6, 14)).toString('hex'),
+    coreClockHz: view.getUint32(14, true),
+    baud: view.getUint32(18, true),
+    rxBufferBytes: view.getUint16(22, true),
+    maxPayload: view.getUint16(24, true),
+    streamBufferBytes: view.getUint16(26, true),
+    frameTimeoutUs: view.getUint32(28, true),
+    registerCount: view.getUint16(32, true),
+    memories,
+    design: new TextDecoder().decode(bytes.subarray(36 + memoryCount * 5)),
+  };
+}
