@@ -1,31 +1,37 @@
 // link_core — the spinbit serial link: UART → frame decoder → command dispatch → register / memory / stream
 // ports of a core → frame encoder → UART. docs/protocol.md is the specification; this is its hardware half.
 //
-// Frames (both directions): sync, seq, cmd, status, len_lo, len_hi, hcrc, payload[len], crc_lo, crc_hi.
+// Frames (both directions): sync, seq, cmd, status, len_lo, len_hi, hcrc, payload[len], crc_hi, crc_lo.
 //   sync  0x5A for requests, 0xA5 for replies;
 //   hcrc  CRC-8 (poly 0x07, init 0x00) over seq … len_hi — a bad header is dropped silently (resync);
 //   crc   CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) over every byte after sync up to the end of the
-//         payload (hcrc included).
+//         payload (hcrc included), sent high byte first — so running the CRC over the CRC bytes too
+//         leaves zero, which is how this decoder checks it without storing the received value.
 // Requests are handled strictly in order, one at a time. Received bytes wait in an rx FIFO of 2^RX_FIFO_LOG2
-// bytes; the host keeps its unanswered request bytes below that size (identity reports it), so the FIFO can
-// never overflow. A frame that stops arriving for TIMEOUT_CYCLES is abandoned (back to hunting for sync).
+// bytes; the host keeps its unanswered request bytes at or below that size (identity reports it), so the
+// FIFO cannot overflow. A frame that stops arriving for TIMEOUT_CYCLES is abandoned (back to hunting).
 // Memory writes are applied while the payload streams in (so a frame whose CRC then fails may have written
 // some words; the reply says BAD_CRC and the host repeats the write, which is idempotent). Register writes
 // wait for the CRC.
+//
+// Area and speed: lengths are kept in LEN_WIDTH bits (enough for MAX_PAYLOAD), the CRCs run one bit per clock
+// (hdl/link_crc.v), arguments and write data are shift registers, one adder checks every range, and checks are
+// registered one cycle before they are used.
 `default_nettype none
 
 module link_core #(
     parameter integer CLKS_PER_BIT     = 12,
-    parameter integer RX_FIFO_LOG2     = 10,      // rx buffer: the host's credit, in bytes (2^n + 1)
+    parameter integer RX_FIFO_LOG2     = 10,      // rx buffer: the host's credit, in bytes
     parameter integer STREAM_FIFO_LOG2 = 9,
-    parameter integer MAX_PAYLOAD      = 512,
+    parameter integer MAX_PAYLOAD      = 512,     // at most 2^15
     parameter integer IDENTITY_BYTES   = 64,
     parameter integer TIMEOUT_CYCLES   = 120000,  // inter-byte timeout inside a frame
     parameter integer REG_COUNT        = 16,      // registers 0 … REG_COUNT-1 exist
     parameter integer MEM_COUNT        = 1,
-    // Per memory (index = memory id): log2 of bytes per word (0, 1 or 2), 8 bits each; depth in words.
+    // Per memory (index = memory id): log2 of bytes per word (0, 1 or 2), 8 bits each; depth in words,
+    // 25 bits each.
     parameter [127:0] MEM_WORD_LOG2    = 128'd0,
-    parameter [399:0] MEM_DEPTHS       = 400'd0   // words per memory, 25 bits each
+    parameter [399:0] MEM_DEPTHS       = 400'd0
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -33,21 +39,21 @@ module link_core #(
     output wire        uart_tx,
 
     // Identity ROM (generated per design): synchronous read, data valid the cycle after id_addr.
-    output reg  [7:0]  id_addr,
+    output wire [7:0]  id_addr,
     input  wire [7:0]  id_data,
 
     // Register port: reg_write / reg_read are one-cycle strobes; reg_rdata is sampled the cycle after reg_read.
-    output reg  [15:0] reg_addr,
+    output wire [15:0] reg_addr,
     output wire [31:0] reg_wdata,     // valid with reg_write
     output reg         reg_write,
     output reg         reg_read,
     input  wire [31:0] reg_rdata,
 
     // Memory port: mem_write / mem_read are one-cycle strobes; the core answers each with mem_ack (any
-    // later cycle), carrying mem_rdata for reads.
-    output reg  [7:0]  mem_sel,
-    output reg  [23:0] mem_addr,
-    output reg  [31:0] mem_wdata,
+    // later cycle), carrying mem_rdata for reads. mem_sel, mem_addr and mem_wdata hold until the ack.
+    output wire [7:0]  mem_sel,
+    output wire [23:0] mem_addr,
+    output wire [31:0] mem_wdata,
     output reg         mem_write,
     output reg         mem_read,
     input  wire        mem_ack,
@@ -71,40 +77,25 @@ module link_core #(
     localparam [7:0] CMD_READ_MEM    = 8'h04;
     localparam [7:0] CMD_WRITE_MEM   = 8'h05;
     localparam [7:0] CMD_READ_STREAM = 8'h06;
-    localparam [7:0] ST_OK          = 8'h00;
-    localparam [7:0] ST_BAD_CRC     = 8'h01;
-    localparam [7:0] ST_UNKNOWN_CMD = 8'h02;
-    localparam [7:0] ST_BAD_LENGTH  = 8'h03;
-    localparam [7:0] ST_BUSY        = 8'h04;
-    localparam [7:0] ST_BAD_ADDRESS = 8'h05;
-    localparam [15:0] MAX_LEN = MAX_PAYLOAD[15:0];
-    localparam [15:0] ID_LEN  = IDENTITY_BYTES[15:0];
+    localparam [2:0] ST_OK          = 3'd0;
+    localparam [2:0] ST_BAD_CRC     = 3'd1;
+    localparam [2:0] ST_UNKNOWN_CMD = 3'd2;
+    localparam [2:0] ST_BAD_LENGTH  = 3'd3;
+    localparam [2:0] ST_BUSY        = 3'd4;
+    localparam [2:0] ST_BAD_ADDRESS = 3'd5;
+
+    localparam integer LEN_WIDTH = $clog2(MAX_PAYLOAD + 1);
+    localparam [31:0] MAX_PAYLOAD_32    = MAX_PAYLOAD;
+    localparam [31:0] IDENTITY_BYTES_32 = IDENTITY_BYTES;
+    localparam [LEN_WIDTH-1:0] MAX_LEN  = MAX_PAYLOAD_32[LEN_WIDTH-1:0];
+    localparam [LEN_WIDTH-1:0] ID_LEN   = IDENTITY_BYTES_32[LEN_WIDTH-1:0];
     localparam integer TIMEOUT_WIDTH = $clog2(TIMEOUT_CYCLES + 1);
     localparam [31:0] TIMEOUT_32 = TIMEOUT_CYCLES;
     localparam [TIMEOUT_WIDTH-1:0] TIMEOUT = TIMEOUT_32[TIMEOUT_WIDTH-1:0];
-    localparam [7:0]  MEM_COUNT_8 = MEM_COUNT[7:0];
+    localparam [7:0]  MEM_COUNT_8  = MEM_COUNT[7:0];
     localparam [16:0] REG_COUNT_17 = REG_COUNT[16:0];
-
-    // ---- CRCs, one byte per call ----
-    function [7:0] crc8_next(input [7:0] crc, input [7:0] data);
-        integer i;
-        reg [7:0] c;
-        begin
-            c = crc ^ data;
-            for (i = 0; i < 8; i = i + 1) c = c[7] ? {c[6:0], 1'b0} ^ 8'h07 : {c[6:0], 1'b0};
-            crc8_next = c;
-        end
-    endfunction
-
-    function [15:0] crc16_next(input [15:0] crc, input [7:0] data);
-        integer i;
-        reg [15:0] c;
-        begin
-            c = crc ^ {data, 8'h00};
-            for (i = 0; i < 8; i = i + 1) c = c[15] ? {c[14:0], 1'b0} ^ 16'h1021 : {c[14:0], 1'b0};
-            crc16_next = c;
-        end
-    endfunction
+    localparam integer SEL_BITS = (MEM_COUNT > 1) ? $clog2(MEM_COUNT) : 1;
+    localparam [LEN_WIDTH-1:0] FOUR = 4;
 
     // ---- UART and buffers ----
     wire [7:0] rx_byte;
@@ -141,82 +132,125 @@ module link_core #(
         .out_data(stream_out), .out_valid(stream_out_valid), .out_ready(stream_take), .count(stream_count)
     );
 
-    // ---- the request/reply state machine ----
+    // ---- state ----
     localparam [3:0] S_HUNT       = 4'd0,
                      S_HEADER     = 4'd1,   // seq … hcrc
                      S_PAYLOAD    = 4'd2,
-                     S_MEM_WRITE  = 4'd3,   // waiting for mem_ack of a write inside the payload
-                     S_CRC        = 4'd4,
-                     S_EXECUTE    = 4'd5,
-                     S_REPLY_HEAD = 4'd6,
-                     S_FETCH      = 4'd7,   // start reading the next reply word
-                     S_FETCH_WAIT = 4'd8,   // wait for it
-                     S_REPLY_BODY = 4'd9,   // send the bytes of the word
-                     S_REPLY_CRC  = 4'd10;
+                     S_MEM_WRITE  = 4'd4,   // waiting for mem_ack of a write inside the payload
+                     S_CRC        = 4'd5,
+                     S_CHECK      = 4'd6,   // register the request's range checks
+                     S_EXECUTE    = 4'd7,
+                     S_REPLY_HEAD = 4'd8,
+                     S_FETCH      = 4'd9,   // start reading the next reply word
+                     S_FETCH_WAIT = 4'd10,  // wait for it
+                     S_REPLY_BODY = 4'd11,  // send the bytes of the word
+                     S_REPLY_CRC  = 4'd12;
 
     reg [3:0]  state;
-    reg [2:0]  index;          // byte index within header / args / CRC / word
+    reg [2:0]  index;              // byte index within header / CRC / word
     reg [7:0]  seq;
     reg [7:0]  cmd;
-    reg [15:0] length;
-    reg [15:0] received;       // payload bytes consumed
-    reg [7:0]  crc8;
-    reg [15:0] crc16;
-    reg [15:0] frame_crc;      // CRC as received
-    reg [47:0] args;           // first six payload bytes, little endian
-    reg [7:0]  status;         // reply status decided so far (payload checks)
+    reg [15:0] length_field;       // as received; checked against MAX_PAYLOAD once
+    reg [LEN_WIDTH-1:0] remaining; // payload bytes still to come
+    reg [2:0]  arg_index;          // next args byte (saturates at 6)
+    reg [23:0] address;            // one counter for ROM, register and memory addresses
+    wire [7:0]  crc8;               // over the request so far (link_crc, one bit per clock)
+    wire [15:0] crc16;
+    wire        rx_crc_busy;
+    reg [47:0] args;               // first six payload bytes, little endian
+    reg [2:0]  status;             // WRITE_MEM: outcome of the header check
     reg [TIMEOUT_WIDTH-1:0] idle_cycles;   // inside a frame, cycles without a byte
 
-    reg [7:0]  reply_status;
-    reg [15:0] reply_length;
-    reg [15:0] words_left;     // reply words still to fetch
-    reg [31:0] word;           // reply word being sent, LSB first
-    reg [1:0]  word_log2;      // bytes per word of the current transfer: 1, 2 or 4
+    reg [2:0]  reply_status;
+    reg [LEN_WIDTH-1:0] reply_length;
+    reg [LEN_WIDTH-1:0] words_left;        // reply words still to fetch
+    reg [31:0] word;               // reply word being sent (LSB first), or write data being assembled
+    reg [1:0]  word_log2;          // bytes per word of the current transfer: 1, 2 or 4
     reg [2:0]  word_bytes_left;
-    reg [7:0]  tx_crc8;
-    reg [15:0] tx_crc16;
-    reg        tx_in_crc;      // the byte in tx_data counts in the reply CRCs (sync and CRC bytes do not)
-    wire [7:0]  rx_crc8_next  = crc8_next(crc8, rx_data);
-    wire [15:0] rx_crc16_next = crc16_next(crc16, rx_data);
+    wire [7:0]  tx_crc8;
+    wire [15:0] tx_crc16;
+    wire        tx_crc_busy;
+    reg        tx_in_crc;          // the byte in tx_data counts in the reply CRCs (sync and CRC bytes do not)
 
-    // Memory map lookups for the memory named by a request.
-    wire [7:0]  sel_arg     = args[7:0];
-    wire        sel_valid   = sel_arg < MEM_COUNT_8;
-    wire [1:0]  sel_word    = MEM_WORD_LOG2[sel_arg[3:0] * 8 +: 2];
-    wire [24:0] sel_depth   = MEM_DEPTHS[sel_arg[3:0] * 25 +: 25];
-    wire [23:0] addr_arg    = args[31:8];
-    // WRITE_MEM: the address's top byte is the one arriving when the memory header completes.
-    wire [23:0] write_addr  = {rx_data, args[23:8]};
-    wire [15:0] write_bytes = length - 16'd4;                    // WRITE_MEM data bytes
-    wire [15:0] write_words = write_bytes >> sel_word;
-    wire [15:0] read_words  = args[47:32];                        // READ_MEM count
-    wire        write_whole = (write_bytes & ((16'd1 << sel_word) - 16'd1)) == 16'd0;
-    // addr + words must not pass the end of the memory; 25 bits hold any sum.
-    wire [24:0] write_end   = {1'b0, write_addr} + {9'd0, write_words};
-    wire [24:0] read_end    = {1'b0, addr_arg} + {9'd0, read_words};
-    wire        write_fits  = write_end <= sel_depth;
-    wire        read_fits   = read_end <= sel_depth;
-    wire [17:0] read_bytes  = {2'b00, read_words} << sel_word;
-    // Register ranges: READ_REGS addr + count, WRITE_REG addr, within REG_COUNT.
-    wire        regs_fit    = ({1'b0, args[15:0]} + {9'd0, args[23:16]}) <= REG_COUNT_17;
-    wire        reg_exists  = {1'b0, args[15:0]} < REG_COUNT_17;
-    wire [15:0] stream_avail = {{(15 - STREAM_FIFO_LOG2){1'b0}}, stream_count};
-    wire [15:0] stream_ask   = args[15:0] < MAX_LEN ? args[15:0] : MAX_LEN;
-    wire [15:0] stream_len   = stream_ask < stream_avail ? stream_ask : stream_avail;
+    // Registered checks (S_CHECK computes them, S_EXECUTE and the WRITE_MEM payload use them).
+    reg [1:0]  check_step;
+    reg        checking_write;     // S_CHECK runs for a WRITE_MEM header (then returns to the payload)
+    reg [SEL_BITS-1:0] sel_q;
+    reg        sel_valid_q;
+    reg [1:0]  sel_word_q;
+    reg [23:0] base_q;
+    reg [15:0] count_q;
+    reg [24:0] limit_q;
+    reg [24:0] end_q;
+    reg        range_ok;           // memory or register range within bounds
+    reg        size_ok;            // reply fits MAX_PAYLOAD / write data is whole words
+    reg [LEN_WIDTH-1:0] reply_bytes;
 
-    wire byte_ready = rx_valid && !rx_take;   // rx_take pops on the next edge: never take twice
-    wire [2:0] word_last        = (3'd1 << sel_word) - 3'd1;
-    wire       write_header_done = (cmd == CMD_WRITE_MEM) && (received == 16'd3);
-    wire       write_data_byte   = (cmd == CMD_WRITE_MEM) && (received >= 16'd4);
-    wire       write_word_done   = write_data_byte && (index == word_last);
-    wire can_send   = !tx_valid;
+    wire [LEN_WIDTH-1:0] length = length_field[LEN_WIDTH-1:0];
+
+    // Argument views. Requests carry 2 (READ_STREAM), 3 (READ_REGS), 4 (WRITE_MEM header) or 6 (WRITE_REG,
+    // READ_MEM) argument bytes; with the shift register they land in the top bytes of args.
+    wire [2:0]  args_wanted = (cmd == CMD_WRITE_MEM) ? 3'd4 : 3'd6;
+    wire [15:0] regs_first  = (cmd == CMD_READ_REGS) ? args[39:24] : args[15:0];   // READ_REGS / WRITE_REG
+    wire [7:0]  regs_count  = args[47:40];                                         // READ_REGS
+    wire [31:0] reg_value   = args[47:16];                                         // WRITE_REG
+    wire [15:0] stream_max  = args[47:32];                                         // READ_STREAM
+    // Memory map lookups for the memory named by a request (byte 0 of its payload).
+    wire [7:0]  sel_arg   = (cmd == CMD_WRITE_MEM) ? args[23:16] : args[7:0];
+    wire        sel_valid = sel_arg < MEM_COUNT_8;
+    wire [SEL_BITS-1:0] sel = sel_arg[SEL_BITS-1:0];
+    wire [1:0]  sel_word  = MEM_WORD_LOG2[sel * 8 +: 2];
+    wire [23:0] addr_arg  = (cmd == CMD_WRITE_MEM) ? args[47:24] : args[31:8];
+    wire [15:0] count_arg = args[47:32];                   // READ_MEM word count
+
+    wire [LEN_WIDTH-1:0] write_bytes = length - FOUR;     // WRITE_MEM data bytes (length ≥ 4 checked)
+    wire [LEN_WIDTH-1:0] write_words = write_bytes >> sel_word_q;
+    wire [LEN_WIDTH-1:0] word_mask   = (1 << sel_word_q) - 1;
+    wire [17:0] read_bytes = {2'b00, count_arg} << sel_word_q;
+    // One adder and one comparator check every range: registers (first + count ≤ REG_COUNT) and memories
+    // (address + words ≤ depth).
+    wire        reg_command = (cmd == CMD_READ_REGS) || (cmd == CMD_WRITE_REG);
+    wire [23:0] check_base  = reg_command ? {8'd0, regs_first} : addr_arg;
+    wire [15:0] check_count = (cmd == CMD_READ_REGS) ? {8'd0, regs_count} :
+                              (cmd == CMD_WRITE_REG) ? 16'd1 :
+                              (cmd == CMD_WRITE_MEM) ? {{(16 - LEN_WIDTH){1'b0}}, write_words} : count_arg;
+
+    wire [LEN_WIDTH-1:0] stream_avail = (stream_count > MAX_LEN) ? MAX_LEN : stream_count[LEN_WIDTH-1:0];
+    wire [LEN_WIDTH-1:0] stream_ask   = (stream_max > {{(16 - LEN_WIDTH){1'b0}}, MAX_LEN}) ? MAX_LEN : stream_max[LEN_WIDTH-1:0];
+
+    wire [15:0] reply_length_16 = {{(16 - LEN_WIDTH){1'b0}}, reply_length};
+    wire [7:0]  head_byte = (index == 3'd1) ? seq :
+                            (index == 3'd2) ? cmd :
+                            (index == 3'd3) ? {5'd0, reply_status} :
+                            (index == 3'd4) ? reply_length_16[7:0] : reply_length_16[15:8];
+    // A byte is taken when the CRC engine has digested the previous one; rx_take pops on the next edge.
+    wire byte_ready = rx_valid && !rx_take && !rx_crc_busy;
+    wire can_send   = !tx_valid && !tx_crc_busy;
+    wire in_frame   = (state == S_HEADER) || (state == S_PAYLOAD) || (state == S_CRC);
+
+    link_crc u_rx_crc (
+        .clk(clk), .clear(state == S_HUNT), .start(in_frame && byte_ready), .data(rx_data),
+        .with_crc8(state == S_HEADER && index != 3'd5), .crc8(crc8), .crc16(crc16), .busy(rx_crc_busy)
+    );
+    // Reply bytes enter the reply CRCs as the transmitter takes them (sync and CRC bytes excluded).
+    link_crc u_tx_crc (
+        .clk(clk), .clear(state == S_REPLY_HEAD && index == 3'd0), .start(tx_valid && tx_ready && tx_in_crc),
+        .data(tx_data), .with_crc8(1'b1), .crc8(tx_crc8), .crc16(tx_crc16), .busy(tx_crc_busy)
+    );
+    wire [2:0] word_last = (3'd1 << word_log2) - 3'd1;
 
     assign line_error = line_error_seen;
-    assign reg_wdata  = args[47:16];   // WRITE_REG's value; args hold still until the next frame starts
+    assign reg_wdata  = reg_value;     // args hold still until the next frame starts
+    assign mem_sel    = sel_arg;
+    assign mem_addr   = address;
+    assign reg_addr   = address[15:0];
+    assign id_addr    = address[7:0];
+    // Write data shifted in from the top: a 1- or 2-byte word ends in the top bytes of `word`.
+    assign mem_wdata  = (word_log2 == 2'd0) ? {24'd0, word[31:24]} :
+                        (word_log2 == 2'd1) ? {16'd0, word[31:16]} : word;
     assign idle = (state == S_HUNT) && !rx_valid && !tx_valid && tx_ready && (rx_count == {(RX_FIFO_LOG2 + 1){1'b0}});
 
-    // A reply byte enters both reply CRCs when the transmitter takes it (one CRC network for all bytes).
-    task send(input [7:0] data);
+        task send(input [7:0] data);
         begin
             tx_data   <= data;
             tx_valid  <= 1'b1;
@@ -224,14 +258,52 @@ module link_core #(
         end
     endtask
 
-    task reply(input [7:0] code, input [15:0] len);
-        begin
-            reply_status <= code;
-            reply_length <= len;
-            index        <= 3'd0;
-            state        <= S_REPLY_HEAD;
-        end
-    endtask
+    // The decision for a complete request: reply status, reply length in bytes, word size, start address.
+    // One combinational block (rather than a reply per branch) keeps a single load path per register.
+    reg [2:0]           exec_status;
+    reg [LEN_WIDTH-1:0] exec_length;
+    reg [1:0]           exec_word_log2;
+    reg [23:0]          exec_address;
+    always @(*) begin
+        exec_status    = ST_OK;
+        exec_length    = reply_bytes;
+        exec_word_log2 = 2'd0;
+        exec_address   = addr_arg;
+        case (cmd)
+            CMD_IDENTIFY: begin
+                exec_length  = ID_LEN;
+                exec_address = 24'd0;
+                if (length != 0) exec_status = ST_BAD_LENGTH;
+            end
+            CMD_READ_REGS: begin
+                exec_word_log2 = 2'd2;
+                exec_address   = {8'd0, regs_first};
+                if (length != 3 || !size_ok) exec_status = ST_BAD_LENGTH;
+                else if (!range_ok) exec_status = ST_BAD_ADDRESS;
+            end
+            CMD_WRITE_REG: begin
+                exec_length  = {LEN_WIDTH{1'b0}};
+                exec_address = {8'd0, regs_first};
+                if (length != 6) exec_status = ST_BAD_LENGTH;
+                else if (!range_ok) exec_status = ST_BAD_ADDRESS;
+            end
+            CMD_READ_MEM: begin
+                exec_word_log2 = sel_word_q;
+                if (length != 6) exec_status = ST_BAD_LENGTH;
+                else if (!range_ok) exec_status = ST_BAD_ADDRESS;
+                else if (!size_ok) exec_status = ST_BAD_LENGTH;
+                else if (core_busy) exec_status = ST_BUSY;
+            end
+            CMD_WRITE_MEM: begin
+                exec_length = {LEN_WIDTH{1'b0}};
+                exec_status = (length < 4) ? ST_BAD_LENGTH : status;
+            end
+            CMD_READ_STREAM:
+                if (length != 2) exec_status = ST_BAD_LENGTH;
+            default: exec_status = ST_UNKNOWN_CMD;
+        endcase
+        if (crc16 != 16'h0000) exec_status = ST_BAD_CRC;   // nothing else in the frame can be trusted
+    end
 
     always @(posedge clk) begin
         rx_take     <= 1'b0;
@@ -240,22 +312,15 @@ module link_core #(
         reg_read    <= 1'b0;
         mem_write   <= 1'b0;
         mem_read    <= 1'b0;
-        if (tx_valid && tx_ready) begin
-            tx_valid <= 1'b0;
-            if (tx_in_crc) begin
-                tx_crc8  <= crc8_next(tx_crc8, tx_data);
-                tx_crc16 <= crc16_next(tx_crc16, tx_data);
-            end
-        end
+        if (tx_valid && tx_ready) tx_valid <= 1'b0;
         if (rx_frame_error || (rx_byte_valid && !rx_fifo_ready)) line_error_seen <= 1'b1;
 
         if (rst) begin
-            state         <= S_HUNT;
-            tx_valid      <= 1'b0;
+            state           <= S_HUNT;
+            tx_valid        <= 1'b0;
             line_error_seen <= 1'b0;
-            idle_cycles   <= {TIMEOUT_WIDTH{1'b0}};
-            index         <= 3'd0;
-            id_addr       <= 8'd0;
+            idle_cycles     <= {TIMEOUT_WIDTH{1'b0}};
+            index           <= 3'd0;
         end else begin
             // Abandon a frame that stops arriving (lost bytes, a false sync in garbage).
             if (state == S_HEADER || state == S_PAYLOAD || state == S_CRC) begin
@@ -272,9 +337,8 @@ module link_core #(
                     if (rx_data == SYNC_REQUEST) begin
                         state    <= S_HEADER;
                         index    <= 3'd0;
-                        crc8     <= 8'h00;
-                        crc16    <= 16'hFFFF;
-                        received <= 16'd0;
+                        arg_index <= 3'd0;
+                        checking_write <= 1'b0;
                         args     <= 48'd0;
                         status   <= ST_OK;
                     end
@@ -282,126 +346,133 @@ module link_core #(
 
                 S_HEADER: if (byte_ready) begin
                     rx_take <= 1'b1;
-                    crc16   <= rx_crc16_next;
-                    if (index != 3'd5) crc8 <= rx_crc8_next;
                     index <= index + 3'd1;
                     case (index)
                         3'd0: seq <= rx_data;
                         3'd1: cmd <= rx_data;
                         3'd2: ;   // status byte: zero in requests, ignored
-                        3'd3: length[7:0] <= rx_data;
-                        3'd4: length[15:8] <= rx_data;
+                        3'd3: length_field[7:0] <= rx_data;
+                        3'd4: length_field[15:8] <= rx_data;
                         default: begin
                             index <= 3'd0;
-                            if (rx_data != crc8) state <= S_HUNT;                     // untrustworthy: drop
-                            else if (length > MAX_LEN) reply(ST_BAD_LENGTH, 16'd0);   // cannot follow it: resync
-                            else if (length == 16'd0) state <= S_CRC;
+                            if (rx_data != crc8) state <= S_HUNT;   // untrustworthy: drop silently
+                            else if (length_field > {{(16 - LEN_WIDTH){1'b0}}, MAX_LEN}) begin
+                                reply_status <= ST_BAD_LENGTH;   // cannot follow it: resync after replying
+                                reply_length <= {LEN_WIDTH{1'b0}};
+                                state        <= S_REPLY_HEAD;
+                            end
+                            else if (length_field == 16'd0) state <= S_CRC;
                             else state <= S_PAYLOAD;
+                            remaining <= length;
                         end
                     endcase
                 end
 
                 S_PAYLOAD: if (byte_ready) begin
-                    rx_take  <= 1'b1;
-                    crc16    <= rx_crc16_next;
-                    received <= received + 16'd1;
-                    if (received < 16'd6) args[received[2:0] * 8 +: 8] <= rx_data;
-                    if (write_header_done) begin
-                        // The memory header is complete: check it once, before any data word is written.
-                        if (!sel_valid) status <= ST_BAD_ADDRESS;
-                        else if (!write_whole) status <= ST_BAD_LENGTH;
-                        else if (!write_fits) status <= ST_BAD_ADDRESS;
-                        else if (core_busy) status <= ST_BUSY;
-                        mem_sel   <= sel_arg;
-                        mem_addr  <= write_addr;
-                        mem_wdata <= 32'd0;
-                        index     <= 3'd0;
+                    rx_take   <= 1'b1;
+                    remaining <= remaining - 1'b1;
+                    // Arguments shift in from the top: after n bytes (n ≤ 6; 4 for WRITE_MEM, whose data goes
+                    // to `word`) byte k sits at args[(6-n+k)*8 +: 8]. See the argument views below.
+                    if (arg_index != args_wanted) begin
+                        args <= {rx_data, args[47:8]};
+                        arg_index <= arg_index + 3'd1;
                     end
-                    if (write_data_byte) begin
-                        mem_wdata[index[1:0] * 8 +: 8] <= rx_data;
-                        index <= write_word_done ? 3'd0 : index + 3'd1;
-                    end
-                    if (write_word_done && status == ST_OK) begin
-                        mem_write <= 1'b1;
-                        state     <= S_MEM_WRITE;   // continues to S_CRC after the last word
-                    end else if (received + 16'd1 == length) begin
+                    if (cmd == CMD_WRITE_MEM && arg_index == 3'd3) begin
+                        state          <= S_CHECK;   // the memory header (id, address) is complete
+                        checking_write <= 1'b1;
+                        check_step     <= 2'd0;
+                    end else if (cmd == CMD_WRITE_MEM && arg_index >= 3'd4) begin
+                        word <= {rx_data, word[31:8]};   // aligned to the bottom by mem_wdata
+                        index <= index + 3'd1;
+                        if (index == word_last) begin
+                            index <= 3'd0;
+                            if (status == ST_OK) begin
+                                mem_write <= 1'b1;
+                                state     <= S_MEM_WRITE;   // continues to S_CRC after the last word
+                            end else if (remaining == 1) state <= S_CRC;
+                        end else if (remaining == 1) state <= S_CRC;
+                    end else if (remaining == 1) begin
                         state <= S_CRC;
                         index <= 3'd0;
                     end
                 end
 
                 S_MEM_WRITE: if (mem_ack) begin
-                    mem_addr <= mem_addr + 24'd1;
-                    mem_wdata <= 32'd0;
-                    state    <= (received == length) ? S_CRC : S_PAYLOAD;
-                    index    <= 3'd0;
+                    address <= address + 24'd1;
+                    word    <= 32'd0;
+                    state   <= (remaining == 0) ? S_CRC : S_PAYLOAD;
                 end
 
                 S_CRC: if (byte_ready) begin
                     rx_take <= 1'b1;
                     index   <= index + 3'd1;
-                    if (index == 3'd0) frame_crc[7:0] <= rx_data;
-                    else begin
-                        frame_crc[15:8] <= rx_data;
-                        state <= S_EXECUTE;
+                    if (index == 3'd1) begin
+                        state      <= S_CHECK;
+                        check_step <= 2'd0;
                     end
                 end
 
-                S_EXECUTE: begin
-                    if (frame_crc != crc16) reply(ST_BAD_CRC, 16'd0);
-                    else case (cmd)
-                        CMD_IDENTIFY:
-                            if (length != 16'd0) reply(ST_BAD_LENGTH, 16'd0);
-                            else begin
-                                word_log2  <= 2'd0;
-                                words_left <= ID_LEN;
-                                id_addr    <= 8'd0;
-                                reply(ST_OK, ID_LEN);
-                            end
-                        CMD_READ_REGS:
-                            if (length != 16'd3 || {8'd0, args[23:16]} > (MAX_LEN >> 2)) reply(ST_BAD_LENGTH, 16'd0);
-                            else if (!regs_fit) reply(ST_BAD_ADDRESS, 16'd0);
-                            else begin
-                                word_log2  <= 2'd2;
-                                words_left <= {8'd0, args[23:16]};
-                                reg_addr   <= args[15:0];
-                                reply(ST_OK, {6'd0, args[23:16], 2'b00});
-                            end
-                        CMD_WRITE_REG:
-                            if (length != 16'd6) reply(ST_BAD_LENGTH, 16'd0);
-                            else if (!reg_exists) reply(ST_BAD_ADDRESS, 16'd0);
-                            else begin
-                                reg_addr  <= args[15:0];
-                                reg_write <= 1'b1;
-                                words_left <= 16'd0;
-                                reply(ST_OK, 16'd0);
-                            end
-                        CMD_READ_MEM:
-                            if (length != 16'd6) reply(ST_BAD_LENGTH, 16'd0);
-                            else if (!sel_valid || !read_fits) reply(ST_BAD_ADDRESS, 16'd0);
-                            else if (read_bytes > {2'b00, MAX_LEN}) reply(ST_BAD_LENGTH, 16'd0);
-                            else if (core_busy) reply(ST_BUSY, 16'd0);
-                            else begin
-                                word_log2  <= sel_word;
-                                words_left <= read_words;
-                                mem_sel    <= sel_arg;
-                                mem_addr   <= addr_arg;
-                                reply(ST_OK, read_bytes[15:0]);
-                            end
-                        CMD_WRITE_MEM: begin
-                            words_left <= 16'd0;
-                            reply(length < 16'd4 ? ST_BAD_LENGTH : status, 16'd0);
+                S_CHECK: if (!rx_crc_busy) begin
+                    // Range and size checks as a short pipeline (steps 0-3), so no long path runs from the
+                    // arguments through the memory map and an adder into a decision. Entered after the CRC
+                    // for every request, and for WRITE_MEM also when its header is complete.
+                    check_step <= check_step + 2'd1;
+                    case (check_step)
+                        2'd0: begin
+                            sel_q       <= sel;
+                            sel_valid_q <= sel_valid;
+                            sel_word_q  <= sel_word;
+                            base_q      <= check_base;
                         end
-                        CMD_READ_STREAM:
-                            if (length != 16'd2) reply(ST_BAD_LENGTH, 16'd0);
-                            else begin
-                                word_log2  <= 2'd0;
-                                words_left <= stream_len;
-                                reply(ST_OK, stream_len);
+                        2'd1: begin
+                            count_q <= check_count;
+                            limit_q <= reg_command ? {8'd0, REG_COUNT_17} : MEM_DEPTHS[sel_q * 25 +: 25];
+                        end
+                        2'd2: end_q <= {1'b0, base_q} + {9'd0, count_q};
+                        default: begin
+                            range_ok <= (sel_valid_q || reg_command) && (end_q <= limit_q);
+                            case (cmd)
+                                CMD_READ_REGS: begin
+                                    size_ok     <= {2'b00, regs_count} <= (MAX_LEN >> 2);
+                                    reply_bytes <= {regs_count[LEN_WIDTH-3:0], 2'b00};
+                                end
+                                CMD_READ_MEM: begin
+                                    size_ok     <= read_bytes <= {{(18 - LEN_WIDTH){1'b0}}, MAX_LEN};
+                                    reply_bytes <= read_bytes[LEN_WIDTH-1:0];
+                                end
+                                default: begin   // READ_STREAM; the others do not use these
+                                    size_ok     <= 1'b1;
+                                    reply_bytes <= (stream_ask < stream_avail) ? stream_ask : stream_avail;
+                                end
+                            endcase
+                            if (checking_write) begin
+                                // WRITE_MEM header: decide before any data word is written.
+                                checking_write <= 1'b0;
+                                if (!sel_valid_q) status <= ST_BAD_ADDRESS;
+                                else if ((write_bytes & word_mask) != {LEN_WIDTH{1'b0}}) status <= ST_BAD_LENGTH;
+                                else if (end_q > limit_q) status <= ST_BAD_ADDRESS;
+                                else if (core_busy) status <= ST_BUSY;
+                                address   <= addr_arg;
+                                word_log2 <= sel_word_q;
+                                word      <= 32'd0;
+                                index     <= 3'd0;
+                                state     <= (remaining == 0) ? S_CRC : S_PAYLOAD;
+                            end else begin
+                                state <= S_EXECUTE;
                             end
-                        default: reply(ST_UNKNOWN_CMD, 16'd0);
+                        end
                     endcase
-                    // Error replies carry no payload.
+                end
+
+                S_EXECUTE: begin
+                    reply_status <= exec_status;
+                    reply_length <= (exec_status == ST_OK) ? exec_length : {LEN_WIDTH{1'b0}};
+                    words_left   <= exec_length >> exec_word_log2;
+                    word_log2    <= exec_word_log2;
+                    address      <= exec_address;
+                    reg_write    <= (cmd == CMD_WRITE_REG) && (exec_status == ST_OK);
+                    index        <= 3'd0;
+                    state        <= S_REPLY_HEAD;
                 end
 
                 S_REPLY_HEAD: if (can_send) begin
@@ -411,38 +482,28 @@ module link_core #(
                             tx_data   <= SYNC_REPLY;   // sync is outside both CRCs
                             tx_valid  <= 1'b1;
                             tx_in_crc <= 1'b0;
-                            tx_crc8   <= 8'h00;
-                            tx_crc16  <= 16'hFFFF;
                         end
-                        3'd1: send(seq);   // (tx_crc8/16 were reset with the sync byte)
-                        3'd2: send(cmd);
-                        3'd3: send(reply_status);
-                        3'd4: send(reply_length[7:0]);
-                        3'd5: send(reply_length[15:8]);
-                        default: begin
-                            send(tx_crc8);
+                        3'd6: begin
+                            send(tx_crc8);   // every header byte has entered tx_crc8 by now
                             index <= 3'd0;
-                            if (reply_status != ST_OK || reply_length == 16'd0) state <= S_REPLY_CRC;
+                            if (reply_status != ST_OK || reply_length == 0) state <= S_REPLY_CRC;
                             else state <= S_FETCH;
                         end
+                        default: send(head_byte);
                     endcase
                 end
 
                 S_FETCH: begin
                     // Ask the source of the next word; S_FETCH_WAIT collects it.
-                    case (cmd)
-                        CMD_READ_REGS:   reg_read <= 1'b1;
-                        CMD_READ_MEM:    mem_read <= 1'b1;
-                        default: ;
-                    endcase
+                    if (cmd == CMD_READ_REGS) reg_read <= 1'b1;
+                    if (cmd == CMD_READ_MEM)  mem_read <= 1'b1;
                     index <= 3'd0;
                     state <= S_FETCH_WAIT;
                 end
 
                 S_FETCH_WAIT: begin
-                    // Registers answer the cycle after reg_read, the ROM the cycle after id_addr; memories when
-                    // they ack; the
-                    // stream FIFO's output is already there (its length was checked before the reply).
+                    // Registers answer the cycle after reg_read, the ROM the cycle after id_addr, memories
+                    // when they ack; the stream FIFO's output is already there (its count was checked).
                     index <= index + 3'd1;
                     if ((cmd == CMD_READ_MEM && mem_ack) ||
                         (cmd == CMD_READ_REGS && index == 3'd1) ||
@@ -452,10 +513,13 @@ module link_core #(
                             CMD_READ_MEM:  word <= mem_rdata;
                             CMD_READ_REGS: word <= reg_rdata;
                             CMD_IDENTIFY:  word <= {24'd0, id_data};
-                            default:       begin word <= {24'd0, stream_out}; stream_take <= 1'b1; end
+                            default: begin
+                                word        <= {24'd0, stream_out};
+                                stream_take <= 1'b1;
+                            end
                         endcase
                         word_bytes_left <= 3'd1 << word_log2;
-                        words_left      <= words_left - 16'd1;
+                        words_left      <= words_left - 1'b1;
                         state           <= S_REPLY_BODY;
                     end
                 end
@@ -465,30 +529,26 @@ module link_core #(
                     word            <= {8'd0, word[31:8]};
                     word_bytes_left <= word_bytes_left - 3'd1;
                     if (word_bytes_left == 3'd1) begin
-                        if (words_left == 16'd0) begin
+                        if (words_left == 0) begin
                             state <= S_REPLY_CRC;
                             index <= 3'd0;
                         end else begin
-                            // Next word: registers and memory addresses advance, the ROM index too.
-                            reg_addr <= reg_addr + 16'd1;
-                            mem_addr <= mem_addr + 24'd1;
-                            id_addr  <= id_addr + 8'd1;
-                            state    <= S_FETCH;
+                            address <= address + 24'd1;   // next register, memory word or ROM byte
+                            state   <= S_FETCH;
                         end
                     end
                 end
 
                 S_REPLY_CRC: if (can_send) begin
-                    index <= index + 3'd1;
-                    if (index == 3'd0) begin
-                        tx_data   <= tx_crc16[7:0];
-                        tx_valid  <= 1'b1;
-                        tx_in_crc <= 1'b0;
-                    end else begin
-                        tx_data   <= tx_crc16[15:8];
-                        tx_valid  <= 1'b1;
-                        index     <= 3'd0;
-                        state     <= S_HUNT;
+                    // High byte first: a receiver running the CRC over these two bytes too ends at zero.
+                    index     <= index + 3'd1;
+                    tx_valid  <= 1'b1;
+                    tx_in_crc <= 1'b0;
+                    if (index == 3'd0) tx_data <= tx_crc16[15:8];
+                    else begin
+                        tx_data <= tx_crc16[7:0];
+                        index   <= 3'd0;
+                        state   <= S_HUNT;
                     end
                 end
 

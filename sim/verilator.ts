@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { canonicalJson } from '../src/cores/design.ts';
@@ -109,18 +109,36 @@ export async function buildModel(spec: ModelSpec): Promise<string> {
   }
 }
 
+/** A lock directory holding the owner's pid; a lock whose owner has died (Ctrl-C mid-build) is taken over. */
 function tryLock(lock: string): boolean {
   try {
     mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), String(process.pid));
     return true;
   } catch {
-    // A lock older than 15 minutes belongs to a process that died mid-build.
     try {
-      if (Date.now() - statSync(lock).mtimeMs > 15 * 60_000) rmSync(lock, { recursive: true, force: true });
+      const owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      if (!processAlive(owner)) rmSync(lock, { recursive: true, force: true });
     } catch {
-      // lock vanished meanwhile: retry
+      // No pid yet (the owner is between mkdir and write) or the lock vanished: retry later. A lock with no
+      // pid for a minute is abandoned.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // gone
+      }
     }
     return false;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

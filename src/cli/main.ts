@@ -13,6 +13,10 @@ import { lint } from '../../sim/verilator.ts';
 import { lintStubs } from '../boards/primitives.ts';
 import { StagePrinter, formatReport } from './progress.ts';
 import { runDemo } from './demo.ts';
+import { VirtualBoard } from '../../sim/virtual-board.ts';
+import { SpinbitBoard } from '../../host/board.ts';
+import { LinkError } from '../../host/link.ts';
+import type { Elaborated } from '../cores/design.ts';
 
 const EXIT_USER = 2;
 
@@ -29,12 +33,15 @@ function addDesignSubcommands(
   for (const design of Object.values(DESIGNS)) {
     const command = parent.command(design.name).description(design.summary).addOption(boardOption());
     for (const option of design.options) {
-      const flag = new Option(`--${option.name} <${option.type === 'integer' ? 'n' : 'x'}>`, option.description);
-      flag.argParser((text: string) => {
-        const value = Number(text);
-        if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError('expected a number');
-        return value;
-      });
+      const placeholder = option.type === 'choice' ? 'name' : option.type === 'integer' ? 'n' : 'x';
+      const flag = new Option(`--${option.name} <${placeholder}>`, option.description);
+      if (option.type === 'choice') flag.choices(option.choices ?? []);
+      else
+        flag.argParser((text: string) => {
+          const value = Number(text);
+          if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError('expected a number');
+          return value;
+        });
       if (option.defaultValue !== undefined) flag.default(option.defaultValue);
       command.addOption(flag);
     }
@@ -44,7 +51,7 @@ function addDesignSubcommands(
       const designOptions: DesignOptions = {};
       for (const option of design.options) {
         const key = camel(option.name);
-        if (flags[key] !== undefined) designOptions[option.name] = flags[key] as number;
+        if (flags[key] !== undefined) designOptions[option.name] = flags[key] as number | string;
       }
       await action(design, designOptions, flags);
     });
@@ -132,6 +139,65 @@ export function createProgram(): Command {
       console.log(`${design.name} self-check passed in ${seconds.toFixed(1)} s: ${JSON.stringify(summary)}`);
     },
   );
+
+  const boardSim = program
+    .command('board-sim')
+    .description('serve the design on a virtual board: its RTL in Verilator behind a pseudo-terminal, until Ctrl-C')
+    .addHelpText('after', '\nExample:\n  spinbit board-sim loopback --link /tmp/spinbit-tty   # then: spinbit info --port /tmp/spinbit-tty');
+  addDesignSubcommands(
+    boardSim,
+    (command) => command.option('--link <path>', 'also make <path> a symlink to the pty').option('--trace <file>', 'write an FST waveform of the whole session'),
+    async (design, options, flags) => {
+      const elaborated = await elaborate(design, getBoard(flags.board as string), options);
+      if (!('link' in (elaborated.config as object))) {
+        throw new UserError(`${design.name} with these options has no link (echo mode): nothing for a host to talk to; use --mode link`);
+      }
+      console.error('starting the virtual board (its Verilator model is built once, then cached)…');
+      const board = await VirtualBoard.start(elaborated as Elaborated<{ link: { clocksPerBit: number } }>, {
+        linkPath: flags.link as string | undefined,
+        traceFile: flags.trace as string | undefined,
+      });
+      console.log(`virtual ${design.name} board (${elaborated.board.title} config ${elaborated.configHash.slice(0, 16)}) on ${board.path}`);
+      if (flags.link) console.log(`  also reachable as ${flags.link as string}`);
+      console.log('  Ctrl-C stops it.');
+      const stop = () => void board.stop();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await board.waitForExit();
+    },
+  );
+
+  program
+    .command('info')
+    .description('print the identity of a board (real or virtual) on a serial port')
+    .requiredOption('-p, --port <path>', 'serial port, e.g. /dev/ttyUSB1 or a virtual board pty')
+    .option('--baud <n>', 'baud rate of a real port', (t) => Number(t), 1_000_000)
+    .option('--timeout <ms>', 'reply timeout', (t) => Number(t), 1000)
+    .addHelpText('after', '\nExample:\n  spinbit info --port /dev/ttyUSB1')
+    .action(async (flags: { port: string; baud: number; timeout: number }) => {
+      const board = await SpinbitBoard.open(flags.port, { baud: flags.baud, timeoutMs: flags.timeout, retries: 1 }).catch((error: unknown) => {
+        if (error instanceof LinkError) throw new UserError(`${flags.port} does not answer as a spinbit board: ${error.message.replace(`${flags.port}: `, '')}`);
+        throw error;
+      });
+      try {
+        const id = board.identity;
+        console.log(
+          [
+            `design          ${id.design}`,
+            `config hash     ${id.configHash}`,
+            `protocol        ${id.protocolVersion}`,
+            `core clock      ${(id.coreClockHz / 1e6).toFixed(3)} MHz`,
+            `baud            ${id.baud}`,
+            `rx buffer       ${id.rxBufferBytes} bytes (max payload ${id.maxPayload}, stream buffer ${id.streamBufferBytes})`,
+            `frame timeout   ${id.frameTimeoutUs} µs`,
+            `registers       ${id.registerCount}`,
+            ...id.memories.map((m, i) => `memory ${i}        ${m.depth} × ${8 * m.wordBytes} bit`),
+          ].join('\n'),
+        );
+      } finally {
+        await board.close();
+      }
+    });
 
   program
     .command('demo')

@@ -20,12 +20,14 @@ export interface DesignOption {
   name: string;
   description: string;
   /** Shown in --help; absent means "derived" (described in the text). */
-  defaultValue?: number;
-  type: 'integer' | 'number';
+  defaultValue?: number | string;
+  type: 'integer' | 'number' | 'choice';
+  /** For type 'choice'. */
+  choices?: string[];
 }
 
-/** Parsed CLI / library options: option name → number. */
-export type DesignOptions = Record<string, number | undefined>;
+/** Parsed CLI / library options: option name → value. */
+export type DesignOptions = Record<string, number | string | undefined>;
 
 export interface CoreModules {
   /** The core: standard ports clk, rst, uart_rx, uart_tx, leds. */
@@ -89,7 +91,12 @@ export async function elaborate<Config>(
     if (!spec) {
       throw new UserError(`design ${design.name} has no option '--${name}'; options: ${design.options.map((o) => '--' + o.name).join(', ')}`);
     }
-    if (value !== undefined && (!Number.isFinite(value) || (spec.type === 'integer' && !Number.isInteger(value)))) {
+    if (value === undefined) continue;
+    if (spec.type === 'choice') {
+      if (typeof value !== 'string' || !spec.choices?.includes(value)) {
+        throw new UserError(`--${name} must be one of: ${spec.choices?.join(', ')}; got ${value}`);
+      }
+    } else if (typeof value !== 'number' || !Number.isFinite(value) || (spec.type === 'integer' && !Number.isInteger(value))) {
       throw new UserError(`--${name} must be ${spec.type === 'integer' ? 'an integer' : 'a number'}, got ${value}`);
     }
   }

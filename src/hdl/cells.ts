@@ -119,4 +119,20 @@ export const linkCore: LeafCell = {
   },
 };
 
-LEAF_CELLS.push(linkCore);
+export const linkCrc: LeafCell = {
+  name: 'link_crc',
+  file: 'link_crc.v',
+  params: {},
+  ports: {
+    clk: { direction: 'input', width: 1 },
+    clear: { direction: 'input', width: 1 },
+    start: { direction: 'input', width: 1 },
+    data: { direction: 'input', width: 8 },
+    with_crc8: { direction: 'input', width: 1 },
+    crc8: { direction: 'output', width: 8 },
+    crc16: { direction: 'output', width: 16 },
+    busy: { direction: 'output', width: 1 },
+  },
+};
+
+LEAF_CELLS.push(linkCore, linkCrc);

@@ -4,7 +4,7 @@
  * buffer sizes, memory map). A design adds its registers, memories and stream behind the link's ports.
  */
 import { type ClockPlan } from '../boards/wrapper.ts';
-import { linkCore, syncFifo, uartRx, uartTx, type LeafCell } from '../hdl/cells.ts';
+import { linkCore, linkCrc, syncFifo, uartRx, uartTx, type LeafCell } from '../hdl/cells.ts';
 import { Module } from '../hdl/module.ts';
 import { uartDivisor } from '../cores/uart-timing.ts';
 import { Capability, encodeIdentity, PROTOCOL_VERSION, type MemoryInfo } from './protocol.ts';
@@ -30,7 +30,7 @@ export const MAX_PAYLOAD = 512;
 export const RX_BUFFER_LOG2 = 10;
 export const STREAM_BUFFER_LOG2 = 9;
 
-export const LINK_CELLS: LeafCell[] = [linkCore, uartRx, uartTx, syncFifo];
+export const LINK_CELLS: LeafCell[] = [linkCore, linkCrc, uartRx, uartTx, syncFifo];
 
 export function linkConfig(clock: ClockPlan, baud: number, registerCount: number, memories: MemoryInfo[]): LinkConfig {
   if (memories.length > 16) throw new UserError(`the link addresses at most 16 memories, got ${memories.length}`);

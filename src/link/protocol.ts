@@ -34,12 +34,20 @@ export const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.en
 
 /** CRC-8 (poly 0x07, init 0x00) over seq … len_hi: guards the header, so a false sync is dropped early. */
 export function headerCrc(bytes: Uint8Array): number {
-  return crc8(bytes);
+  return crc8(asBuffer(bytes));
 }
 
-/** CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) over every byte after sync up to the end of the payload. */
+/** The crc package wants a Buffer; this views the same memory without copying. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) over every byte after sync up to the end of the payload;
+ * sent high byte first.
+ */
 export function frameCrc(bytes: Uint8Array): number {
-  return crc16ccitt(bytes);
+  return crc16ccitt(asBuffer(bytes));
 }
 
 export interface Frame {
@@ -58,8 +66,9 @@ export function encodeFrame(frame: Frame): Uint8Array {
   out[6] = headerCrc(out.subarray(1, 6));
   out.set(frame.payload, HEADER_BYTES);
   const crc = frameCrc(out.subarray(1, HEADER_BYTES + length));
-  out[HEADER_BYTES + length] = crc & 0xff;
-  out[HEADER_BYTES + length + 1] = crc >> 8;
+  // High byte first, so that the CRC run over the CRC bytes as well gives zero (the hardware checks that way).
+  out[HEADER_BYTES + length] = crc >> 8;
+  out[HEADER_BYTES + length + 1] = crc & 0xff;
   return out;
 }
 
@@ -145,12 +154,11 @@ export class FrameDecoder {
           dropGarbage();
           events.push({ kind: 'error', reason: 'bad-crc', bytes: 1 });
           start++;
-          flushing = true;
           continue;
         }
         break;
       }
-      const crc = buf[start + total - 2]! | (buf[start + total - 1]! << 8);
+      const crc = (buf[start + total - 2]! << 8) | buf[start + total - 1]!;
       if (frameCrc(buf.subarray(start + 1, start + total - 2)) !== crc) {
         dropGarbage();
         events.push({ kind: 'error', reason: 'bad-crc', bytes: 1 });

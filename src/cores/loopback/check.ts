@@ -6,7 +6,7 @@
 import type { Elaborated } from '../design.ts';
 import { SpinbitBoard } from '../../../host/board.ts';
 import { VirtualBoard } from '../../../sim/virtual-board.ts';
-import { LOOPBACK_ID, LoopbackRegister, SCRATCH_MEMORY, type LoopbackConfig } from './index.ts';
+import { LOOPBACK_ID, LoopbackRegister, SCRATCH_MEMORY, type LinkLoopbackConfig } from './index.ts';
 
 export interface LoopbackCheckOptions {
   seed?: number;
@@ -40,7 +40,7 @@ export function testBytes(seed: number, count: number): Uint8Array {
   return out;
 }
 
-export async function checkLoopback(elaborated: Elaborated<LoopbackConfig>, options: LoopbackCheckOptions = {}): Promise<LoopbackCheckResult> {
+export async function checkLoopback(elaborated: Elaborated<LinkLoopbackConfig>, options: LoopbackCheckOptions = {}): Promise<LoopbackCheckResult> {
   const seed = options.seed ?? 1;
   const virtual = await VirtualBoard.start(elaborated);
   const board = await SpinbitBoard.open(virtual.path, { expect: { design: elaborated.design, configHash: elaborated.configHash } }).catch(async (e) => {

@@ -9,10 +9,12 @@ import type { ClockPlan } from '../../boards/wrapper.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
 import { identityBytes, identityRom, LINK_CELLS, linkConfig, linkParams, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
-import { linkCore } from '../../hdl/cells.ts';
+import { linkCore, syncFifo, uartRx, uartTx } from '../../hdl/cells.ts';
 import type { MemoryInfo } from '../../link/protocol.ts';
-import type { Design, DesignOptions } from '../design.ts';
+import type { Design, DesignOptions, Elaborated } from '../design.ts';
 import { checkLoopback } from './check.ts';
+import { checkEcho, checkEchoFits, ECHO_FIFO_DEPTH, generateEcho, type EchoConfig } from './echo.ts';
+import { uartDivisor } from '../uart-timing.ts';
 
 /** Register map (docs/protocol.md shows how to read and write them). */
 export const LoopbackRegister = {
@@ -28,7 +30,13 @@ export const LOOPBACK_REGISTER_COUNT = 6;
 export const LOOPBACK_ID = 0x4c4f4f50;
 export const SCRATCH_MEMORY = 0;
 
-export interface LoopbackConfig {
+export type LoopbackConfig = LinkLoopbackConfig | EchoConfig;
+
+/** Devices with fewer logic cells than this get echo mode by default: the link does not fit them. */
+export const LINK_MIN_LOGIC_CELLS = 2000;
+
+export interface LinkLoopbackConfig {
+  mode: 'link';
   link: LinkConfig;
   scratchWords: number;
   /** Scratch storage: SPRAM on devices that have it, block RAM otherwise. */
@@ -49,24 +57,38 @@ function linkEbrBits(link: LinkConfig): number {
 
 export const loopback: Design<LoopbackConfig> = {
   name: 'loopback',
-  summary: 'the link with registers, a scratch memory and a test stream; LED heartbeat and error LED',
+  summary: 'the link with registers, a scratch memory and a test stream (or a plain UART echo); LED heartbeat',
   options: [
+    {
+      name: 'mode',
+      type: 'choice',
+      choices: ['link', 'echo'],
+      description: `link: the framed protocol with registers, memory and stream; echo: plain UART echo through a FIFO (default: link, echo on devices under ${LINK_MIN_LOGIC_CELLS} logic cells)`,
+    },
     { name: 'clock-mhz', type: 'number', description: 'core clock in MHz; a PLL makes it when it differs from the board clock (default: board clock)' },
     { name: 'baud', type: 'integer', description: 'UART baud rate', defaultValue: DEFAULT_BAUD },
     { name: 'scratch-words', type: 'integer', description: 'scratch memory size in 16-bit words, a power of two (default: 32768 on UP5K, 4096 on HX8K, 1024 on HX1K)' },
   ],
 
   coreClockMHz(options: DesignOptions, board: Board): number {
-    return options['clock-mhz'] ?? board.clock.mhz;
+    return (options['clock-mhz'] as number | undefined) ?? board.clock.mhz;
   },
 
   configure(options: DesignOptions, board: Board, clock: ClockPlan): LoopbackConfig {
-    const scratchWords = options['scratch-words'] ?? defaultScratchWords(board);
+    const mode = (options.mode as string | undefined) ?? (board.resources.lc >= LINK_MIN_LOGIC_CELLS ? 'link' : 'echo');
+    const baud = (options.baud as number | undefined) ?? DEFAULT_BAUD;
+    const heartbeatBits = Math.ceil(Math.log2(clock.mhz * 1e6));
+    if (mode === 'echo') {
+      if (options['scratch-words'] !== undefined) throw new UserError('--scratch-words applies to --mode link only');
+      checkEchoFits(ECHO_FIFO_DEPTH, board);
+      return { mode: 'echo', baud, clocksPerBit: uartDivisor(clock.mhz, baud), fifoDepth: ECHO_FIFO_DEPTH, heartbeatBits };
+    }
+    const scratchWords = (options['scratch-words'] as number | undefined) ?? defaultScratchWords(board);
     if (!(scratchWords >= 2 && Number.isInteger(Math.log2(scratchWords)))) {
       throw new UserError(`--scratch-words must be a power of two ≥ 2, got ${scratchWords}`);
     }
     const memories: MemoryInfo[] = [{ id: SCRATCH_MEMORY, name: 'scratch', wordBytes: 2, depth: scratchWords }];
-    const link = linkConfig(clock, options.baud ?? DEFAULT_BAUD, LOOPBACK_REGISTER_COUNT, memories);
+    const link = linkConfig(clock, baud, LOOPBACK_REGISTER_COUNT, memories);
     const scratchBits = scratchWords * 16;
     const scratchIn = board.resources.spram > 0 ? 'spram' : 'ebr';
     if (scratchIn === 'spram') {
@@ -86,14 +108,16 @@ export const loopback: Design<LoopbackConfig> = {
         );
       }
     }
-    return { link, scratchWords, scratchIn, heartbeatBits: Math.ceil(Math.log2(clock.mhz * 1e6)) };
+    return { mode: 'link', link, scratchWords, scratchIn, heartbeatBits };
   },
 
   async selfCheck(elaborated, options) {
-    return { ...(await checkLoopback(elaborated, { seed: options.seed })) };
+    if (elaborated.config.mode === 'echo') return { ...(await checkEcho(elaborated as Elaborated<EchoConfig>, { seed: options.seed })) };
+    return { ...(await checkLoopback(elaborated as Elaborated<LinkLoopbackConfig>, { seed: options.seed })) };
   },
 
   generate(config: LoopbackConfig, _board, context) {
+    if (config.mode === 'echo') return { core: generateEcho(config), submodules: [], cells: [uartRx, syncFifo, uartTx] };
     const identity = identityBytes('loopback', context.configHash, context.clock, config.link);
     const rom = identityRom(identity);
     const scratchBits = Math.log2(config.scratchWords);
