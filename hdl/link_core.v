@@ -1,12 +1,12 @@
 // link_core — the spinbit serial link: UART → frame decoder → command dispatch → register / memory / stream
 // ports of a core → frame encoder → UART. docs/protocol.md is the specification; this is its hardware half.
 //
-// Frames (both directions): sync, seq, cmd, status, len_lo, len_hi, hcrc, payload[len], crc_hi, crc_lo.
+// Frames (both directions): sync, seq, cmd, status, len_lo, len_hi, hcrc, payload[len], crc (4 bytes).
 //   sync  0x5A for requests, 0xA5 for replies;
 //   hcrc  CRC-8 (poly 0x07, init 0x00) over seq … len_hi — a bad header is dropped silently (resync);
-//   crc   CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) over every byte after sync up to the end of the
-//         payload (hcrc included), sent high byte first — so running the CRC over the CRC bytes too
-//         leaves zero, which is how this decoder checks it without storing the received value.
+//   crc   CRC-32/MPEG-2 (poly 0x04C11DB7, init 0xFFFFFFFF) over every byte after sync up to the end of
+//         the payload (hcrc included), sent most significant byte first — so running the CRC over the CRC
+//         bytes too leaves zero, which is how this decoder checks it without storing the received value.
 // Requests are handled strictly in order, one at a time. Received bytes wait in an rx FIFO of 2^RX_FIFO_LOG2
 // bytes; the host keeps its unanswered request bytes at or below that size (identity reports it), so the
 // FIFO cannot overflow. A frame that stops arriving for TIMEOUT_CYCLES is abandoned (back to hunting).
@@ -155,7 +155,7 @@ module link_core #(
     reg [2:0]  arg_index;          // next args byte (saturates at 6)
     reg [23:0] address;            // one counter for ROM, register and memory addresses
     wire [7:0]  crc8;               // over the request so far (link_crc, one bit per clock)
-    wire [15:0] crc16;
+    wire [31:0] crc32;
     wire        rx_crc_busy;
     reg [47:0] args;               // first six payload bytes, little endian
     reg [2:0]  status;             // WRITE_MEM: outcome of the header check
@@ -168,7 +168,7 @@ module link_core #(
     reg [1:0]  word_log2;          // bytes per word of the current transfer: 1, 2 or 4
     reg [2:0]  word_bytes_left;
     wire [7:0]  tx_crc8;
-    wire [15:0] tx_crc16;
+    wire [31:0] tx_crc32;
     wire        tx_crc_busy;
     reg        tx_in_crc;          // the byte in tx_data counts in the reply CRCs (sync and CRC bytes do not)
 
@@ -230,12 +230,12 @@ module link_core #(
 
     link_crc u_rx_crc (
         .clk(clk), .clear(state == S_HUNT), .start(in_frame && byte_ready), .data(rx_data),
-        .with_crc8(state == S_HEADER && index != 3'd5), .crc8(crc8), .crc16(crc16), .busy(rx_crc_busy)
+        .with_crc8(state == S_HEADER && index != 3'd5), .crc8(crc8), .crc32(crc32), .busy(rx_crc_busy)
     );
     // Reply bytes enter the reply CRCs as the transmitter takes them (sync and CRC bytes excluded).
     link_crc u_tx_crc (
         .clk(clk), .clear(state == S_REPLY_HEAD && index == 3'd0), .start(tx_valid && tx_ready && tx_in_crc),
-        .data(tx_data), .with_crc8(1'b1), .crc8(tx_crc8), .crc16(tx_crc16), .busy(tx_crc_busy)
+        .data(tx_data), .with_crc8(1'b1), .crc8(tx_crc8), .crc32(tx_crc32), .busy(tx_crc_busy)
     );
     wire [2:0] word_last = (3'd1 << word_log2) - 3'd1;
 
@@ -302,7 +302,7 @@ module link_core #(
                 if (length != 2) exec_status = ST_BAD_LENGTH;
             default: exec_status = ST_UNKNOWN_CMD;
         endcase
-        if (crc16 != 16'h0000) exec_status = ST_BAD_CRC;   // nothing else in the frame can be trusted
+        if (crc32 != 32'h00000000) exec_status = ST_BAD_CRC;   // nothing else in the frame can be trusted
     end
 
     always @(posedge clk) begin
@@ -406,7 +406,7 @@ module link_core #(
                 S_CRC: if (byte_ready) begin
                     rx_take <= 1'b1;
                     index   <= index + 3'd1;
-                    if (index == 3'd1) begin
+                    if (index == 3'd3) begin
                         state      <= S_CHECK;
                         check_step <= 2'd0;
                     end
@@ -540,15 +540,14 @@ module link_core #(
                 end
 
                 S_REPLY_CRC: if (can_send) begin
-                    // High byte first: a receiver running the CRC over these two bytes too ends at zero.
+                    // Most significant byte first: a receiver running the CRC over these bytes too ends at zero.
                     index     <= index + 3'd1;
                     tx_valid  <= 1'b1;
                     tx_in_crc <= 1'b0;
-                    if (index == 3'd0) tx_data <= tx_crc16[15:8];
-                    else begin
-                        tx_data <= tx_crc16[7:0];
-                        index   <= 3'd0;
-                        state   <= S_HUNT;
+                    tx_data   <= tx_crc32[31 - index[1:0] * 8 -: 8];
+                    if (index == 3'd3) begin
+                        index <= 3'd0;
+                        state <= S_HUNT;
                     end
                 end
 

@@ -1,10 +1,10 @@
-// link_crc — the link's two CRCs, one bit per clock: CRC-8 (poly 0x07, init 0x00) and CRC-16/CCITT-FALSE
-// (poly 0x1021, init 0xFFFF), both MSB first, as docs/protocol.md specifies.
+// link_crc — the link's two CRCs, one bit per clock: CRC-8 (poly 0x07, init 0x00) and CRC-32/MPEG-2
+// (poly 0x04C11DB7, init 0xFFFFFFFF, no reflection, no final xor), both MSB first, as docs/protocol.md specifies.
 //
-// A byte-wide CRC-16 is a ~60-LUT XOR network per direction; shifting one bit per clock costs a few LUTs
+// A byte-wide CRC-32 is a large XOR network per direction; shifting one bit per clock costs a few LUTs
 // and 8 cycles per byte, while a byte on the wire takes at least 40 cycles (10 bits × ≥ 4 clocks per bit).
 // `start` loads a byte (ignored while busy); both CRCs are current again when `busy` drops. `clear`
-// restarts both CRCs at their initial values. `with_crc8` = 0 feeds the byte to CRC-16 only.
+// restarts both CRCs at their initial values. `with_crc8` = 0 feeds the byte to CRC-32 only.
 `default_nettype none
 
 module link_crc (
@@ -14,7 +14,7 @@ module link_crc (
     input  wire [7:0]  data,
     input  wire        with_crc8,
     output reg  [7:0]  crc8,
-    output reg  [15:0] crc16,
+    output reg  [31:0] crc32,
     output wire        busy
 );
     reg [7:0] shift;
@@ -25,15 +25,15 @@ module link_crc (
 
     wire bit_in = shift[7];
     wire feedback8  = crc8[7] ^ bit_in;
-    wire feedback16 = crc16[15] ^ bit_in;
+    wire feedback32 = crc32[31] ^ bit_in;
 
     always @(posedge clk) begin
         if (clear) begin
             crc8      <= 8'h00;
-            crc16     <= 16'hFFFF;
+            crc32     <= 32'hFFFFFFFF;
             bits_left <= 4'd0;
         end else if (busy) begin
-            crc16     <= {crc16[14:0], 1'b0} ^ (feedback16 ? 16'h1021 : 16'h0000);
+            crc32     <= {crc32[30:0], 1'b0} ^ (feedback32 ? 32'h04C11DB7 : 32'h00000000);
             if (update8) crc8 <= {crc8[6:0], 1'b0} ^ (feedback8 ? 8'h07 : 8'h00);
             shift     <= {shift[6:0], 1'b0};
             bits_left <= bits_left - 4'd1;

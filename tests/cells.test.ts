@@ -5,7 +5,8 @@ import { lint } from '../sim/verilator.ts';
 
 /** Port list of an ANSI-style module header: name → [direction, width at default parameters]. */
 function parsePorts(source: string, params: Record<string, number | string>): Record<string, [string, number]> {
-  const header = source.slice(source.indexOf('module '), source.indexOf(');') + 1);
+  const start = source.search(/^module\s/m);
+  const header = source.slice(start, source.indexOf('\n);', start) + 3);
   const ports: Record<string, [string, number]> = {};
   for (const match of header.matchAll(/(input|output)\s+(?:wire|reg)\s*(?:\[([^\]]+):0\])?\s*(\w+)/g)) {
     const widthExpr = match[2];
@@ -27,7 +28,7 @@ describe('leaf cells', () => {
         Object.entries(cell.ports).map(([name, p]) => [name, [p.direction, typeof p.width === 'number' ? p.width : p.width(numeric)]]),
       );
       expect(parsePorts(leafCellSource(cell), cell.params)).toEqual(declared);
-      for (const param of Object.keys(cell.params)) expect(leafCellSource(cell)).toMatch(new RegExp(`parameter integer ${param}\\s*=\\s*${cell.params[param]}\\b`));
+      for (const param of Object.keys(cell.params)) expect(leafCellSource(cell)).toMatch(new RegExp(`parameter\\b[^\\n]*\\b${param}\\s*=\\s*${cell.params[param]}`));
     });
   }
 

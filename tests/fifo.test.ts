@@ -19,9 +19,9 @@ describe('sync_fifo in Verilator', () => {
         'fifo_tb.v': [
           '`default_nettype none',
           'module fifo_tb (input wire clk, input wire rst, input wire [7:0] in_data, input wire in_valid, output wire in_ready,',
-          '                output wire [7:0] out_data, output wire out_valid, input wire out_ready);',
+          `                output wire [7:0] out_data, output wire out_valid, input wire out_ready, output wire [${DEPTH_LOG2}:0] count);`,
           `    sync_fifo #(.WIDTH(8), .DEPTH_LOG2(${DEPTH_LOG2})) u_fifo (.clk(clk), .rst(rst), .in_data(in_data), .in_valid(in_valid),`,
-          '        .in_ready(in_ready), .out_data(out_data), .out_valid(out_valid), .out_ready(out_ready));',
+          '        .in_ready(in_ready), .out_data(out_data), .out_valid(out_valid), .out_ready(out_ready), .count(count));',
           'endmodule',
           '`default_nettype wire',
           '',
@@ -39,6 +39,7 @@ describe('sync_fifo in Verilator', () => {
         { name: 'in_ready', width: 1 },
         { name: 'out_data', width: 8 },
         { name: 'out_valid', width: 1 },
+        { name: 'count', width: DEPTH_LOG2 + 1 },
       ],
     });
 
@@ -72,9 +73,10 @@ describe('sync_fifo in Verilator', () => {
       const popped: number[] = [];
       let maxOccupancy = 0;
       for (let k = 0; k < inputs.length; k++) {
-        const [inReady, outData, outValid] = perCycle[resetCycles + k]!.map(Number) as [number, number, number];
+        const [inReady, outData, outValid, count] = perCycle[resetCycles + k]!.map(Number) as [number, number, number, number];
         const input = inputs[k]!;
         const occupancy = pushed.length - popped.length;
+        expect(count, `cycle ${k}: count output (seed ${seed})`).toBe(occupancy);
         if (!inReady) expect(occupancy, `cycle ${k}: refused input while holding ${occupancy} (seed ${seed})`).toBe(CAPACITY);
         if (input.in_valid && inReady) pushed.push(input.in_data);
         if (outValid && input.out_ready) popped.push(outData);

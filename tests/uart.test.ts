@@ -23,11 +23,11 @@ function lanesTestbench(): Module {
     tb.input(`rx_${i}`).output(`tx_${i}`).output(`data_${i}`, 8).output(`valid_${i}`).output(`frame_error_${i}`);
   });
   LANES.forEach(({ divisor }, i) => {
-    tb.wire(`fifo_in_ready_${i}`).wire(`tx_data_${i}`, 8).wire(`tx_valid_${i}`).wire(`tx_ready_${i}`);
+    tb.wire(`fifo_in_ready_${i}`).wire(`tx_data_${i}`, 8).wire(`tx_valid_${i}`).wire(`tx_ready_${i}`).wire(`fifo_count_${i}`, 5);
     tb.instance(uartRx, `u_rx_${i}`, { clk: 'clk', rst: 'rst', rx: `rx_${i}`, data: `data_${i}`, valid: `valid_${i}`, frame_error: `frame_error_${i}` }, { CLKS_PER_BIT: divisor });
     tb.instance(syncFifo, `u_fifo_${i}`, {
       clk: 'clk', rst: 'rst', in_data: `data_${i}`, in_valid: `valid_${i}`, in_ready: `fifo_in_ready_${i}`,
-      out_data: `tx_data_${i}`, out_valid: `tx_valid_${i}`, out_ready: `tx_ready_${i}`,
+      out_data: `tx_data_${i}`, out_valid: `tx_valid_${i}`, out_ready: `tx_ready_${i}`, count: `fifo_count_${i}`,
     }, { WIDTH: 8, DEPTH_LOG2: 4 });
     tb.instance(uartTx, `u_tx_${i}`, { clk: 'clk', rst: 'rst', data: `tx_data_${i}`, valid: `tx_valid_${i}`, ready: `tx_ready_${i}`, tx: `tx_${i}` }, { CLKS_PER_BIT: divisor });
   });

@@ -130,7 +130,7 @@ export const linkCrc: LeafCell = {
     data: { direction: 'input', width: 8 },
     with_crc8: { direction: 'input', width: 1 },
     crc8: { direction: 'output', width: 8 },
-    crc16: { direction: 'output', width: 16 },
+    crc32: { direction: 'output', width: 32 },
     busy: { direction: 'output', width: 1 },
   },
 };

@@ -132,8 +132,13 @@ export class Module {
         throw new HdlError(`${this.name}.${name}: ${cell.name} has no parameter '${p}' (has: ${Object.keys(cell.params).join(', ')})`);
       }
     }
+    // Parameter values as numbers where known: literals, or names of this module's numeric constants.
     const numericParams: Record<string, number> = {};
-    for (const [p, v] of Object.entries({ ...cell.params, ...params })) if (typeof v === 'number') numericParams[p] = v;
+    for (const [p, v] of Object.entries({ ...cell.params, ...params })) {
+      const constant = typeof v === 'string' ? this.constants.find((c) => c.name === v) : undefined;
+      if (typeof v === 'number') numericParams[p] = v;
+      else if (constant && typeof constant.value === 'number') numericParams[p] = constant.value;
+    }
     for (const [port, expr] of Object.entries(connections)) {
       const spec = cell.ports[port];
       if (!spec) {
@@ -144,6 +149,9 @@ export class Module {
         continue;
       }
       const width = typeof spec.width === 'number' ? spec.width : spec.width(numericParams);
+      if (!Number.isInteger(width)) {
+        throw new HdlError(`${this.name}.${name}.${port}: width of ${cell.name}.${port} depends on a parameter given as an expression; pass a number or a numeric localparam`);
+      }
       const signalWidth = IDENTIFIER.test(expr) ? this.names.get(expr) : undefined;
       if (IDENTIFIER.test(expr) && !this.names.has(expr)) {
         throw new HdlError(`${this.name}.${name}.${port}: '${expr}' is not declared in ${this.name}`);
