@@ -390,7 +390,10 @@ module link_core #(
                                 mem_write <= 1'b1;
                                 state     <= S_MEM_WRITE;   // continues to S_CRC after the last word
                             end else if (remaining == 1) state <= S_CRC;
-                        end else if (remaining == 1) state <= S_CRC;
+                        end else if (remaining == 1) begin
+                            state <= S_CRC;                // a partial last word (refused as BAD_LENGTH)
+                            index <= 3'd0;                 // S_CRC counts its four bytes in index
+                        end
                     end else if (remaining == 1) begin
                         state <= S_CRC;
                         index <= 3'd0;

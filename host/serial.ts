@@ -26,7 +26,10 @@ export async function openSerial(path: string, baudRate: number): Promise<Transp
     for (const listener of closeListeners) listener(reason);
   });
   port.on('error', (error: Error) => {
-    for (const listener of closeListeners) listener(`port error: ${error.message}`);
+    // A vanished device (USB unplugged, virtual board killed) shows up as EIO/ENXIO/ENODEV on the next read.
+    const gone = /EIO|ENXIO|ENODEV|disconnected/i.test(error.message);
+    const reason = gone ? `port closed unexpectedly (${error.message}): the board went away` : `port error: ${error.message}`;
+    for (const listener of closeListeners) listener(reason);
   });
   return {
     write(bytes) {

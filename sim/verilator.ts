@@ -98,7 +98,10 @@ export async function buildModel(spec: ModelSpec): Promise<string> {
     const result = await run('verilator', args, { cwd: staging });
     writeFileSync(join(staging, 'build.log'), `$ verilator ${args.join(' ')}\n${result.stdout}${result.stderr}`);
     if (result.code !== 0 || !existsSync(join(staging, 'Vdut'))) {
-      throw new Error(`Verilator build of ${spec.top} failed (log: ${join(staging, 'build.log')}):\n${result.stderr.slice(-3000)}`);
+      const log = `${dir}.failed.log`;
+      renameSync(join(staging, 'build.log'), log);
+      rmSync(staging, { recursive: true, force: true });
+      throw new Error(`Verilator build of ${spec.top} failed (log: ${log}):\n${result.stderr.slice(-3000)}`);
     }
     rmSync(join(staging, 'obj'), { recursive: true, force: true }); // ~MBs of objects nobody reads again
     rmSync(dir, { recursive: true, force: true });

@@ -3,9 +3,9 @@
 //
 // The harness plays the USB-UART bridge at bit level: bytes the host writes are shifted into uart_rx at
 // --clocks-per-bit, and uart_tx is sampled mid-bit and decoded back into bytes for the host. Time is
-// virtual: while nothing is in flight (the core's idle output high, both serial lines quiet) the harness
-// sleeps in poll() instead of clocking, so an idle board costs no CPU; a partial frame keeps the clock
-// running, so the link's frame timeout still fires.
+// virtual: once nothing has been in flight for a few bit times (the core's idle output high, both serial
+// lines quiet) the harness sleeps in poll() instead of clocking, so an idle board costs no CPU; a partial
+// frame keeps the clock running, so the link's frame timeout still fires.
 //
 // Usage: virtual_board --clocks-per-bit N [--link PATH] [--trace FILE.fst]
 // Prints "pty <path>" on stdout once ready. Exits on SIGINT/SIGTERM or when stdin closes (its parent died).
@@ -105,13 +105,18 @@ int main(int argc, char** argv) {
     int recv_count = 0;
     uint16_t recv_bits = 0;
     uint8_t buffer[4096];
+    // The core's idle output cannot see a byte still inside uart_rx (synchronizer, stop-bit sampling), so the
+    // clock keeps running until everything has been quiet for a few bit times.
+    const int quiet_needed = 4 * clocks_per_bit + 16;
+    int quiet_cycles = 0;
 
     while (running) {
         if (to_core.size() < 65536) {
             ssize_t n = read(master, buffer, sizeof buffer);
             if (n > 0) to_core.insert(to_core.end(), buffer, buffer + n);
         }
-        bool busy = !to_core.empty() || send_active || recv_active || !dut.idle || !to_host.empty();
+        bool busy = !to_core.empty() || send_active || recv_active || !dut.idle || !to_host.empty() ||
+                    quiet_cycles < quiet_needed;
         if (!busy) {
             struct pollfd fds[2] = {{master, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
             if (poll(fds, 2, 200) > 0 && (fds[1].revents & (POLLIN | POLLHUP))) {
@@ -154,7 +159,9 @@ int main(int argc, char** argv) {
                     }
                 }
             }
-            if (!send_active && to_core.empty() && !recv_active && dut.idle) break;
+            const bool quiet = !send_active && to_core.empty() && !recv_active && dut.idle && line == 1;
+            quiet_cycles = quiet ? quiet_cycles + 1 : 0;
+            if (quiet_cycles >= quiet_needed) break;
         }
         while (!to_host.empty()) {
             ssize_t n = write(master, to_host.data(), to_host.size());
