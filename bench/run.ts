@@ -3,7 +3,8 @@
  * Tests assert correctness only; every time figure lives here.
  *
  * Spine (issue 2): loopback on iCEBreaker — YoWASP cold build, cached rebuild (whole CLI process), native
- * yosys/nextpnr build when they are on PATH, and Verilator co-simulation speed of the loopback core.
+ * yosys/nextpnr build when they are on PATH, and Verilator co-simulation speed.
+ * Link (issue 3): payload bytes/s and protocol efficiency through the virtual board, link-core size.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,9 +13,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBoard } from '../src/boards/index.ts';
 import { elaborate } from '../src/cores/design.ts';
-import { checkLoopback } from '../src/cores/loopback/check.ts';
-import { loopback } from '../src/cores/loopback/index.ts';
-import { onPath } from '../src/flow/tools.ts';
+import { testBytes } from '../src/cores/loopback/check.ts';
+import { checkEcho, type EchoConfig } from '../src/cores/loopback/echo.ts';
+import { loopback, SCRATCH_MEMORY, type LinkLoopbackConfig } from '../src/cores/loopback/index.ts';
+import type { Elaborated } from '../src/cores/design.ts';
+import { fileText, getToolchain, onPath } from '../src/flow/tools.ts';
+import { LINK_CELLS, linkParams } from '../src/link/generate.ts';
+import { leafCellSource } from '../src/hdl/cells.ts';
+import { SpinbitBoard } from '../host/board.ts';
+import { VirtualBoard } from '../sim/virtual-board.ts';
 
 const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
@@ -66,14 +73,55 @@ async function benchSpine(): Promise<Record<string, unknown>> {
     result.native_note = 'native yosys / nextpnr-ice40 / icepack not on PATH';
   }
 
-  // Co-simulation speed: the loopback core echoing 20 000 bytes at 1 Mbaud (model build excluded: cached).
-  const elaborated = await elaborate(loopback, getBoard('icebreaker'), {});
-  await checkLoopback(elaborated, { bytes: 100, rateError: 0 });
+  // Co-simulation speed: the echo-mode core echoing 20 000 bytes at 1 Mbaud (model build excluded: cached).
+  const echo = (await elaborate(loopback, getBoard('icebreaker'), { mode: 'echo' })) as Elaborated<EchoConfig>;
+  await checkEcho(echo, { bytes: 100, rateError: 0 });
   const started = performance.now();
-  const check = await checkLoopback(elaborated, { bytes: 20_000, rateError: 0 });
+  const check = await checkEcho(echo, { bytes: 20_000, rateError: 0 });
   const seconds = (performance.now() - started) / 1000;
-  result.verilator_loopback_cycles_per_s = Math.round(check.cycles / seconds);
+  result.verilator_echo_cycles_per_s = Math.round(check.cycles / seconds);
   return result;
+}
+
+/** Link (issue 3): throughput through the virtual board, protocol efficiency, link-core size. */
+async function benchLink(): Promise<Record<string, unknown>> {
+  const design = (await elaborate(loopback, getBoard('icebreaker'), { baud: 3_000_000 })) as Elaborated<LinkLoopbackConfig>;
+  const virtual = await VirtualBoard.start(design);
+  const board = await SpinbitBoard.open(virtual.path, { expect: { design: design.design, configHash: design.configHash } });
+  const measure = async (what: () => Promise<unknown>, payload: number) => {
+    const before = { ...board.link.stats };
+    const t0 = performance.now();
+    await what();
+    const seconds = (performance.now() - t0) / 1000;
+    const wire = board.link.stats.bytesIn - before.bytesIn + board.link.stats.bytesOut - before.bytesOut;
+    return { payload_bytes: payload, seconds: round(seconds, 3), payload_bytes_per_s: Math.round(payload / seconds), efficiency: round(payload / wire, 4) };
+  };
+  const data = testBytes(5, 65536);
+  const write = await measure(() => board.writeMemory(SCRATCH_MEMORY, 0, data), data.length);
+  const read = await measure(() => board.readMemory(SCRATCH_MEMORY, 0, 32768), data.length);
+  await board.close();
+  await virtual.stop();
+  // On hardware the wire is the limit: baud / 10 bits per byte × protocol efficiency.
+  const lineBytesPerS = design.config.link.baud / 10;
+  return {
+    virtual_board: { design: 'loopback', board: 'icebreaker', baud: design.config.link.baud, clocks_per_bit: design.config.link.clocksPerBit, write_64KiB: write, read_64KiB: read },
+    on_hardware_at_3Mbaud_payload_bytes_per_s: { write: Math.round(lineBytesPerS * write.efficiency), read: Math.round(lineBytesPerS * read.efficiency) },
+    link_core_icebreaker: await linkCoreSize(design),
+  };
+}
+
+/** yosys synth_ice40 (YoWASP) of link_core alone, with the loopback design's parameters. */
+async function linkCoreSize(design: Elaborated<LinkLoopbackConfig>): Promise<Record<string, number>> {
+  const sources = Object.fromEntries(LINK_CELLS.map((c) => [c.file, leafCellSource(c)]));
+  const params = linkParams(design.config.link, 64);
+  const chparam = Object.entries(params).map(([k, v]) => `-set ${k} ${v}`).join(' ');
+  const script = `read_verilog ${Object.keys(sources).join(' ')}; chparam ${chparam} link_core; synth_ice40 -top link_core; tee -q -o stat.json stat -json`;
+  const result = await getToolchain('yowasp').run('yosys', ['-p', script], sources);
+  if (result.code !== 0) throw new Error(`link-core synthesis failed:\n${result.log.slice(-2000)}`);
+  const stat = JSON.parse(fileText(result.files, 'stat.json') ?? '{}');
+  const cells: Record<string, number> = stat.design?.num_cells_by_type ?? {};
+  const ffs = Object.entries(cells).filter(([t]) => t.startsWith('SB_DFF')).reduce((n, [, c]) => n + c, 0);
+  return { lut4: cells.SB_LUT4 ?? 0, flip_flops: ffs, carry: cells.SB_CARRY ?? 0, ebr: cells.SB_RAM40_4K ?? 0 };
 }
 
 const previous = (() => {
@@ -87,6 +135,7 @@ const results = {
   ...previous,
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, date: new Date().toISOString() },
   spine: await benchSpine(),
+  link: await benchLink(),
 };
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
 console.log(JSON.stringify(results, null, 2));

@@ -23,7 +23,7 @@ describe('spinbit CLI', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const command of [[], ['boards'], ['designs'], ['build'], ['build', 'loopback'], ['lint', 'loopback'], ['sim', 'loopback'], ['demo']]) {
+    for (const command of [[], ['boards'], ['designs'], ['build'], ['build', 'loopback'], ['lint', 'loopback'], ['sim', 'loopback'], ['board-sim', 'loopback'], ['info'], ['demo']]) {
       const { code, out } = spinbit(...command, '--help');
       expect(code, command.join(' ')).toBe(0);
       expect(out, command.join(' ')).toMatch(/Example/);
@@ -39,19 +39,29 @@ describe('spinbit CLI', () => {
     expect(design.err).toMatch(/designs: loopback/);
     const option = spinbit('build', 'loopback', '--fifo', '8');
     expect(option.code).toBe(2);
-    expect(option.err).toMatch(/options of 'spinbit build loopback': --board, --clock-mhz, --baud, --fifo-depth/);
+    expect(option.err).toMatch(/options of 'spinbit build loopback': --board, --mode, --clock-mhz, --baud, --scratch-words/);
     const number = spinbit('build', 'loopback', '--baud', 'fast');
     expect(number.code).toBe(2);
     expect(number.err).toMatch(/--baud <n>' argument 'fast' is invalid/);
   });
 
-  it('a FIFO too large for the device: exit 2 with the numbers, no output folder', () => {
-    const { code, err } = spinbit('build', 'loopback', '--board', 'icebreaker', '--fifo-depth', '1048576');
+  it('a memory too large for the device: exit 2 with the numbers, no output folder', () => {
+    const { code, err } = spinbit('build', 'loopback', '--board', 'icebreaker', '--scratch-words', '1048576');
     expect(code).toBe(2);
     expect(err.trim()).toBe(
-      'spinbit: --fifo-depth 1048576 needs 8388608 bits of block RAM but iCEBreaker has 122880 (30 EBR × 4096): over by 8265728 bits; largest depth that fits is 8192',
+      'spinbit: --scratch-words 1048576 needs 16777216 bits but iCEBreaker has 1048576 bits of SPRAM (4 × 256 Kbit): over by 15728640 bits',
     );
     expect(existsSync(join(cwd, 'build', 'loopback-icebreaker'))).toBe(false);
+  });
+
+  it('info on a port that is missing or does not answer: exit 2 and what to do', () => {
+    const missing = spinbit('info', '--port', '/dev/ttyNOPE');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/no serial port at \/dev\/ttyNOPE \(is the board plugged in/);
+    // A pty nobody serves: opens fine, never answers.
+    const silent = spinbit('info', '--port', '/dev/ptmx', '--timeout', '200');
+    expect(silent.code).toBe(2);
+    expect(silent.err).toMatch(/does not answer as a spinbit board: .*no reply within 200 ms/);
   });
 
   it('lint and sim run from the command line', () => {
@@ -60,6 +70,6 @@ describe('spinbit CLI', () => {
     expect(lintRun.out).toMatch(/lint clean/);
     const simRun = spinbit('sim', 'loopback', '--seed', '9');
     expect(simRun.code, simRun.err).toBe(0);
-    expect(simRun.out).toMatch(/self-check passed.*"bytesEchoed":1000/);
+    expect(simRun.out).toMatch(/self-check passed.*"memoryBytes":65536/);
   });
 });

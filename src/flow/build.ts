@@ -115,7 +115,15 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
     seconds[stage] = (performance.now() - started) / 1000;
     writeFileSync(join(staging, 'logs', `${stage}.log`), `$ ${tool} ${args.map(shellQuote).join(' ')}\n${result.log}`);
     emit({ kind: 'stage-done', stage, seconds: seconds[stage]! });
-    if (result.code !== 0) fail(`${tool} failed: ${lastError(result.log)}`);
+    if (result.code !== 0) {
+      // nextpnr's way of saying the design has more logic cells than the device: say it with the numbers.
+      const overfull = result.log.match(/Failed to expand region .* of (\d+) ICESTORM_LCs/);
+      if (overfull) {
+        const needed = Number(overfull[1]);
+        fail(`design does not fit ${board.title}: needs ${needed} logic cells after packing, the ${board.device.toUpperCase()} has ${board.resources.lc} (over by ${needed - board.resources.lc})`);
+      }
+      fail(`${tool} failed: ${lastError(result.log)}`);
+    }
     return result.files;
   };
 
@@ -227,7 +235,7 @@ function readCachedReport(outDir: string, cacheKey: string, bitstreamName: strin
 
 function lastError(log: string): string {
   const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
-  const error = [...lines].reverse().find((l) => /^ERROR:|error:/i.test(l));
+  const error = [...lines].reverse().find((l) => l.startsWith('ERROR:')) ?? [...lines].reverse().find((l) => /error/i.test(l));
   return (error ?? lines[lines.length - 1] ?? 'no output').replace(/^ERROR:\s*/, '');
 }
 

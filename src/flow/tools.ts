@@ -54,7 +54,7 @@ const yowasp: Toolchain = {
   run(tool, args, files, onOutput) {
     return new Promise((resolve, reject) => {
       const worker = new Worker(new URL('./tool-worker.mjs', import.meta.url), {
-        workerData: { tool, args, files: toPlainTree(files) },
+        workerData: { tool, args, files },
       });
       const decoder = new TextDecoder();
       let log = '';
@@ -69,8 +69,11 @@ const yowasp: Toolchain = {
           resolve({ code: message.code, files: flattenTree(message.files), log });
           void worker.terminate();
         } else {
+          // A WebAssembly trap (e.g. nextpnr aborting on a design that cannot be placed): report it as a
+          // failed run so the caller quotes the tool's own last ERROR line.
           settled = true;
-          reject(new Error(`${tool} (YoWASP) crashed: ${message.message}`));
+          log += `\n${tool} (YoWASP) stopped abnormally: ${String(message.message).split('\n')[0]}\n`;
+          resolve({ code: -1, files: {}, log });
           void worker.terminate();
         }
       });
@@ -137,10 +140,6 @@ const native: Toolchain = {
 };
 
 type Tree = { [name: string]: Tree | string | Uint8Array };
-
-function toPlainTree(files: FileMap): Tree {
-  return { ...files };
-}
 
 /** YoWASP returns a nested tree; builds only use the top level. */
 function flattenTree(tree: Tree): FileMap {
