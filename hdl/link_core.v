@@ -173,7 +173,9 @@ module link_core #(
     reg        tx_in_crc;          // the byte in tx_data counts in the reply CRCs (sync and CRC bytes do not)
 
     // Registered checks (S_CHECK computes them, S_EXECUTE and the WRITE_MEM payload use them).
-    reg [1:0]  check_step;
+    reg [2:0]  check_step;
+    reg        whole_words;        // WRITE_MEM data is a whole number of words
+    reg        crc_ok;             // the frame CRC checked out (registered: a 32-bit zero test is slow)
     reg        checking_write;     // S_CHECK runs for a WRITE_MEM header (then returns to the payload)
     reg [SEL_BITS-1:0] sel_q;
     reg        sel_valid_q;
@@ -302,7 +304,7 @@ module link_core #(
                 if (length != 2) exec_status = ST_BAD_LENGTH;
             default: exec_status = ST_UNKNOWN_CMD;
         endcase
-        if (crc32 != 32'h00000000) exec_status = ST_BAD_CRC;   // nothing else in the frame can be trusted
+        if (!crc_ok) exec_status = ST_BAD_CRC;   // nothing else in the frame can be trusted
     end
 
     always @(posedge clk) begin
@@ -380,7 +382,7 @@ module link_core #(
                     if (cmd == CMD_WRITE_MEM && arg_index == 3'd3) begin
                         state          <= S_CHECK;   // the memory header (id, address) is complete
                         checking_write <= 1'b1;
-                        check_step     <= 2'd0;
+                        check_step     <= 3'd0;
                     end else if (cmd == CMD_WRITE_MEM && arg_index >= 3'd4) begin
                         word <= {rx_data, word[31:8]};   // aligned to the bottom by mem_wdata
                         index <= index + 3'd1;
@@ -411,29 +413,31 @@ module link_core #(
                     index   <= index + 3'd1;
                     if (index == 3'd3) begin
                         state      <= S_CHECK;
-                        check_step <= 2'd0;
+                        check_step <= 3'd0;
                     end
                 end
 
                 S_CHECK: if (!rx_crc_busy) begin
-                    // Range and size checks as a short pipeline (steps 0-3), so no long path runs from the
+                    // Range and size checks as a short pipeline (steps 0-4), so no long path runs from the
                     // arguments through the memory map and an adder into a decision. Entered after the CRC
                     // for every request, and for WRITE_MEM also when its header is complete.
-                    check_step <= check_step + 2'd1;
+                    check_step <= check_step + 3'd1;
                     case (check_step)
-                        2'd0: begin
+                        3'd0: begin
+                            crc_ok      <= (crc32 == 32'h00000000);
                             sel_q       <= sel;
                             sel_valid_q <= sel_valid;
                             sel_word_q  <= sel_word;
                             base_q      <= check_base;
                         end
-                        2'd1: begin
+                        3'd1: begin
                             count_q <= check_count;
                             limit_q <= reg_command ? {8'd0, REG_COUNT_17} : MEM_DEPTHS[sel_q * 25 +: 25];
                         end
-                        2'd2: end_q <= {1'b0, base_q} + {9'd0, count_q};
-                        default: begin
-                            range_ok <= (sel_valid_q || reg_command) && (end_q <= limit_q);
+                        3'd2: end_q <= {1'b0, base_q} + {9'd0, count_q};
+                        3'd3: begin
+                            range_ok    <= (sel_valid_q || reg_command) && (end_q <= limit_q);
+                            whole_words <= (write_bytes & word_mask) == {LEN_WIDTH{1'b0}};
                             case (cmd)
                                 CMD_READ_REGS: begin
                                     size_ok     <= {2'b00, regs_count} <= (MAX_LEN >> 2);
@@ -448,12 +452,14 @@ module link_core #(
                                     reply_bytes <= (stream_ask < stream_avail) ? stream_ask : stream_avail;
                                 end
                             endcase
+                        end
+                        default: begin
                             if (checking_write) begin
                                 // WRITE_MEM header: decide before any data word is written.
                                 checking_write <= 1'b0;
                                 if (!sel_valid_q) status <= ST_BAD_ADDRESS;
-                                else if ((write_bytes & word_mask) != {LEN_WIDTH{1'b0}}) status <= ST_BAD_LENGTH;
-                                else if (end_q > limit_q) status <= ST_BAD_ADDRESS;
+                                else if (!whole_words) status <= ST_BAD_LENGTH;
+                                else if (!range_ok) status <= ST_BAD_ADDRESS;
                                 else if (core_busy) status <= ST_BUSY;
                                 address   <= addr_arg;
                                 word_log2 <= sel_word_q;
