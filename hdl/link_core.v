@@ -10,9 +10,9 @@
 // Requests are handled strictly in order, one at a time. Received bytes wait in an rx FIFO of 2^RX_FIFO_LOG2
 // bytes; the host keeps its unanswered request bytes at or below that size (identity reports it), so the
 // FIFO cannot overflow. A frame that stops arriving for TIMEOUT_CYCLES is abandoned (back to hunting).
-// Memory writes are applied while the payload streams in (so a frame whose CRC then fails may have written
-// some words; the reply says BAD_CRC and the host repeats the write, which is idempotent). Register writes
-// wait for the CRC.
+// Nothing is written before the frame's CRC has checked out: WRITE_MEM data waits in a payload buffer (one
+// block RAM) and is committed word by word afterwards, WRITE_REG acts after the check too. So a corrupted
+// frame — even one whose memory address was hit — changes nothing, and a retry is always safe.
 //
 // Area and speed: lengths are kept in LEN_WIDTH bits (enough for MAX_PAYLOAD), the CRCs run one bit per clock
 // (hdl/link_crc.v), arguments and write data are shift registers, one adder checks every range, and checks are
@@ -85,6 +85,7 @@ module link_core #(
     localparam [2:0] ST_BAD_ADDRESS = 3'd5;
 
     localparam integer LEN_WIDTH = $clog2(MAX_PAYLOAD + 1);
+    localparam integer BUFFER_BITS = $clog2(MAX_PAYLOAD);
     localparam [31:0] MAX_PAYLOAD_32    = MAX_PAYLOAD;
     localparam [31:0] IDENTITY_BYTES_32 = IDENTITY_BYTES;
     localparam [LEN_WIDTH-1:0] MAX_LEN  = MAX_PAYLOAD_32[LEN_WIDTH-1:0];
@@ -136,7 +137,9 @@ module link_core #(
     localparam [3:0] S_HUNT       = 4'd0,
                      S_HEADER     = 4'd1,   // seq … hcrc
                      S_PAYLOAD    = 4'd2,
-                     S_MEM_WRITE  = 4'd4,   // waiting for mem_ack of a write inside the payload
+                     S_COMMIT     = 4'd3,   // WRITE_MEM after the CRC: read the next data byte from the buffer
+                     S_COMMIT_BYTE = 4'd4,  // add it to the word; a full word goes to S_MEM_WRITE
+                     S_MEM_WRITE  = 4'd13,  // waiting for mem_ack of a committed word
                      S_CRC        = 4'd5,
                      S_CHECK      = 4'd6,   // register the request's range checks
                      S_EXECUTE    = 4'd7,
@@ -158,7 +161,11 @@ module link_core #(
     wire [31:0] crc32;
     wire        rx_crc_busy;
     reg [47:0] args;               // first six payload bytes, little endian
-    reg [2:0]  status;             // WRITE_MEM: outcome of the header check
+    // WRITE_MEM payload buffer: data bytes wait here until the CRC has checked out.
+    reg [7:0]  payload_buffer [0:MAX_PAYLOAD-1];
+    reg [7:0]  buffered_byte;                 // payload_buffer[commit_index], one cycle after
+    reg [LEN_WIDTH-1:0] data_count;           // data bytes buffered
+    reg [LEN_WIDTH-1:0] commit_index;         // next buffered byte to commit
     reg [TIMEOUT_WIDTH-1:0] idle_cycles;   // inside a frame, cycles without a byte
 
     reg [2:0]  reply_status;
@@ -176,7 +183,6 @@ module link_core #(
     reg [2:0]  check_step;
     reg        whole_words;        // WRITE_MEM data is a whole number of words
     reg        crc_ok;             // the frame CRC checked out (registered: a 32-bit zero test is slow)
-    reg        checking_write;     // S_CHECK runs for a WRITE_MEM header (then returns to the payload)
     reg [SEL_BITS-1:0] sel_q;
     reg        sel_valid_q;
     reg [1:0]  sel_word_q;
@@ -228,6 +234,11 @@ module link_core #(
     // A byte is taken when the CRC engine has digested the previous one; rx_take pops on the next edge.
     wire byte_ready = rx_valid && !rx_take && !rx_crc_busy;
     wire can_send   = !tx_valid && !tx_crc_busy;
+    wire buffer_write = (state == S_PAYLOAD) && byte_ready && (cmd == CMD_WRITE_MEM) && (arg_index >= 3'd4);
+    always @(posedge clk) begin
+        if (buffer_write) payload_buffer[data_count[BUFFER_BITS-1:0]] <= rx_data;
+        buffered_byte <= payload_buffer[commit_index[BUFFER_BITS-1:0]];
+    end
     wire in_frame   = (state == S_HEADER) || (state == S_PAYLOAD) || (state == S_CRC);
 
     link_crc u_rx_crc (
@@ -297,8 +308,13 @@ module link_core #(
                 else if (core_busy) exec_status = ST_BUSY;
             end
             CMD_WRITE_MEM: begin
-                exec_length = {LEN_WIDTH{1'b0}};
-                exec_status = (length < 4) ? ST_BAD_LENGTH : status;
+                exec_length    = {LEN_WIDTH{1'b0}};
+                exec_word_log2 = sel_word_q;
+                if (length < 4) exec_status = ST_BAD_LENGTH;
+                else if (!sel_valid_q) exec_status = ST_BAD_ADDRESS;
+                else if (!whole_words) exec_status = ST_BAD_LENGTH;
+                else if (!range_ok) exec_status = ST_BAD_ADDRESS;
+                else if (core_busy) exec_status = ST_BUSY;
             end
             CMD_READ_STREAM:
                 if (length != 2) exec_status = ST_BAD_LENGTH;
@@ -340,9 +356,8 @@ module link_core #(
                         state    <= S_HEADER;
                         index    <= 3'd0;
                         arg_index <= 3'd0;
-                        checking_write <= 1'b0;
+                        data_count <= {LEN_WIDTH{1'b0}};
                         args     <= 48'd0;
-                        status   <= ST_OK;
                     end
                 end
 
@@ -379,33 +394,11 @@ module link_core #(
                         args <= {rx_data, args[47:8]};
                         arg_index <= arg_index + 3'd1;
                     end
-                    if (cmd == CMD_WRITE_MEM && arg_index == 3'd3) begin
-                        state          <= S_CHECK;   // the memory header (id, address) is complete
-                        checking_write <= 1'b1;
-                        check_step     <= 3'd0;
-                    end else if (cmd == CMD_WRITE_MEM && arg_index >= 3'd4) begin
-                        word <= {rx_data, word[31:8]};   // aligned to the bottom by mem_wdata
-                        index <= index + 3'd1;
-                        if (index == word_last) begin
-                            index <= 3'd0;
-                            if (status == ST_OK) begin
-                                mem_write <= 1'b1;
-                                state     <= S_MEM_WRITE;   // continues to S_CRC after the last word
-                            end else if (remaining == 1) state <= S_CRC;
-                        end else if (remaining == 1) begin
-                            state <= S_CRC;                // a partial last word (refused as BAD_LENGTH)
-                            index <= 3'd0;                 // S_CRC counts its four bytes in index
-                        end
-                    end else if (remaining == 1) begin
+                    if (buffer_write) data_count <= data_count + 1'b1;
+                    if (remaining == 1) begin
                         state <= S_CRC;
                         index <= 3'd0;
                     end
-                end
-
-                S_MEM_WRITE: if (mem_ack) begin
-                    address <= address + 24'd1;
-                    word    <= 32'd0;
-                    state   <= (remaining == 0) ? S_CRC : S_PAYLOAD;
                 end
 
                 S_CRC: if (byte_ready) begin
@@ -454,21 +447,7 @@ module link_core #(
                             endcase
                         end
                         default: begin
-                            if (checking_write) begin
-                                // WRITE_MEM header: decide before any data word is written.
-                                checking_write <= 1'b0;
-                                if (!sel_valid_q) status <= ST_BAD_ADDRESS;
-                                else if (!whole_words) status <= ST_BAD_LENGTH;
-                                else if (!range_ok) status <= ST_BAD_ADDRESS;
-                                else if (core_busy) status <= ST_BUSY;
-                                address   <= addr_arg;
-                                word_log2 <= sel_word_q;
-                                word      <= 32'd0;
-                                index     <= 3'd0;
-                                state     <= (remaining == 0) ? S_CRC : S_PAYLOAD;
-                            end else begin
-                                state <= S_EXECUTE;
-                            end
+                            state <= S_EXECUTE;
                         end
                     endcase
                 end
@@ -481,7 +460,32 @@ module link_core #(
                     address      <= exec_address;
                     reg_write    <= (cmd == CMD_WRITE_REG) && (exec_status == ST_OK);
                     index        <= 3'd0;
-                    state        <= S_REPLY_HEAD;
+                    word         <= 32'd0;
+                    commit_index <= {LEN_WIDTH{1'b0}};
+                    // A good WRITE_MEM with data commits it first; everything else replies at once.
+                    if (cmd == CMD_WRITE_MEM && exec_status == ST_OK && data_count != 0) state <= S_COMMIT;
+                    else state <= S_REPLY_HEAD;
+                end
+
+                S_COMMIT: state <= S_COMMIT_BYTE;   // buffered_byte follows commit_index one cycle later
+
+                S_COMMIT_BYTE: begin
+                    word         <= {buffered_byte, word[31:8]};   // aligned to the bottom by mem_wdata
+                    commit_index <= commit_index + 1'b1;
+                    index        <= index + 3'd1;
+                    if (index == word_last) begin
+                        mem_write <= 1'b1;
+                        state     <= S_MEM_WRITE;
+                    end else begin
+                        state <= S_COMMIT;
+                    end
+                end
+
+                S_MEM_WRITE: if (mem_ack) begin
+                    address <= address + 24'd1;
+                    word    <= 32'd0;
+                    index   <= 3'd0;
+                    state   <= (commit_index == data_count) ? S_REPLY_HEAD : S_COMMIT;
                 end
 
                 S_REPLY_HEAD: if (can_send) begin

@@ -66,7 +66,10 @@ export interface LinkStats {
 interface Pending {
   cmd: number;
   payload: Uint8Array;
+  /** Times sent. */
   attempts: number;
+  /** Times this request itself failed (BAD_CRC, lost, timed out); resends caused by others do not count. */
+  failures: number;
   seq: number;
   wireBytes: number;
   timer?: NodeJS.Timeout;
@@ -118,7 +121,7 @@ export class Link {
   request(cmd: number, payload: Uint8Array = new Uint8Array(0)): Promise<Frame> {
     if (this.closedReason) return Promise.reject(new LinkClosedError(`${this.label}: ${this.closedReason}`));
     return new Promise((resolve, reject) => {
-      this.waiting.push({ cmd, payload, attempts: 0, seq: -1, wireBytes: FRAME_OVERHEAD + payload.length, resolve, reject });
+      this.waiting.push({ cmd, payload, attempts: 0, failures: 0, seq: -1, wireBytes: FRAME_OVERHEAD + payload.length, resolve, reject });
       this.stats.requests++;
       this.pump();
     });
@@ -195,17 +198,20 @@ export class Link {
     for (const p of all) clearTimeout(p.timer);
     for (const event of this.decoder.flush()) if (event.kind === 'frame') this.handle(event.frame);
     this.quietUntil = Date.now() + this.resyncMs;
-    for (const p of all) this.retry(p, `no reply within ${this.timeoutMs} ms`);
+    // Only the request that timed out is charged; the others are resent because their replies may be stuck
+    // behind a partial frame on the board.
+    for (const p of all) this.retry(p, `no reply within ${this.timeoutMs} ms`, p === pending);
     this.pump();
   }
 
-  private retry(pending: Pending, why: string): void {
-    if (pending.attempts > this.retries) {
+  private retry(pending: Pending, why: string, charged = true): void {
+    if (charged) pending.failures++;
+    if (pending.failures > this.retries) {
       pending.reject(new LinkTimeoutError(`${this.label}: command 0x${pending.cmd.toString(16)} failed after ${pending.attempts} attempts: ${why}`));
       return;
     }
     this.stats.retries++;
-    // Retries go first, keeping the original order among themselves.
+    // Resends go first, keeping the original order among themselves.
     const firstNew = this.waiting.findIndex((p) => p.attempts === 0);
     this.waiting.splice(firstNew < 0 ? this.waiting.length : firstNew, 0, pending);
   }

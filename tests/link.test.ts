@@ -176,6 +176,45 @@ describe('link through the virtual board (real pty, real serialport)', () => {
     expect(Object.values(outcomes).reduce((a, b) => a + b)).toBe(240);
   });
 
+  it('recovers from corruption on the wire both ways: BAD_CRC replies and lost replies are retried, garbage skipped', async () => {
+    // Fault injection on the real link: one request frame in 7 gets a flipped payload bit on its way to the
+    // board (which answers BAD_CRC), one reply chunk in 11 gets a flipped bit and garbage in front on its way
+    // to the host (that reply is skipped; the request is found lost or times out, and is resent).
+    const real = await openSerial(virtual.path, 3_000_000);
+    const random = seededRandom(77);
+    const flaky: Transport = {
+      write(bytes) {
+        if (random() < 1 / 7 && bytes.length > 12) {
+          const copy = bytes.slice();
+          copy[9]! ^= 0x10;
+          real.write(copy);
+        } else real.write(bytes);
+      },
+      onData(listener) {
+        real.onData((bytes) => {
+          if (random() < 1 / 11) {
+            const copy = bytes.slice();
+            copy[Math.floor(copy.length / 2)]! ^= 0x01;
+            listener(Uint8Array.from([0xa5, 0x13, 0x37, ...copy]));
+          } else listener(bytes);
+        });
+      },
+      onClose: (listener) => real.onClose(listener),
+      close: () => real.close(),
+    };
+    const board = await SpinbitBoard.connect(flaky, virtual.path, { expect: expectation(), timeoutMs: 300, retries: 8 });
+    try {
+      const data = testBytes(3, 16384);
+      await board.writeMemory(SCRATCH_MEMORY, 1000, data);
+      expect(Buffer.from(await board.readMemory(SCRATCH_MEMORY, 1000, 8192)).equals(Buffer.from(data))).toBe(true);
+      for (let i = 0; i < 20; i++) expect(await board.readRegister(LoopbackRegister.ID)).toBe(LOOPBACK_ID);
+      expect(board.link.stats.retries).toBeGreaterThan(0);
+      expect(board.link.stats.resyncs).toBeGreaterThan(0);
+    } finally {
+      await board.close();
+    }
+  });
+
   it('a board killed mid-transfer gives the host a clear error within its timeout', async () => {
     const doomed = await VirtualBoard.start(design);
     const board = await SpinbitBoard.open(doomed.path, { expect: expectation(), timeoutMs: 2000, retries: 1 });

@@ -50,9 +50,9 @@ function defaultScratchWords(board: Board): number {
   return board.resources.ebr >= 32 ? 4096 : 1024;
 }
 
-/** Block RAM bits the link itself takes: rx buffer, stream buffer, identity ROM (one EBR). */
+/** Block RAM bits the link itself takes: rx buffer, stream buffer, WRITE_MEM payload buffer, identity ROM. */
 function linkEbrBits(link: LinkConfig): number {
-  return (1 << link.rxBufferLog2) * 8 + (1 << link.streamBufferLog2) * 8 + 4096;
+  return (1 << link.rxBufferLog2) * 8 + (1 << link.streamBufferLog2) * 8 + link.maxPayload * 8 + 4096;
 }
 
 export const loopback: Design<LoopbackConfig> = {
