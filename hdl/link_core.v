@@ -157,9 +157,10 @@ module link_core #(
     reg [LEN_WIDTH-1:0] remaining; // payload bytes still to come
     reg [2:0]  arg_index;          // next args byte (saturates at 6)
     reg [23:0] address;            // one counter for ROM, register and memory addresses
-    wire [7:0]  crc8;               // over the request so far (link_crc, one bit per clock)
+    // One CRC engine serves both directions: requests are decoded and replies sent strictly in turn.
+    wire [7:0]  crc8;               // over the request or reply so far (link_crc, one bit per clock)
     wire [31:0] crc32;
-    wire        rx_crc_busy;
+    wire        crc_busy;
     reg [47:0] args;               // first six payload bytes, little endian
     // WRITE_MEM payload buffer: data bytes wait here until the CRC has checked out.
     reg [7:0]  payload_buffer [0:MAX_PAYLOAD-1];
@@ -174,9 +175,6 @@ module link_core #(
     reg [31:0] word;               // reply word being sent (LSB first), or write data being assembled
     reg [1:0]  word_log2;          // bytes per word of the current transfer: 1, 2 or 4
     reg [2:0]  word_bytes_left;
-    wire [7:0]  tx_crc8;
-    wire [31:0] tx_crc32;
-    wire        tx_crc_busy;
     reg        tx_in_crc;          // the byte in tx_data counts in the reply CRCs (sync and CRC bytes do not)
 
     // Registered checks (S_CHECK computes them, S_EXECUTE and the WRITE_MEM payload use them).
@@ -186,9 +184,7 @@ module link_core #(
     reg [SEL_BITS-1:0] sel_q;
     reg        sel_valid_q;
     reg [1:0]  sel_word_q;
-    reg [23:0] base_q;
     reg [15:0] count_q;
-    reg [24:0] limit_q;
     reg [24:0] end_q;
     reg        range_ok;           // memory or register range within bounds
     reg        size_ok;            // reply fits MAX_PAYLOAD / write data is whole words
@@ -218,6 +214,7 @@ module link_core #(
     // One adder and one comparator check every range: registers (first + count ≤ REG_COUNT) and memories
     // (address + words ≤ depth).
     wire        reg_command = (cmd == CMD_READ_REGS) || (cmd == CMD_WRITE_REG);
+    wire [24:0] check_limit = reg_command ? {8'd0, REG_COUNT_17} : MEM_DEPTHS[sel_q * 25 +: 25];
     wire [23:0] check_base  = reg_command ? {8'd0, regs_first} : addr_arg;
     wire [15:0] check_count = (cmd == CMD_READ_REGS) ? {8'd0, regs_count} :
                               (cmd == CMD_WRITE_REG) ? 16'd1 :
@@ -232,8 +229,8 @@ module link_core #(
                             (index == 3'd3) ? {5'd0, reply_status} :
                             (index == 3'd4) ? reply_length_16[7:0] : reply_length_16[15:8];
     // A byte is taken when the CRC engine has digested the previous one; rx_take pops on the next edge.
-    wire byte_ready = rx_valid && !rx_take && !rx_crc_busy;
-    wire can_send   = !tx_valid && !tx_crc_busy;
+    wire byte_ready = rx_valid && !rx_take && !crc_busy;
+    wire can_send   = !tx_valid && !crc_busy;
     wire buffer_write = (state == S_PAYLOAD) && byte_ready && (cmd == CMD_WRITE_MEM) && (arg_index >= 3'd4);
     always @(posedge clk) begin
         if (buffer_write) payload_buffer[data_count[BUFFER_BITS-1:0]] <= rx_data;
@@ -241,14 +238,17 @@ module link_core #(
     end
     wire in_frame   = (state == S_HEADER) || (state == S_PAYLOAD) || (state == S_CRC);
 
-    link_crc u_rx_crc (
-        .clk(clk), .clear(state == S_HUNT), .start(in_frame && byte_ready), .data(rx_data),
-        .with_crc8(state == S_HEADER && index != 3'd5), .crc8(crc8), .crc32(crc32), .busy(rx_crc_busy)
-    );
-    // Reply bytes enter the reply CRCs as the transmitter takes them (sync and CRC bytes excluded).
-    link_crc u_tx_crc (
-        .clk(clk), .clear(state == S_REPLY_HEAD && index == 3'd0), .start(tx_valid && tx_ready && tx_in_crc),
-        .data(tx_data), .with_crc8(1'b1), .crc8(tx_crc8), .crc32(tx_crc32), .busy(tx_crc_busy)
+    wire replying   = (state == S_REPLY_HEAD) || (state == S_FETCH) || (state == S_FETCH_WAIT) ||
+                      (state == S_REPLY_BODY) || (state == S_REPLY_CRC);
+    // Request bytes enter the CRCs as they are taken; reply bytes as the transmitter takes them (sync and CRC
+    // bytes excluded). The CRCs restart while hunting and at a reply's sync byte.
+    link_crc u_crc (
+        .clk(clk),
+        .clear((state == S_HUNT) || (state == S_REPLY_HEAD && index == 3'd0)),
+        .start(replying ? (tx_valid && tx_ready && tx_in_crc) : (in_frame && byte_ready)),
+        .data(replying ? tx_data : rx_data),
+        .with_crc8(replying || (state == S_HEADER && index != 3'd5)),
+        .crc8(crc8), .crc32(crc32), .busy(crc_busy)
     );
     wire [2:0] word_last = (3'd1 << word_log2) - 3'd1;
 
@@ -410,7 +410,7 @@ module link_core #(
                     end
                 end
 
-                S_CHECK: if (!rx_crc_busy) begin
+                S_CHECK: if (!crc_busy) begin
                     // Range and size checks as a short pipeline (steps 0-4), so no long path runs from the
                     // arguments through the memory map and an adder into a decision. Entered after the CRC
                     // for every request, and for WRITE_MEM also when its header is complete.
@@ -421,15 +421,14 @@ module link_core #(
                             sel_q       <= sel;
                             sel_valid_q <= sel_valid;
                             sel_word_q  <= sel_word;
-                            base_q      <= check_base;
+                            address     <= check_base;   // S_EXECUTE sets the same start address
                         end
                         3'd1: begin
                             count_q <= check_count;
-                            limit_q <= reg_command ? {8'd0, REG_COUNT_17} : MEM_DEPTHS[sel_q * 25 +: 25];
                         end
-                        3'd2: end_q <= {1'b0, base_q} + {9'd0, count_q};
+                        3'd2: end_q <= {1'b0, address} + {9'd0, count_q};
                         3'd3: begin
-                            range_ok    <= (sel_valid_q || reg_command) && (end_q <= limit_q);
+                            range_ok    <= (sel_valid_q || reg_command) && (end_q <= check_limit);
                             whole_words <= (write_bytes & word_mask) == {LEN_WIDTH{1'b0}};
                             case (cmd)
                                 CMD_READ_REGS: begin
@@ -497,7 +496,7 @@ module link_core #(
                             tx_in_crc <= 1'b0;
                         end
                         3'd6: begin
-                            send(tx_crc8);   // every header byte has entered tx_crc8 by now
+                            send(crc8);   // every header byte has entered the CRC by now
                             index <= 3'd0;
                             if (reply_status != ST_OK || reply_length == 0) state <= S_REPLY_CRC;
                             else state <= S_FETCH;
@@ -557,7 +556,7 @@ module link_core #(
                     index     <= index + 3'd1;
                     tx_valid  <= 1'b1;
                     tx_in_crc <= 1'b0;
-                    tx_data   <= tx_crc32[31 - index[1:0] * 8 -: 8];
+                    tx_data   <= crc32[31 - index[1:0] * 8 -: 8];
                     if (index == 3'd3) begin
                         index <= 3'd0;
                         state <= S_HUNT;
