@@ -1,0 +1,130 @@
+/**
+ * The Ising reference model: the checkerboard update exactly as the hardware will order it, in integers.
+ *
+ * Lattice: L×L, periodic, spins ±1, row-major. A sweep is two half-sweeps, colour 0 (x + y even) then
+ * colour 1. Within a half-sweep the L²/2 sites of that colour are numbered row by row, q = y·L/2 + i with
+ * x = 2i + ((y + colour) mod 2). P lanes work in lockstep: at step t, lane ℓ updates site q = t·P + ℓ and
+ * draws one uniform integer u ∈ [0, 2^bits) from its own stream. Because sites of one colour only see sites
+ * of the other, the result depends only on which uniform each site gets — which this numbering fixes.
+ *
+ * A site with spin s and neighbour sum n flips when u < threshold[s, n] (tables.ts: Metropolis and heat-bath
+ * share this form). The bond energy E = −Σ_<ij> s_i s_j and magnetization M = Σ s_i are updated per flip
+ * (ΔE = 2·s·n, ΔM = −2·s) and reported after every sweep, as the hardware's accumulators will be.
+ *
+ * The lane random streams are an interface here; the hardware generator (cheap in LUTs, independent lanes)
+ * is still to be chosen, and will implement it bit for bit.
+ */
+import { tableIndex } from './tables.ts';
+
+export interface LaneStreams {
+  /** Bits per uniform. */
+  readonly bits: number;
+  /** Fills `out[ℓ]` with lane ℓ's next uniform, for every lane (one lockstep step). */
+  step(out: Uint32Array): void;
+}
+
+export class IsingLattice {
+  readonly spins: Int8Array;
+  /** −Σ over bonds of s_i·s_j. */
+  bondEnergy: number;
+  magnetization: number;
+
+  constructor(
+    readonly size: number,
+    spins?: Int8Array,
+  ) {
+    if (!(Number.isInteger(Math.log2(size)) && size >= 4)) throw new RangeError(`L must be a power of two ≥ 4, got ${size}`);
+    this.spins = spins ? Int8Array.from(spins) : new Int8Array(size * size).fill(1);
+    if (this.spins.length !== size * size) throw new RangeError(`expected ${size * size} spins, got ${this.spins.length}`);
+    this.bondEnergy = 0;
+    this.magnetization = 0;
+    this.recount();
+  }
+
+  /** Recomputes E and M from the spins (after the host writes a lattice). */
+  recount(): void {
+    const L = this.size;
+    let energy = 0;
+    let magnetization = 0;
+    for (let y = 0; y < L; y++) {
+      for (let x = 0; x < L; x++) {
+        const s = this.spins[y * L + x]!;
+        magnetization += s;
+        energy -= s * (this.spins[y * L + ((x + 1) & (L - 1))]! + this.spins[((y + 1) & (L - 1)) * L + x]!);
+      }
+    }
+    this.bondEnergy = energy;
+    this.magnetization = magnetization;
+  }
+}
+
+/** Site index of the q-th site of a colour (see the file comment). */
+export function siteOfColour(L: number, colour: 0 | 1, q: number): number {
+  const half = L >> 1;
+  const y = Math.floor(q / half);
+  const i = q - y * half;
+  return y * L + 2 * i + ((y + colour) & 1);
+}
+
+/**
+ * One sweep (both colours) with the given flip table (10 thresholds, tables.ts order) and lane streams.
+ * `lanes` must divide L/2. Returns nothing; read lattice.bondEnergy / magnetization after it.
+ */
+export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: LaneStreams, lanes: number): void {
+  const L = lattice.size;
+  const mask = L - 1;
+  const spins = lattice.spins;
+  const half = L >> 1;
+  if (half % lanes !== 0) throw new RangeError(`lanes (${lanes}) must divide L/2 (${half})`);
+  // threshold by (s, n) packed as [s=-1: n=-4..4, s=+1: n=-4..4]
+  const thresholds = new Float64Array(10);
+  for (let k = 0; k < 10; k++) thresholds[k] = table[k]!;
+  const uniforms = new Uint32Array(lanes);
+  let energy = lattice.bondEnergy;
+  let magnetization = lattice.magnetization;
+  const stepsPerRow = half / lanes;
+  for (let colour = 0; colour < 2; colour++) {
+    for (let y = 0; y < L; y++) {
+      const row = y * L;
+      const up = ((y - 1) & mask) * L;
+      const down = ((y + 1) & mask) * L;
+      const offset = (y + colour) & 1;
+      for (let t = 0; t < stepsPerRow; t++) {
+        streams.step(uniforms);
+        for (let lane = 0; lane < lanes; lane++) {
+          const x = 2 * (t * lanes + lane) + offset;
+          const site = row + x;
+          const s = spins[site]!;
+          const n = spins[row + ((x - 1) & mask)]! + spins[row + ((x + 1) & mask)]! + spins[up + x]! + spins[down + x]!;
+          if (uniforms[lane]! < thresholds[(s === 1 ? 5 : 0) + ((n + 4) >> 1)]!) {
+            spins[site] = -s as -1 | 1;
+            energy += 2 * s * n;
+            magnetization -= 2 * s;
+          }
+        }
+      }
+    }
+  }
+  lattice.bondEnergy = energy;
+  lattice.magnetization = magnetization;
+}
+
+/** Runs `sweeps` sweeps and records E and M after each one (the hardware's per-sweep statistics stream). */
+export function run(
+  lattice: IsingLattice,
+  table: ArrayLike<number>,
+  streams: LaneStreams,
+  lanes: number,
+  sweeps: number,
+): { energy: Float64Array; magnetization: Float64Array } {
+  const energy = new Float64Array(sweeps);
+  const magnetization = new Float64Array(sweeps);
+  for (let i = 0; i < sweeps; i++) {
+    sweep(lattice, table, streams, lanes);
+    energy[i] = lattice.bondEnergy;
+    magnetization[i] = lattice.magnetization;
+  }
+  return { energy, magnetization };
+}
+
+export { tableIndex };
