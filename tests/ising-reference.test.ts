@@ -1,21 +1,21 @@
 /**
- * The Ising reference model's kernel and the physics it produces (with stand-in lane streams until the
- * hardware generator is chosen): accumulators stay exact, energies and magnetizations agree with Onsager and
- * Yang within 3 error bars at L = 64, and Binder cumulants of L = 8, 16, 32 cross between T = 2.2 and 2.35.
+ * The Ising reference model's kernel and the physics it produces with the hardware's lane generator
+ * (rng.ts): accumulators stay exact, energies and magnetizations agree with Onsager and Yang within 3 error
+ * bars at L = 64, and Binder cumulants of L = 8, 16, 32 cross between T = 2.2 and 2.35.
  */
 import { describe, expect, it } from 'vitest';
 import { onsagerEnergy, yangMagnetization } from '../src/cores/ising/exact.ts';
 import { IsingLattice, run, siteOfColour, sweep } from '../src/cores/ising/reference.ts';
 import { analyze } from '../src/cores/ising/stats.ts';
 import { flipThresholds } from '../src/cores/ising/tables.ts';
-import { independentStreams } from './helpers.ts';
+import { laneStreams, THRESHOLD_BITS } from '../src/cores/ising/rng.ts';
 
-const BITS = 24;
+const BITS = THRESHOLD_BITS;
 
 function simulate(L: number, T: number, sweeps: number, burnIn: number, seed: number, algorithm: 'metropolis' | 'heatbath' = 'metropolis') {
   const lanes = Math.min(16, L / 2);
   const lattice = new IsingLattice(L);
-  const streams = independentStreams(lanes, BITS, seed);
+  const streams = laneStreams(lanes, seed);
   const table = flipThresholds(algorithm, T, BITS);
   run(lattice, table, streams, lanes, burnIn);
   return analyze(run(lattice, table, streams, lanes, sweeps), L * L, T);
@@ -38,7 +38,7 @@ describe('Ising reference model', () => {
   it('keeps its energy and magnetization accumulators exact through flips (both algorithms, any lane count)', () => {
     for (const [algorithm, lanes] of [['metropolis', 4], ['heatbath', 8], ['metropolis', 16]] as const) {
       const lattice = new IsingLattice(32);
-      const streams = independentStreams(lanes, BITS, 5);
+      const streams = laneStreams(lanes, 5);
       const table = flipThresholds(algorithm, 2.3, BITS);
       for (let i = 0; i < 50; i++) sweep(lattice, table, streams, lanes);
       const { bondEnergy, magnetization } = lattice;
@@ -52,8 +52,8 @@ describe('Ising reference model', () => {
     const a = new IsingLattice(16);
     const b = new IsingLattice(16);
     const table = flipThresholds('metropolis', 2.5, BITS);
-    run(a, table, independentStreams(4, BITS, 9), 4, 20);
-    run(b, table, independentStreams(4, BITS, 9), 4, 20);
+    run(a, table, laneStreams(4, 9), 4, 20);
+    run(b, table, laneStreams(4, 9), 4, 20);
     expect(Buffer.from(a.spins.buffer).equals(Buffer.from(b.spins.buffer))).toBe(true);
   });
 

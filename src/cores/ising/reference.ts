@@ -8,19 +8,27 @@
  * of the other, the result depends only on which uniform each site gets — which this numbering fixes.
  *
  * A site with spin s and neighbour sum n flips when u < threshold[s, n] (tables.ts: Metropolis and heat-bath
- * share this form). The bond energy E = −Σ_<ij> s_i s_j and magnetization M = Σ s_i are updated per flip
+ * share this form), thresholds having 2·b bits for b-bit lane chunks. The comparison is lazy, as in hardware:
+ * the step's chunk c0 is compared with the threshold's top b bits; only on a tie is another clock spent
+ * (all lanes step, tied lanes take that clock's chunk c1 as the low bits). Exactly u = c0·2^b + c1 < T. The bond energy E = −Σ_<ij> s_i s_j and magnetization M = Σ s_i are updated per flip
  * (ΔE = 2·s·n, ΔM = −2·s) and reported after every sweep, as the hardware's accumulators will be.
  *
- * The lane random streams are an interface here; the hardware generator (cheap in LUTs, independent lanes)
- * is still to be chosen, and will implement it bit for bit.
+ * The lane streams are an interface: rng.ts's laneStreams() is the hardware generator, bit for bit.
  */
 import { tableIndex } from './tables.ts';
 
+
 export interface LaneStreams {
-  /** Bits per uniform. */
+  /** Bits per chunk (thresholds have twice as many). */
   readonly bits: number;
-  /** Fills `out[ℓ]` with lane ℓ's next uniform, for every lane (one lockstep step). */
+  /** One clock: fills `out[ℓ]` with lane ℓ's next chunk, for every lane. */
   step(out: Uint32Array): void;
+}
+
+/** Clocks spent: one per lockstep step, plus one per step in which some lane's comparison tied. */
+export interface SweepCounts {
+  steps: number;
+  tieClocks: number;
 }
 
 export class IsingLattice {
@@ -70,18 +78,28 @@ export function siteOfColour(L: number, colour: 0 | 1, q: number): number {
  * One sweep (both colours) with the given flip table (10 thresholds, tables.ts order) and lane streams.
  * `lanes` must divide L/2. Returns nothing; read lattice.bondEnergy / magnetization after it.
  */
-export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: LaneStreams, lanes: number): void {
+export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: LaneStreams, lanes: number, counts?: SweepCounts): void {
   const L = lattice.size;
   const mask = L - 1;
   const spins = lattice.spins;
   const half = L >> 1;
   if (half % lanes !== 0) throw new RangeError(`lanes (${lanes}) must divide L/2 (${half})`);
-  // threshold by (s, n) packed as [s=-1: n=-4..4, s=+1: n=-4..4]
-  const thresholds = new Float64Array(10);
-  for (let k = 0; k < 10; k++) thresholds[k] = table[k]!;
-  const uniforms = new Uint32Array(lanes);
+  const chunkBits = streams.bits;
+  const chunkScale = 2 ** chunkBits;
+  // Thresholds split into the part compared first (top bits, up to 2^b for "always") and the tie-breaker.
+  const high = new Float64Array(10);
+  const low = new Float64Array(10);
+  for (let k = 0; k < 10; k++) {
+    high[k] = Math.floor(table[k]! / chunkScale);
+    low[k] = table[k]! % chunkScale;
+  }
+  const chunks = new Uint32Array(lanes);
+  const tieChunks = new Uint32Array(lanes);
+  const tied = new Int32Array(lanes); // table index + 1 of a tied lane, 0 otherwise
   let energy = lattice.bondEnergy;
   let magnetization = lattice.magnetization;
+  let steps = 0;
+  let tieClocks = 0;
   const stepsPerRow = half / lanes;
   for (let colour = 0; colour < 2; colour++) {
     for (let y = 0; y < L; y++) {
@@ -90,16 +108,33 @@ export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: 
       const down = ((y + 1) & mask) * L;
       const offset = (y + colour) & 1;
       for (let t = 0; t < stepsPerRow; t++) {
-        streams.step(uniforms);
+        streams.step(chunks);
+        steps++;
+        let anyTie = false;
         for (let lane = 0; lane < lanes; lane++) {
           const x = 2 * (t * lanes + lane) + offset;
-          const site = row + x;
-          const s = spins[site]!;
+          const s = spins[row + x]!;
           const n = spins[row + ((x - 1) & mask)]! + spins[row + ((x + 1) & mask)]! + spins[up + x]! + spins[down + x]!;
-          if (uniforms[lane]! < thresholds[(s === 1 ? 5 : 0) + ((n + 4) >> 1)]!) {
-            spins[site] = -s as -1 | 1;
-            energy += 2 * s * n;
-            magnetization -= 2 * s;
+          const k = (s === 1 ? 5 : 0) + ((n + 4) >> 1);
+          const c = chunks[lane]!;
+          tied[lane] = 0;
+          if (c < high[k]!) flip(row + x, s, n);
+          else if (c === high[k]) {
+            tied[lane] = k + 1;
+            anyTie = true;
+          }
+        }
+        if (anyTie) {
+          // One more clock for every lane; tied lanes compare its chunk with the threshold's low bits.
+          streams.step(tieChunks);
+          tieClocks++;
+          for (let lane = 0; lane < lanes; lane++) {
+            const k = tied[lane]! - 1;
+            if (k < 0 || !(tieChunks[lane]! < low[k]!)) continue;
+            const x = 2 * (t * lanes + lane) + offset;
+            const s = spins[row + x]!;
+            const n = spins[row + ((x - 1) & mask)]! + spins[row + ((x + 1) & mask)]! + spins[up + x]! + spins[down + x]!;
+            flip(row + x, s, n);
           }
         }
       }
@@ -107,6 +142,16 @@ export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: 
   }
   lattice.bondEnergy = energy;
   lattice.magnetization = magnetization;
+  if (counts) {
+    counts.steps += steps;
+    counts.tieClocks += tieClocks;
+  }
+
+  function flip(site: number, s: number, n: number): void {
+    spins[site] = -s;
+    energy += 2 * s * n;
+    magnetization -= 2 * s;
+  }
 }
 
 /** Runs `sweeps` sweeps and records E and M after each one (the hardware's per-sweep statistics stream). */
@@ -116,11 +161,12 @@ export function run(
   streams: LaneStreams,
   lanes: number,
   sweeps: number,
+  counts?: SweepCounts,
 ): { energy: Float64Array; magnetization: Float64Array } {
   const energy = new Float64Array(sweeps);
   const magnetization = new Float64Array(sweeps);
   for (let i = 0; i < sweeps; i++) {
-    sweep(lattice, table, streams, lanes);
+    sweep(lattice, table, streams, lanes, counts);
     energy[i] = lattice.bondEnergy;
     magnetization[i] = lattice.magnetization;
   }
