@@ -1,6 +1,6 @@
 /** The spinbit command as a user meets it: help with examples, clear errors with exit code 2, nothing written. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,7 @@ describe('spinbit CLI', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const command of [[], ['boards'], ['designs'], ['build'], ['build', 'loopback'], ['lint', 'loopback'], ['sim', 'loopback'], ['board-sim', 'loopback'], ['info'], ['demo']]) {
+    for (const command of [[], ['boards'], ['designs'], ['build'], ['build', 'loopback'], ['lint', 'loopback'], ['sim', 'loopback'], ['board-sim', 'loopback'], ['info'], ['run'], ['run', 'ising'], ['demo']]) {
       const { code, out } = spinbit(...command, '--help');
       expect(code, command.join(' ')).toBe(0);
       expect(out, command.join(' ')).toMatch(/Example/);
@@ -62,6 +62,32 @@ describe('spinbit CLI', () => {
     const silent = spinbit('info', '--port', '/dev/ptmx', '--timeout', '200');
     expect(silent.code).toBe(2);
     expect(silent.err).toMatch(/does not answer as a spinbit board: .*no reply within 200 ms/);
+  });
+
+  it('run ising --ref: a small scan, its JSON, and bad input refused with exit 2', () => {
+    const json = join(cwd, 'scan.json');
+    const ok = spinbit('run', 'ising', '--ref', '--L', '16', '--lanes', '4', '--T', '2.0:3.0:0.5', '--sweeps', '256', '--burn-in', '64', '--json', json);
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toMatch(/Ising 16×16, 4 lanes, metropolis/);
+    const scan = JSON.parse(readFileSync(json, 'utf8'));
+    expect(scan.schema).toBe('spinbit.ising.scan/1');
+    expect(scan.results.map((r: { T: number }) => r.T)).toEqual([2, 2.5, 3]);
+    for (const r of scan.results) {
+      expect(r.energyPerSpin.error).toBeGreaterThan(0);
+      expect(r.idealClocksPerSweep).toBe(64);
+      expect(r.clocksPerSweep).toBeGreaterThanOrEqual(64);
+    }
+    for (const [args, message] of [
+      [['--T', '0'], /temperatures must be > 0, got 0/],
+      [['--T', '-1,2'], /temperatures must be > 0, got -1/],
+      [['--T', '2', '--L', '48'], /--L must be a power of two from 8 to 1024, got 48/],
+      [['--T', '2', '--L', '16', '--lanes', '16'], /--lanes 16 is more than L\/2 = 8/],
+      [['--T', '2', '--lanes', '3'], /--lanes must be a power of two, got 3/],
+    ] as const) {
+      const bad = spinbit('run', 'ising', '--ref', ...args);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.err).toMatch(message);
+    }
   });
 
   it('lint and sim run from the command line', () => {

@@ -13,6 +13,7 @@ import { lint } from '../../sim/verilator.ts';
 import { lintStubs } from '../boards/primitives.ts';
 import { StagePrinter, formatReport } from './progress.ts';
 import { runDemo } from './demo.ts';
+import { addRunIsing } from './run-ising.ts';
 import { VirtualBoard } from '../../sim/virtual-board.ts';
 import { SpinbitBoard } from '../../host/board.ts';
 import { LinkError } from '../../host/link.ts';
@@ -166,6 +167,12 @@ export function createProgram(): Command {
       await board.waitForExit();
     },
   );
+
+  const run = program
+    .command('run')
+    .description('run an accelerator and analyse the results')
+    .addHelpText('after', '\nExample:\n  spinbit run ising --ref --T 2.0:2.6:0.1');
+  addRunIsing(run);
 
   program
     .command('info')
