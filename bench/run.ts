@@ -21,6 +21,10 @@ import { fileText, getToolchain, onPath } from '../src/flow/tools.ts';
 import { LINK_CELLS, linkParams } from '../src/link/generate.ts';
 import { leafCellSource } from '../src/hdl/cells.ts';
 import { SpinbitBoard } from '../host/board.ts';
+import { validateIsingConfig } from '../src/cores/ising/config.ts';
+import { scan } from '../src/cores/ising/scan.ts';
+import { laneRngModule, rngBankModule } from '../src/cores/ising/rng-rtl.ts';
+import { emitVerilog } from '../src/hdl/emit.ts';
 import { VirtualBoard } from '../sim/virtual-board.ts';
 
 const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
@@ -124,6 +128,26 @@ async function linkCoreSize(design: Elaborated<LinkLoopbackConfig>): Promise<Rec
   return { lut4: cells.SB_LUT4 ?? 0, flip_flops: ffs, carry: cells.SB_CARRY ?? 0, ebr: cells.SB_RAM40_4K ?? 0 };
 }
 
+/** Ising groundwork (issue 4, in progress): reference-model speed and the lane generator's size. */
+async function benchIsing(): Promise<Record<string, unknown>> {
+  const config = validateIsingConfig({ size: 64, lanes: 16 });
+  const sweeps = 2000;
+  const t0 = performance.now();
+  const { points } = scan(config, { temperatures: [2.269], sweeps, burnIn: 0, seed: 1 });
+  const seconds = (performance.now() - t0) / 1000;
+  const updates = sweeps * 64 * 64;
+  const bank = rngBankModule();
+  const rng = laneRngModule(64, bank);
+  const sources = { 'rng_bank.v': emitVerilog(bank), 'lane_rng.v': emitVerilog(rng) };
+  const result = await getToolchain('yowasp').run('yosys', ['-p', 'read_verilog rng_bank.v lane_rng.v; synth_ice40 -top lane_rng; tee -q -o stat.json stat -json'], sources);
+  const cells: Record<string, number> = JSON.parse(fileText(result.files, 'stat.json') ?? '{}').design?.num_cells_by_type ?? {};
+  return {
+    reference_model: { L: 64, lanes: 16, sweeps, seconds: round(seconds), flips_per_ns: round(updates / seconds / 1e9, 5) },
+    lockstep_efficiency_Tc: round(points[0]!.idealClocksPerSweep / points[0]!.clocksPerSweep, 4),
+    lane_rng_64_lanes: { lut4: cells.SB_LUT4 ?? 0, lut4_per_lane: round((cells.SB_LUT4 ?? 0) / 64, 1) },
+  };
+}
+
 const previous = (() => {
   try {
     return JSON.parse(readFileSync(RESULTS, 'utf8'));
@@ -136,6 +160,7 @@ const results = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, date: new Date().toISOString() },
   spine: await benchSpine(),
   link: await benchLink(),
+  ising: await benchIsing(),
 };
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
 console.log(JSON.stringify(results, null, 2));

@@ -73,7 +73,8 @@ function withComment(text: string, comment?: string): string {
 }
 
 function parameterLine(c: Constant): string {
-  return withComment(`parameter integer ${c.name} = ${c.value}`, c.comment);
+  const type = c.width === undefined ? 'integer' : range(c.width) || 'integer';
+  return withComment(`parameter ${type} ${c.name} = ${c.value}`, c.comment);
 }
 
 function localparamColumns(c: Constant): string[] {

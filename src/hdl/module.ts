@@ -81,10 +81,13 @@ export class Module {
     checkIdentifier(name, 'module name');
   }
 
-  /** An overridable module parameter (`parameter integer NAME = value`). */
-  parameter(name: string, value: number, comment?: string): this {
+  /**
+   * An overridable module parameter: `parameter integer NAME = value`, or with `width` a sized vector
+   * `parameter [width-1:0] NAME = value` (value then a Verilog literal such as 127'h1f).
+   */
+  parameter(name: string, value: number | string, comment?: string, width?: number): this {
     this.declare(name, undefined);
-    this.constants.push({ name, value, comment, overridable: true });
+    this.constants.push({ name, value, width, comment, overridable: true });
     return this;
   }
 
@@ -191,8 +194,8 @@ export class Module {
 
   /** This module's interface, for instantiating it inside another generated module. */
   get asCell(): CellInterface {
-    const params: Record<string, number> = {};
-    for (const c of this.constants) if (c.overridable && typeof c.value === 'number') params[c.name] = c.value;
+    const params: Record<string, number | string> = {};
+    for (const c of this.constants) if (c.overridable) params[c.name] = c.value;
     const ports: CellInterface['ports'] = {};
     for (const p of this.ports) ports[p.name] = { direction: p.direction, width: p.width };
     return { name: this.name, params, ports };
