@@ -118,8 +118,11 @@ export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: 
           const k = (s === 1 ? 5 : 0) + ((n + 4) >> 1);
           const c = chunks[lane]!;
           tied[lane] = 0;
-          if (c < high[k]!) flip(row + x, s, n);
-          else if (c === high[k]) {
+          if (c < high[k]!) {
+            spins[row + x] = -s;
+            energy += 2 * s * n;
+            magnetization -= 2 * s;
+          } else if (c === high[k]) {
             tied[lane] = k + 1;
             anyTie = true;
           }
@@ -134,7 +137,9 @@ export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: 
             const x = 2 * (t * lanes + lane) + offset;
             const s = spins[row + x]!;
             const n = spins[row + ((x - 1) & mask)]! + spins[row + ((x + 1) & mask)]! + spins[up + x]! + spins[down + x]!;
-            flip(row + x, s, n);
+            spins[row + x] = -s;
+            energy += 2 * s * n;
+            magnetization -= 2 * s;
           }
         }
       }
@@ -147,11 +152,6 @@ export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: 
     counts.tieClocks += tieClocks;
   }
 
-  function flip(site: number, s: number, n: number): void {
-    spins[site] = -s;
-    energy += 2 * s * n;
-    magnetization -= 2 * s;
-  }
 }
 
 /** Runs `sweeps` sweeps and records E and M after each one (the hardware's per-sweep statistics stream). */

@@ -192,7 +192,10 @@ export class LaneRandom {
   readonly banks: number;
   private state: Uint32Array;
   private next: Uint32Array;
-  private readonly taps: BankDesign['taps'];
+  /** Flattened taps; a missing third tap points at word BANK_BITS, which is always zero. */
+  private readonly tapA: Int32Array;
+  private readonly tapB: Int32Array;
+  private readonly tapC: Int32Array;
 
   constructor(
     readonly lanes: number,
@@ -201,9 +204,11 @@ export class LaneRandom {
   ) {
     this.banks = Math.ceil(lanes / LANES_PER_BANK);
     if (this.banks > 32) throw new RangeError(`at most 320 lanes, got ${lanes}`);
-    this.taps = design.taps;
-    this.state = new Uint32Array(BANK_BITS);
-    this.next = new Uint32Array(BANK_BITS);
+    this.tapA = Int32Array.from(design.taps, (t) => t[0]!);
+    this.tapB = Int32Array.from(design.taps, (t) => t[1]!);
+    this.tapC = Int32Array.from(design.taps, (t) => (t.length === 3 ? t[2]! : BANK_BITS));
+    this.state = new Uint32Array(BANK_BITS + 1);
+    this.next = new Uint32Array(BANK_BITS + 1);
     for (let k = 0; k < this.banks; k++) {
       const reset = bankResetState(k);
       for (let b = 0; b < BANK_BITS; b++) this.state[b]! |= reset[b]! << k;
@@ -215,13 +220,11 @@ export class LaneRandom {
   step(inject = 0): void {
     const s = this.state;
     const n = this.next;
-    for (let bit = 0; bit < BANK_BITS; bit++) {
-      const t = this.taps[bit]!;
-      let v = s[t[0]!]! ^ s[t[1]!]!;
-      if (t.length === 3) v ^= s[t[2]!]!;
-      if ((inject >>> (bit & 31)) & 1) v = ~v;
-      n[bit] = v;
-    }
+    const a = this.tapA;
+    const b = this.tapB;
+    const c = this.tapC;
+    for (let bit = 0; bit < BANK_BITS; bit++) n[bit] = s[a[bit]!]! ^ s[b[bit]!]! ^ s[c[bit]!]!;
+    if (inject) for (let bit = 0; bit < BANK_BITS; bit++) if ((inject >>> (bit & 31)) & 1) n[bit] = ~n[bit]!;
     this.state = n;
     this.next = s;
   }
@@ -233,6 +236,18 @@ export class LaneRandom {
     let value = 0;
     for (let i = CHUNK_BITS - 1; i >= 0; i--) value = (value << 1) | ((s[base + i]! >>> bank) & 1);
     return value;
+  }
+
+  /** Every lane's chunk at once (one pass over the state words). */
+  chunks(out: Uint32Array): void {
+    const s = this.state;
+    out.fill(0, 0, this.lanes);
+    for (let slot = 0; slot < LANES_PER_BANK; slot++) {
+      for (let i = 0; i < CHUNK_BITS; i++) {
+        const word = s[slot * CHUNK_BITS + i]!;
+        for (let bank = 0, lane = slot; lane < this.lanes; bank++, lane += LANES_PER_BANK) out[lane]! |= ((word >>> bank) & 1) << i;
+      }
+    }
   }
 
   /** Bank state as a bigint (tests, checkpoints). */
@@ -251,7 +266,7 @@ export function laneStreams(lanes: number, seed: number) {
     random,
     step(out: Uint32Array) {
       random.step();
-      for (let lane = 0; lane < lanes; lane++) out[lane] = random.chunk(lane);
+      random.chunks(out);
     },
   };
 }
