@@ -66,8 +66,15 @@ describe('spinbit CLI', () => {
 
   it('run ising --ref: a small scan, its JSON, and bad input refused with exit 2', () => {
     const json = join(cwd, 'scan.json');
-    const ok = spinbit('run', 'ising', '--ref', '--L', '16', '--lanes', '4', '--T', '2.0:3.0:0.5', '--sweeps', '256', '--burn-in', '64', '--json', json);
+    const plot = join(cwd, 'scan.png');
+    const picture = join(cwd, 'lattice.png');
+    const ok = spinbit('run', 'ising', '--ref', '--L', '16', '--lanes', '4', '--T', '2.0:3.0:0.5', '--sweeps', '256', '--burn-in', '64', '--json', json, '--plot', plot, '--lattice', picture);
     expect(ok.code, ok.err).toBe(0);
+    for (const [file, width, height] of [[plot, 1120, 460], [picture, 512, 512]] as const) {
+      const png = readFileSync(file);
+      expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([width, height]);
+    }
     expect(ok.out).toMatch(/Ising 16×16, 4 lanes, metropolis/);
     const scan = JSON.parse(readFileSync(json, 'utf8'));
     expect(scan.schema).toBe('spinbit.ising.scan/1');

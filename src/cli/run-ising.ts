@@ -7,7 +7,35 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UserError } from '../errors.ts';
 import { parseTemperatures, validateIsingConfig } from '../cores/ising/config.ts';
-import { scan } from '../cores/ising/scan.ts';
+import { scan, type ScanPoint } from '../cores/ising/scan.ts';
+import { onsagerEnergy, yangMagnetization } from '../cores/ising/exact.ts';
+import { writeLatticePng, writePlotPng } from '../plot/png.ts';
+
+/** e(T) and |m|(T) panels: measured points with error bars over the exact infinite-lattice curves. */
+async function writeScanPlot(file: string, points: ScanPoint[], size: number): Promise<void> {
+  const temperatures = points.map((p) => p.T);
+  const [low, high] = [Math.min(...temperatures), Math.max(...temperatures)];
+  const span = high - low || 1;
+  const grid = Array.from({ length: 200 }, (_, i) => low - 0.05 * span + (1.1 * span * i) / 199).filter((T) => T > 0);
+  await writePlotPng(file, [
+    {
+      title: 'energy per spin e(T)',
+      xLabel: 'T',
+      series: [
+        { label: 'Onsager (L = ∞)', color: '#1f77b4', curve: grid.map((T) => ({ x: T, y: onsagerEnergy(T) })) },
+        { label: `simulated, L = ${size}`, color: '#d62728', points: points.map((p) => ({ x: p.T, y: p.observables.energyPerSpin.value, error: p.observables.energyPerSpin.error })) },
+      ],
+    },
+    {
+      title: 'magnetization |m|(T)',
+      xLabel: 'T',
+      series: [
+        { label: 'Yang (L = ∞)', color: '#1f77b4', curve: grid.map((T) => ({ x: T, y: yangMagnetization(T) })) },
+        { label: `simulated, L = ${size}`, color: '#d62728', points: points.map((p) => ({ x: p.T, y: p.observables.absMagnetization.value, error: p.observables.absMagnetization.error })) },
+      ],
+    },
+  ]);
+}
 
 const number = (text: string) => {
   const value = Number(text);
@@ -31,8 +59,10 @@ export function addRunIsing(run: Command): void {
     .option('--burn-in <n>', 'sweeps discarded before measuring, per temperature', number, 1_000)
     .option('--seed <n>', 'generator seed (32-bit)', number, 1)
     .option('--json <file>', 'write the results as JSON (docs/ising.md)')
+    .option('--plot <file.png>', 'plot e(T) and |m|(T) with error bars and the exact Onsager / Yang curves')
+    .option('--lattice <file.png>', 'picture of the final lattice')
     .addHelpText('after', '\nExample:\n  spinbit run ising --ref --L 64 --T 2.0:2.6:0.1 --sweeps 20000 --burn-in 2000 --json scan.json')
-    .action((flags: Record<string, unknown>) => {
+    .action(async (flags: Record<string, unknown>) => {
       if (flags.sim || flags.port) throw new UserError('--sim and --port need the Ising engine RTL, which is not built yet; use --ref');
       if (!flags.ref) throw new UserError('say where to run: --ref (reference model); --sim / --port come with the Ising RTL');
       const config = validateIsingConfig({ size: flags.L as number, lanes: flags.lanes as number | undefined, algorithm: flags.algorithm as string });
@@ -43,7 +73,7 @@ export function addRunIsing(run: Command): void {
       if (!(Number.isInteger(burnIn) && burnIn >= 0)) throw new UserError(`--burn-in must be an integer ≥ 0, got ${burnIn}`);
       const seed = flags.seed as number;
       const started = performance.now();
-      const { points } = scan(config, {
+      const { points, lattice } = scan(config, {
         temperatures,
         sweeps,
         burnIn,
@@ -71,6 +101,14 @@ export function addRunIsing(run: Command): void {
         );
       }
       console.log(`reference model: ${(updates / seconds / 1e9).toFixed(4)} flips/ns (${updates} spin updates in ${seconds.toFixed(1)} s)`);
+      if (flags.plot) {
+        await writeScanPlot(String(flags.plot), points, config.size);
+        console.log(`plot written to ${String(flags.plot)}`);
+      }
+      if (flags.lattice) {
+        writeLatticePng(String(flags.lattice), lattice.spins, config.size);
+        console.log(`lattice picture written to ${String(flags.lattice)}`);
+      }
       if (flags.json) {
         const file = String(flags.json);
         const document = {
