@@ -134,25 +134,29 @@ module link_core #(
     );
 
     // ---- state ----
-    localparam [3:0] S_HUNT       = 4'd0,
-                     S_HEADER     = 4'd1,   // seq … hcrc
-                     S_PAYLOAD    = 4'd2,
-                     S_COMMIT     = 4'd3,   // WRITE_MEM after the CRC: read the next data byte from the buffer
-                     S_COMMIT_BYTE = 4'd4,  // add it to the word; a full word goes to S_MEM_WRITE
-                     S_MEM_WRITE  = 4'd13,  // waiting for mem_ack of a committed word
-                     S_CRC        = 4'd5,
-                     S_CHECK      = 4'd6,   // register the request's range checks
-                     S_EXECUTE    = 4'd7,
-                     S_REPLY_HEAD = 4'd8,
-                     S_FETCH      = 4'd9,   // start reading the next reply word
-                     S_FETCH_WAIT = 4'd10,  // wait for it
-                     S_REPLY_BODY = 4'd11,  // send the bytes of the word
-                     S_REPLY_CRC  = 4'd12;
+    localparam [3:0] S_HUNT        = 4'd0,
+                     S_HEADER      = 4'd1,   // seq … hcrc
+                     S_PAYLOAD     = 4'd2,
+                     S_COMMIT      = 4'd3,   // WRITE_MEM after the CRC: read the next data byte from the buffer
+                     S_COMMIT_BYTE = 4'd4,   // add it to the word; a full word goes to S_MEM_WRITE
+                     S_CRC         = 4'd5,
+                     S_CHECK       = 4'd6,   // register the request's range checks
+                     S_EXECUTE     = 4'd7,
+                     S_REPLY_HEAD  = 4'd8,
+                     S_FETCH       = 4'd9,   // start reading the next reply word
+                     S_FETCH_WAIT  = 4'd10,  // wait for it
+                     S_REPLY_BODY  = 4'd11,  // send the bytes of the word
+                     S_REPLY_CRC   = 4'd12,
+                     S_MEM_WRITE   = 4'd13,  // waiting for mem_ack of a committed word
+                     S_DECIDE      = 4'd14;  // register the request's verdict (exec_*) before acting on it
 
     reg [3:0]  state;
     reg [2:0]  index;              // byte index within header / CRC / word
     reg [7:0]  seq;
     reg [7:0]  cmd;
+    // The command decoded once, when its byte arrives: one flip-flop per command keeps the 8-bit compare off
+    // every control path.
+    reg        is_identify, is_read_regs, is_write_reg, is_read_mem, is_write_mem, is_read_stream;
     reg [15:0] length_field;       // as received; checked against MAX_PAYLOAD once
     reg [LEN_WIDTH-1:0] remaining; // payload bytes still to come
     reg [2:0]  arg_index;          // next args byte (saturates at 6)
@@ -194,17 +198,17 @@ module link_core #(
 
     // Argument views. Requests carry 2 (READ_STREAM), 3 (READ_REGS), 4 (WRITE_MEM header) or 6 (WRITE_REG,
     // READ_MEM) argument bytes; with the shift register they land in the top bytes of args.
-    wire [2:0]  args_wanted = (cmd == CMD_WRITE_MEM) ? 3'd4 : 3'd6;
-    wire [15:0] regs_first  = (cmd == CMD_READ_REGS) ? args[39:24] : args[15:0];   // READ_REGS / WRITE_REG
+    wire [2:0]  args_wanted = is_write_mem ? 3'd4 : 3'd6;
+    wire [15:0] regs_first  = is_read_regs ? args[39:24] : args[15:0];   // READ_REGS / WRITE_REG
     wire [7:0]  regs_count  = args[47:40];                                         // READ_REGS
     wire [31:0] reg_value   = args[47:16];                                         // WRITE_REG
     wire [15:0] stream_max  = args[47:32];                                         // READ_STREAM
     // Memory map lookups for the memory named by a request (byte 0 of its payload).
-    wire [7:0]  sel_arg   = (cmd == CMD_WRITE_MEM) ? args[23:16] : args[7:0];
+    wire [7:0]  sel_arg   = is_write_mem ? args[23:16] : args[7:0];
     wire        sel_valid = sel_arg < MEM_COUNT_8;
     wire [SEL_BITS-1:0] sel = sel_arg[SEL_BITS-1:0];
     wire [1:0]  sel_word  = MEM_WORD_LOG2[sel * 8 +: 2];
-    wire [23:0] addr_arg  = (cmd == CMD_WRITE_MEM) ? args[47:24] : args[31:8];
+    wire [23:0] addr_arg  = is_write_mem ? args[47:24] : args[31:8];
     wire [15:0] count_arg = args[47:32];                   // READ_MEM word count
 
     wire [LEN_WIDTH-1:0] write_bytes = length - FOUR;     // WRITE_MEM data bytes (length ≥ 4 checked)
@@ -213,12 +217,12 @@ module link_core #(
     wire [17:0] read_bytes = {2'b00, count_arg} << sel_word_q;
     // One adder and one comparator check every range: registers (first + count ≤ REG_COUNT) and memories
     // (address + words ≤ depth).
-    wire        reg_command = (cmd == CMD_READ_REGS) || (cmd == CMD_WRITE_REG);
+    wire        reg_command = is_read_regs || is_write_reg;
     wire [24:0] check_limit = reg_command ? {8'd0, REG_COUNT_17} : MEM_DEPTHS[sel_q * 25 +: 25];
     wire [23:0] check_base  = reg_command ? {8'd0, regs_first} : addr_arg;
-    wire [15:0] check_count = (cmd == CMD_READ_REGS) ? {8'd0, regs_count} :
-                              (cmd == CMD_WRITE_REG) ? 16'd1 :
-                              (cmd == CMD_WRITE_MEM) ? {{(16 - LEN_WIDTH){1'b0}}, write_words} : count_arg;
+    wire [15:0] check_count = is_read_regs ? {8'd0, regs_count} :
+                              is_write_reg ? 16'd1 :
+                              is_write_mem ? {{(16 - LEN_WIDTH){1'b0}}, write_words} : count_arg;
 
     wire [LEN_WIDTH-1:0] stream_avail = (stream_count > MAX_LEN) ? MAX_LEN : stream_count[LEN_WIDTH-1:0];
     wire [LEN_WIDTH-1:0] stream_ask   = (stream_max > {{(16 - LEN_WIDTH){1'b0}}, MAX_LEN}) ? MAX_LEN : stream_max[LEN_WIDTH-1:0];
@@ -231,7 +235,7 @@ module link_core #(
     // A byte is taken when the CRC engine has digested the previous one; rx_take pops on the next edge.
     wire byte_ready = rx_valid && !rx_take && !crc_busy;
     wire can_send   = !tx_valid && !crc_busy;
-    wire buffer_write = (state == S_PAYLOAD) && byte_ready && (cmd == CMD_WRITE_MEM) && (arg_index >= 3'd4);
+    wire buffer_write = (state == S_PAYLOAD) && byte_ready && is_write_mem && (arg_index >= 3'd4);
     always @(posedge clk) begin
         if (buffer_write) payload_buffer[data_count[BUFFER_BITS-1:0]] <= rx_data;
         buffered_byte <= payload_buffer[commit_index[BUFFER_BITS-1:0]];
@@ -273,6 +277,10 @@ module link_core #(
 
     // The decision for a complete request: reply status, reply length in bytes, word size, start address.
     // One combinational block (rather than a reply per branch) keeps a single load path per register.
+    reg [2:0]           decided_status;      // exec_* registered in S_DECIDE
+    reg [LEN_WIDTH-1:0] decided_length;
+    reg [1:0]           decided_word_log2;
+    reg [23:0]          decided_address;
     reg [2:0]           exec_status;
     reg [LEN_WIDTH-1:0] exec_length;
     reg [1:0]           exec_word_log2;
@@ -282,32 +290,32 @@ module link_core #(
         exec_length    = reply_bytes;
         exec_word_log2 = 2'd0;
         exec_address   = addr_arg;
-        case (cmd)
-            CMD_IDENTIFY: begin
+        case (1'b1)   // one-hot command flags
+            is_identify: begin
                 exec_length  = ID_LEN;
                 exec_address = 24'd0;
                 if (length != 0) exec_status = ST_BAD_LENGTH;
             end
-            CMD_READ_REGS: begin
+            is_read_regs: begin
                 exec_word_log2 = 2'd2;
                 exec_address   = {8'd0, regs_first};
                 if (length != 3 || !size_ok) exec_status = ST_BAD_LENGTH;
                 else if (!range_ok) exec_status = ST_BAD_ADDRESS;
             end
-            CMD_WRITE_REG: begin
+            is_write_reg: begin
                 exec_length  = {LEN_WIDTH{1'b0}};
                 exec_address = {8'd0, regs_first};
                 if (length != 6) exec_status = ST_BAD_LENGTH;
                 else if (!range_ok) exec_status = ST_BAD_ADDRESS;
             end
-            CMD_READ_MEM: begin
+            is_read_mem: begin
                 exec_word_log2 = sel_word_q;
                 if (length != 6) exec_status = ST_BAD_LENGTH;
                 else if (!range_ok) exec_status = ST_BAD_ADDRESS;
                 else if (!size_ok) exec_status = ST_BAD_LENGTH;
                 else if (core_busy) exec_status = ST_BUSY;
             end
-            CMD_WRITE_MEM: begin
+            is_write_mem: begin
                 exec_length    = {LEN_WIDTH{1'b0}};
                 exec_word_log2 = sel_word_q;
                 if (length < 4) exec_status = ST_BAD_LENGTH;
@@ -316,7 +324,7 @@ module link_core #(
                 else if (!range_ok) exec_status = ST_BAD_ADDRESS;
                 else if (core_busy) exec_status = ST_BUSY;
             end
-            CMD_READ_STREAM:
+            is_read_stream:
                 if (length != 2) exec_status = ST_BAD_LENGTH;
             default: exec_status = ST_UNKNOWN_CMD;
         endcase
@@ -366,7 +374,15 @@ module link_core #(
                     index <= index + 3'd1;
                     case (index)
                         3'd0: seq <= rx_data;
-                        3'd1: cmd <= rx_data;
+                        3'd1: begin
+                            cmd            <= rx_data;
+                            is_identify    <= rx_data == CMD_IDENTIFY;
+                            is_read_regs   <= rx_data == CMD_READ_REGS;
+                            is_write_reg   <= rx_data == CMD_WRITE_REG;
+                            is_read_mem    <= rx_data == CMD_READ_MEM;
+                            is_write_mem   <= rx_data == CMD_WRITE_MEM;
+                            is_read_stream <= rx_data == CMD_READ_STREAM;
+                        end
                         3'd2: ;   // status byte: zero in requests, ignored
                         3'd3: length_field[7:0] <= rx_data;
                         3'd4: length_field[15:8] <= rx_data;
@@ -430,12 +446,12 @@ module link_core #(
                         3'd3: begin
                             range_ok    <= (sel_valid_q || reg_command) && (end_q <= check_limit);
                             whole_words <= (write_bytes & word_mask) == {LEN_WIDTH{1'b0}};
-                            case (cmd)
-                                CMD_READ_REGS: begin
+                            case (1'b1)   // one-hot command flags
+                                is_read_regs: begin
                                     size_ok     <= {2'b00, regs_count} <= (MAX_LEN >> 2);
                                     reply_bytes <= {regs_count[LEN_WIDTH-3:0], 2'b00};
                                 end
-                                CMD_READ_MEM: begin
+                                is_read_mem: begin
                                     size_ok     <= read_bytes <= {{(18 - LEN_WIDTH){1'b0}}, MAX_LEN};
                                     reply_bytes <= read_bytes[LEN_WIDTH-1:0];
                                 end
@@ -446,23 +462,31 @@ module link_core #(
                             endcase
                         end
                         default: begin
-                            state <= S_EXECUTE;
+                            state <= S_DECIDE;
                         end
                     endcase
                 end
 
+                S_DECIDE: begin
+                    decided_status    <= exec_status;
+                    decided_length    <= exec_length;
+                    decided_word_log2 <= exec_word_log2;
+                    decided_address   <= exec_address;
+                    state             <= S_EXECUTE;
+                end
+
                 S_EXECUTE: begin
-                    reply_status <= exec_status;
-                    reply_length <= (exec_status == ST_OK) ? exec_length : {LEN_WIDTH{1'b0}};
-                    words_left   <= exec_length >> exec_word_log2;
-                    word_log2    <= exec_word_log2;
-                    address      <= exec_address;
-                    reg_write    <= (cmd == CMD_WRITE_REG) && (exec_status == ST_OK);
+                    reply_status <= decided_status;
+                    reply_length <= (decided_status == ST_OK) ? decided_length : {LEN_WIDTH{1'b0}};
+                    words_left   <= decided_length >> decided_word_log2;
+                    word_log2    <= decided_word_log2;
+                    address      <= decided_address;
+                    reg_write    <= is_write_reg && (decided_status == ST_OK);
                     index        <= 3'd0;
                     word         <= 32'd0;
                     commit_index <= {LEN_WIDTH{1'b0}};
                     // A good WRITE_MEM with data commits it first; everything else replies at once.
-                    if (cmd == CMD_WRITE_MEM && exec_status == ST_OK && data_count != 0) state <= S_COMMIT;
+                    if (is_write_mem && decided_status == ST_OK && data_count != 0) state <= S_COMMIT;
                     else state <= S_REPLY_HEAD;
                 end
 
@@ -507,8 +531,8 @@ module link_core #(
 
                 S_FETCH: begin
                     // Ask the source of the next word; S_FETCH_WAIT collects it.
-                    if (cmd == CMD_READ_REGS) reg_read <= 1'b1;
-                    if (cmd == CMD_READ_MEM)  mem_read <= 1'b1;
+                    if (is_read_regs) reg_read <= 1'b1;
+                    if (is_read_mem)  mem_read <= 1'b1;
                     index <= 3'd0;
                     state <= S_FETCH_WAIT;
                 end
@@ -517,14 +541,14 @@ module link_core #(
                     // Registers answer the cycle after reg_read, the ROM the cycle after id_addr, memories
                     // when they ack; the stream FIFO's output is already there (its count was checked).
                     index <= index + 3'd1;
-                    if ((cmd == CMD_READ_MEM && mem_ack) ||
-                        (cmd == CMD_READ_REGS && index == 3'd1) ||
-                        (cmd == CMD_IDENTIFY && index == 3'd0) ||
-                        (cmd == CMD_READ_STREAM && stream_out_valid && !stream_take)) begin
-                        case (cmd)
-                            CMD_READ_MEM:  word <= mem_rdata;
-                            CMD_READ_REGS: word <= reg_rdata;
-                            CMD_IDENTIFY:  word <= {24'd0, id_data};
+                    if ((is_read_mem && mem_ack) ||
+                        (is_read_regs && index == 3'd1) ||
+                        (is_identify && index == 3'd0) ||
+                        (is_read_stream && stream_out_valid && !stream_take)) begin
+                        case (1'b1)   // one-hot command flags
+                            is_read_mem:  word <= mem_rdata;
+                            is_read_regs: word <= reg_rdata;
+                            is_identify:  word <= {24'd0, id_data};
                             default: begin
                                 word        <= {24'd0, stream_out};
                                 stream_take <= 1'b1;
