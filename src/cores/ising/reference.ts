@@ -15,8 +15,6 @@
  *
  * The lane streams are an interface: rng.ts's laneStreams() is the hardware generator, bit for bit.
  */
-import { tableIndex } from './tables.ts';
-
 
 export interface LaneStreams {
   /** Bits per chunk (thresholds have twice as many). */
@@ -173,4 +171,3 @@ export function run(
   return { energy, magnetization };
 }
 
-export { tableIndex };
