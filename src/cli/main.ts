@@ -12,11 +12,7 @@ import { buildBitstream, defaultOutDir } from '../flow/build.ts';
 import { lint } from '../../sim/verilator.ts';
 import { lintStubs } from '../boards/primitives.ts';
 import { StagePrinter, formatReport } from './progress.ts';
-import { runDemo } from './demo.ts';
 import { addRunIsing } from './run-ising.ts';
-import { VirtualBoard } from '../../sim/virtual-board.ts';
-import { SpinbitBoard } from '../../host/board.ts';
-import { LinkError } from '../../host/link.ts';
 import type { Elaborated } from '../cores/design.ts';
 
 const EXIT_USER = 2;
@@ -154,6 +150,7 @@ export function createProgram(): Command {
         throw new UserError(`${design.name} with these options has no link (echo mode): nothing for a host to talk to; use --mode link`);
       }
       console.error('starting the virtual board (its Verilator model is built once, then cached)…');
+      const { VirtualBoard } = await import('../../sim/virtual-board.ts');
       const board = await VirtualBoard.start(elaborated as Elaborated<{ link: { clocksPerBit: number } }>, {
         linkPath: flags.link as string | undefined,
         traceFile: flags.trace as string | undefined,
@@ -182,6 +179,9 @@ export function createProgram(): Command {
     .option('--timeout <ms>', 'reply timeout', (t) => Number(t), 1000)
     .addHelpText('after', '\nExample:\n  spinbit info --port /dev/ttyUSB1')
     .action(async (flags: { port: string; baud: number; timeout: number }) => {
+      // The serial driver (native bindings) loads only for the commands that talk to a port.
+      const { SpinbitBoard } = await import('../../host/board.ts');
+      const { LinkError } = await import('../../host/link.ts');
       const board = await SpinbitBoard.open(flags.port, { baud: flags.baud, timeoutMs: flags.timeout, retries: 1 }).catch((error: unknown) => {
         if (error instanceof LinkError) throw new UserError(`${flags.port} does not answer as a spinbit board: ${error.message.replace(`${flags.port}: `, '')}`);
         throw error;
@@ -210,7 +210,7 @@ export function createProgram(): Command {
     .command('demo')
     .description('the main job: build the iCEBreaker bitstream and run its co-simulation')
     .addHelpText('after', '\nExample:\n  npm run demo')
-    .action(async () => runDemo());
+    .action(async () => (await import('./demo.ts')).runDemo());
 
   return program;
 }

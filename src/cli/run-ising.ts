@@ -9,7 +9,7 @@ import { UserError } from '../errors.ts';
 import { parseTemperatures, validateIsingConfig } from '../cores/ising/config.ts';
 import { scan, type ScanPoint } from '../cores/ising/scan.ts';
 import { onsagerEnergy, yangMagnetization } from '../cores/ising/exact.ts';
-import { writeLatticePng, writePlotPng } from '../plot/png.ts';
+import type { Panel } from '../plot/png.ts';
 
 /** e(T) and |m|(T) panels: measured points with error bars over the exact infinite-lattice curves. */
 async function writeScanPlot(file: string, points: ScanPoint[], size: number): Promise<void> {
@@ -17,7 +17,8 @@ async function writeScanPlot(file: string, points: ScanPoint[], size: number): P
   const [low, high] = [Math.min(...temperatures), Math.max(...temperatures)];
   const span = high - low || 1;
   const grid = Array.from({ length: 200 }, (_, i) => low - 0.05 * span + (1.1 * span * i) / 199).filter((T) => T > 0);
-  await writePlotPng(file, [
+  const { writePlotPng } = await import('../plot/png.ts'); // drawing libraries load only when a plot is asked for
+  const panels: Panel[] = [
     {
       title: 'energy per spin e(T)',
       xLabel: 'T',
@@ -34,7 +35,8 @@ async function writeScanPlot(file: string, points: ScanPoint[], size: number): P
         { label: `simulated, L = ${size}`, color: '#d62728', points: points.map((p) => ({ x: p.T, y: p.observables.absMagnetization.value, error: p.observables.absMagnetization.error })) },
       ],
     },
-  ]);
+  ];
+  await writePlotPng(file, panels);
 }
 
 const number = (text: string) => {
@@ -106,6 +108,7 @@ export function addRunIsing(run: Command): void {
         console.log(`plot written to ${String(flags.plot)}`);
       }
       if (flags.lattice) {
+        const { writeLatticePng } = await import('../plot/png.ts');
         writeLatticePng(String(flags.lattice), lattice.spins, config.size);
         console.log(`lattice picture written to ${String(flags.lattice)}`);
       }

@@ -11,7 +11,7 @@ import { UserError } from '../../errors.ts';
 import type { Elaborated } from '../design.ts';
 import { decodeUart, encodeUart } from '../../../sim/uart.ts';
 import { VectorSim } from '../../../sim/vectors.ts';
-import { testBytes } from './check.ts';
+import { testBytes } from './test-bytes.ts';
 
 export interface EchoConfig {
   mode: 'echo';
