@@ -6,14 +6,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BOARDS, getBoard } from '../boards/index.ts';
 import { DESIGNS } from '../cores/index.ts';
-import { elaborate, type Design, type DesignOptions } from '../cores/design.ts';
+import { elaborate, type Design, type DesignOptions, type Elaborated } from '../cores/design.ts';
 import { UserError } from '../errors.ts';
 import { buildBitstream, defaultOutDir } from '../flow/build.ts';
 import { lint } from '../../sim/verilator.ts';
 import { lintStubs } from '../boards/primitives.ts';
 import { StagePrinter, formatReport } from './progress.ts';
 import { addRunIsing } from './run-ising.ts';
-import type { Elaborated } from '../cores/design.ts';
 
 const EXIT_USER = 2;
 
@@ -25,7 +24,7 @@ function boardOption(): Option {
 function addDesignSubcommands(
   parent: Command,
   configure: (command: Command, design: Design<unknown>) => void,
-  action: (design: Design<unknown>, options: DesignOptions, flags: Record<string, unknown>) => Promise<void>,
+  action: (design: Design<unknown>, elaborated: Elaborated, flags: Record<string, unknown>) => Promise<void>,
 ): void {
   for (const design of Object.values(DESIGNS)) {
     const command = parent.command(design.name).description(design.summary).addOption(boardOption());
@@ -50,7 +49,7 @@ function addDesignSubcommands(
         const key = camel(option.name);
         if (flags[key] !== undefined) designOptions[option.name] = flags[key] as number | string;
       }
-      await action(design, designOptions, flags);
+      await action(design, await elaborate(design, getBoard(flags.board as string), designOptions), flags);
     });
   }
   parent.addHelpText('after', `\nDesigns: ${Object.keys(DESIGNS).join(', ')}. Boards: ${Object.keys(BOARDS).join(', ')}.`);
@@ -85,7 +84,7 @@ export function createProgram(): Command {
   const build = program
     .command('build')
     .description('generate Verilog and build a bitstream: yosys → nextpnr-ice40 → icepack')
-    .addHelpText('after', '\nExample:\n  spinbit build loopback --board icebreaker --clock-mhz 48 --baud 3000000');
+    .addHelpText('after', '\nExample:\n  spinbit build loopback --board icebreaker --clock-mhz 24 --baud 3000000');
   addDesignSubcommands(
     build,
     (command) =>
@@ -94,9 +93,8 @@ export function createProgram(): Command {
         .addOption(new Option('--toolchain <kind>', 'YoWASP from npm, or native binaries from PATH').choices(['yowasp', 'native']).default('yowasp'))
         .option('--force', 'rebuild even when the cached build is current')
         .option('--json', 'print report.json instead of the summary'),
-    async (design, options, flags) => {
-      const board = getBoard(flags.board as string);
-      const elaborated = await elaborate(design, board, options);
+    async (design, elaborated, flags) => {
+      const board = elaborated.board;
       const printer = new StagePrinter();
       const result = await buildBitstream(elaborated, {
         outDir: (flags.out as string | undefined) ?? defaultOutDir(design.name, board.name),
@@ -113,8 +111,7 @@ export function createProgram(): Command {
     .command('lint')
     .description('generate Verilog and check it with verilator --lint-only -Wall (core and board wrapper)')
     .addHelpText('after', '\nExample:\n  spinbit lint loopback --board icestick');
-  addDesignSubcommands(lintCommand, () => {}, async (design, options, flags) => {
-    const elaborated = await elaborate(design, getBoard(flags.board as string), options);
+  addDesignSubcommands(lintCommand, () => {}, async (_design, elaborated) => {
     await lint(elaborated.coreSources, elaborated.coreTop);
     await lint({ ...elaborated.coreSources, ...elaborated.topSource, 'ice40_lint_stubs.v': lintStubs() }, elaborated.topName);
     const files = Object.keys({ ...elaborated.coreSources, ...elaborated.topSource }).sort();
@@ -128,8 +125,7 @@ export function createProgram(): Command {
   addDesignSubcommands(
     sim,
     (command) => command.option('--seed <n>', 'stimulus seed', (t) => Number(t), 1),
-    async (design, options, flags) => {
-      const elaborated = await elaborate(design, getBoard(flags.board as string), options);
+    async (design, elaborated, flags) => {
       const started = performance.now();
       const summary = await design.selfCheck(elaborated, { seed: flags.seed as number });
       const seconds = (performance.now() - started) / 1000;
@@ -144,8 +140,7 @@ export function createProgram(): Command {
   addDesignSubcommands(
     boardSim,
     (command) => command.option('--link <path>', 'also make <path> a symlink to the pty').option('--trace <file>', 'write an FST waveform of the whole session'),
-    async (design, options, flags) => {
-      const elaborated = await elaborate(design, getBoard(flags.board as string), options);
+    async (design, elaborated, flags) => {
       if (!('link' in (elaborated.config as object))) {
         throw new UserError(`${design.name} with these options has no link (echo mode): nothing for a host to talk to; use --mode link`);
       }
