@@ -1,6 +1,7 @@
 /** The design registry: every design the CLI and the library can build, lint and simulate. */
 import type { Design } from './design.ts';
 import { loopback } from './loopback/index.ts';
+import { ising } from './ising/index.ts';
 
-export const DESIGNS: Record<string, Design<any>> = { loopback };
+export const DESIGNS: Record<string, Design<any>> = { loopback, ising };
 

@@ -73,8 +73,14 @@ export function siteOfColour(L: number, colour: 0 | 1, q: number): number {
 }
 
 /**
- * One sweep (both colours) with the given flip table (10 thresholds, tables.ts order) and lane streams.
- * `lanes` must divide L/2. Returns nothing; read lattice.bondEnergy / magnetization after it.
+ * One sweep (both colours) with the given flip table (10 thresholds of THRESHOLD_BITS bits, tables.ts order)
+ * and lane streams. `lanes` must divide L/2. Read lattice.bondEnergy / magnetization after it.
+ *
+ * The comparison is lazy and exact: with b-bit chunks a threshold is split into d = 24/b digits, the top
+ * digit in [0, 2^b] (2^b means "always"). At a step every lane compares its chunk with the top digit of its
+ * entry: below → flip, above → keep, equal → tied. While any lane is tied the engine spends another clock:
+ * every lane's stream advances, tied lanes compare the new chunk with the next digit. At the last digit a tie
+ * means u = T, which does not flip. So a site flips exactly when u < T, u being the chunks it read.
  */
 export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: LaneStreams, lanes: number, counts?: SweepCounts): void {
   const L = lattice.size;
@@ -83,17 +89,21 @@ export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: 
   const half = L >> 1;
   if (half % lanes !== 0) throw new RangeError(`lanes (${lanes}) must divide L/2 (${half})`);
   const chunkBits = streams.bits;
-  const chunkScale = 2 ** chunkBits;
-  // Thresholds split into the part compared first (top bits, up to 2^b for "always") and the tie-breaker.
-  const high = new Float64Array(10);
-  const low = new Float64Array(10);
+  const levels = THRESHOLD_DIGIT_BITS / chunkBits;
+  if (!Number.isInteger(levels)) throw new RangeError(`chunk width ${chunkBits} does not divide ${THRESHOLD_DIGIT_BITS}`);
+  const radix = 2 ** chunkBits;
+  // digits[level * 10 + k]: digit `level` (0 = most significant) of threshold k.
+  const digits = new Float64Array(levels * 10);
   for (let k = 0; k < 10; k++) {
-    high[k] = Math.floor(table[k]! / chunkScale);
-    low[k] = table[k]! % chunkScale;
+    let rest = table[k]!;
+    for (let level = levels - 1; level > 0; level--) {
+      digits[level * 10 + k] = rest % radix;
+      rest = Math.floor(rest / radix);
+    }
+    digits[k] = rest; // top digit: up to 2^b
   }
   const chunks = new Uint32Array(lanes);
-  const tieChunks = new Uint32Array(lanes);
-  const tied = new Int32Array(lanes); // table index + 1 of a tied lane, 0 otherwise
+  const pending = new Int32Array(lanes); // table index + 1 of a tied lane, 0 otherwise
   let energy = lattice.bondEnergy;
   let magnetization = lattice.magnetization;
   let steps = 0;
@@ -115,29 +125,39 @@ export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: 
           const n = spins[row + ((x - 1) & mask)]! + spins[row + ((x + 1) & mask)]! + spins[up + x]! + spins[down + x]!;
           const k = (s === 1 ? 5 : 0) + ((n + 4) >> 1);
           const c = chunks[lane]!;
-          tied[lane] = 0;
-          if (c < high[k]!) {
+          pending[lane] = 0;
+          if (c < digits[k]!) {
             spins[row + x] = -s;
             energy += 2 * s * n;
             magnetization -= 2 * s;
-          } else if (c === high[k]) {
-            tied[lane] = k + 1;
+          } else if (c === digits[k]) {
+            pending[lane] = k + 1;
             anyTie = true;
           }
         }
-        if (anyTie) {
-          // One more clock for every lane; tied lanes compare its chunk with the threshold's low bits.
-          streams.step(tieChunks);
+        // Further clocks while some lane is tied; tied lanes compare the next digit.
+        for (let level = 1; anyTie && level < levels; level++) {
+          streams.step(chunks);
           tieClocks++;
+          anyTie = false;
           for (let lane = 0; lane < lanes; lane++) {
-            const k = tied[lane]! - 1;
-            if (k < 0 || !(tieChunks[lane]! < low[k]!)) continue;
-            const x = 2 * (t * lanes + lane) + offset;
-            const s = spins[row + x]!;
-            const n = spins[row + ((x - 1) & mask)]! + spins[row + ((x + 1) & mask)]! + spins[up + x]! + spins[down + x]!;
-            spins[row + x] = -s;
-            energy += 2 * s * n;
-            magnetization -= 2 * s;
+            const k = pending[lane]! - 1;
+            if (k < 0) continue;
+            const c = chunks[lane]!;
+            const digit = digits[level * 10 + k]!;
+            if (c < digit) {
+              pending[lane] = 0;
+              const x = 2 * (t * lanes + lane) + offset;
+              const s = spins[row + x]!;
+              const n = spins[row + ((x - 1) & mask)]! + spins[row + ((x + 1) & mask)]! + spins[up + x]! + spins[down + x]!;
+              spins[row + x] = -s;
+              energy += 2 * s * n;
+              magnetization -= 2 * s;
+            } else if (c === digit && level < levels - 1) {
+              anyTie = true;
+            } else {
+              pending[lane] = 0;
+            }
           }
         }
       }
@@ -149,7 +169,27 @@ export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: 
     counts.steps += steps;
     counts.tieClocks += tieClocks;
   }
+}
 
+/** Threshold width the digits of the lazy comparison add up to (rng.ts THRESHOLD_BITS). */
+const THRESHOLD_DIGIT_BITS = 24;
+
+/** One record of the engine's statistics stream: a replica's bond energy and magnetization after its sweep. */
+export interface SweepRecord {
+  replica: number;
+  energy: number;
+  magnetization: number;
+}
+
+/**
+ * An engine sweep with replicas, as the hardware orders it: replica 0 sweeps with table 0, then replica 1
+ * with table 1, … — one lane-stream sequence shared in that order. Returns one record per replica.
+ */
+export function engineSweep(lattices: IsingLattice[], tables: ArrayLike<number>[], streams: LaneStreams, lanes: number, counts?: SweepCounts): SweepRecord[] {
+  return lattices.map((lattice, replica) => {
+    sweep(lattice, tables[replica]!, streams, lanes, counts);
+    return { replica, energy: lattice.bondEnergy, magnetization: lattice.magnetization };
+  });
 }
 
 /** Runs `sweeps` sweeps and records E and M after each one (the hardware's per-sweep statistics stream). */

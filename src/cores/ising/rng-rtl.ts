@@ -4,7 +4,7 @@
  * side by side in Verilator.
  */
 import { Module } from '../../hdl/module.ts';
-import { BANK_BITS, bankDesign, bankResetState, CHUNK_BITS, LANES_PER_BANK, type BankDesign } from './rng.ts';
+import { BANK_BITS, bankDesign, bankResetState, CHUNK_BITS, lanesPerBank, type BankDesign } from './rng.ts';
 
 function literal(bits: Uint8Array): string {
   let value = 0n;
@@ -39,8 +39,10 @@ export function rngBankModule(design: BankDesign = bankDesign()): Module {
   return bank;
 }
 
-/** All banks of an engine with `lanes` lanes; `chunks[ℓ*12 +: 12]` is lane ℓ's uniform. */
-export function laneRngModule(lanes: number, bank: Module): Module {
+/** All banks of an engine with `lanes` lanes; `chunks[ℓ*b +: b]` is lane ℓ's b-bit uniform. */
+export function laneRngModule(lanes: number, bank: Module, chunkBits: number = CHUNK_BITS): Module {
+  const CHUNK_BITS = chunkBits;
+  const LANES_PER_BANK = lanesPerBank(chunkBits);
   const banks = Math.ceil(lanes / LANES_PER_BANK);
   const rng = new Module('lane_rng', [
     `lane_rng: ${lanes} lanes × ${CHUNK_BITS} random bits per clock from ${banks} bank(s) of ${BANK_BITS} bits.`,
@@ -52,7 +54,7 @@ export function laneRngModule(lanes: number, bank: Module): Module {
     .input('step')
     .input('seeding')
     .input('seed', 32)
-    .output('chunks', lanes * CHUNK_BITS, 'lane l: chunks[l*12 +: 12]');
+    .output('chunks', lanes * CHUNK_BITS, `lane l: chunks[l*${CHUNK_BITS} +: ${CHUNK_BITS}]`);
   for (let k = 0; k < banks; k++) rng.wire(`bank_${k}`, BANK_BITS);
   rng.blank();
   for (let k = 0; k < banks; k++) {

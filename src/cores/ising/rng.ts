@@ -26,11 +26,18 @@
 export const BANK_BITS = 127;
 /** Each state bit is the XOR of two or three state bits (plus the seeding input: at most four LUT inputs). */
 export const MAX_TAPS_PER_BIT = 3;
+/** Default lane chunk width; 8 (three comparison levels) is the cheaper choice in logic. */
 export const CHUNK_BITS = 12;
-export const LANES_PER_BANK = 10;
+/** Chunk widths the engine supports: each divides THRESHOLD_BITS. */
+export const CHUNK_CHOICES = [8, 12] as const;
+/** Lanes one 127-bit bank serves: 10 with 12-bit chunks, 15 with 8-bit chunks. */
+export function lanesPerBank(chunkBits: number): number {
+  return Math.floor(BANK_BITS / chunkBits);
+}
+export const LANES_PER_BANK = lanesPerBank(CHUNK_BITS);
 export const SEED_STEPS = 128;
-/** Threshold precision of the two-level comparison. */
-export const THRESHOLD_BITS = 2 * CHUNK_BITS;
+/** Threshold precision of the lazy comparison (two 12-bit levels or three 8-bit levels). */
+export const THRESHOLD_BITS = 24;
 
 // ---- polynomials over GF(2), as bigint bit sets ----
 
@@ -182,14 +189,16 @@ export function bankResetState(bank: number): Uint8Array {
 }
 
 /**
- * All banks of one engine, stepping together. `chunk(lane)` is lane ℓ's 12-bit uniform at the current clock:
- * bank ⌊ℓ/10⌋, state bits (ℓ mod 10)·12 … +11, bit 0 of the chunk = the lowest state bit.
+ * All banks of one engine, stepping together. `chunk(lane)` is lane ℓ's b-bit uniform at the current clock
+ * (b = chunkBits, n = ⌊127/b⌋ lanes per bank): bank ⌊ℓ/n⌋, state bits (ℓ mod n)·b … +b−1, bit 0 of the
+ * chunk = the lowest state bit.
  *
  * Bit-sliced: word `state[b]` holds state bit b of every bank (bank k in bit k), so one XOR steps all banks;
- * up to 32 banks (320 lanes).
+ * up to 32 banks.
  */
 export class LaneRandom {
   readonly banks: number;
+  readonly perBank: number;
   private state: Uint32Array;
   private next: Uint32Array;
   /** Flattened taps; a missing third tap points at word BANK_BITS, which is always zero. */
@@ -200,10 +209,12 @@ export class LaneRandom {
   constructor(
     readonly lanes: number,
     seed: number,
+    readonly chunkBits: number = CHUNK_BITS,
     design: BankDesign = bankDesign(),
   ) {
-    this.banks = Math.ceil(lanes / LANES_PER_BANK);
-    if (this.banks > 32) throw new RangeError(`at most 320 lanes, got ${lanes}`);
+    this.perBank = lanesPerBank(chunkBits);
+    this.banks = Math.ceil(lanes / this.perBank);
+    if (this.banks > 32) throw new RangeError(`at most ${32 * this.perBank} lanes with ${chunkBits}-bit chunks, got ${lanes}`);
     this.tapA = Int32Array.from(design.taps, (t) => t[0]!);
     this.tapB = Int32Array.from(design.taps, (t) => t[1]!);
     this.tapC = Int32Array.from(design.taps, (t) => (t.length === 3 ? t[2]! : BANK_BITS));
@@ -230,22 +241,25 @@ export class LaneRandom {
   }
 
   chunk(lane: number): number {
-    const bank = (lane / LANES_PER_BANK) | 0;
-    const base = (lane % LANES_PER_BANK) * CHUNK_BITS;
+    const bank = (lane / this.perBank) | 0;
+    const base = (lane % this.perBank) * this.chunkBits;
     const s = this.state;
     let value = 0;
-    for (let i = CHUNK_BITS - 1; i >= 0; i--) value = (value << 1) | ((s[base + i]! >>> bank) & 1);
+    for (let i = this.chunkBits - 1; i >= 0; i--) value = (value << 1) | ((s[base + i]! >>> bank) & 1);
     return value;
   }
 
   /** Every lane's chunk at once (one pass over the state words). */
   chunks(out: Uint32Array): void {
     const s = this.state;
+    const bits = this.chunkBits;
+    const perBank = this.perBank;
     out.fill(0, 0, this.lanes);
-    for (let slot = 0; slot < LANES_PER_BANK; slot++) {
-      for (let i = 0; i < CHUNK_BITS; i++) {
-        const word = s[slot * CHUNK_BITS + i]!;
-        for (let bank = 0, lane = slot; lane < this.lanes; bank++, lane += LANES_PER_BANK) out[lane]! |= ((word >>> bank) & 1) << i;
+    for (let slot = 0; slot < perBank; slot++) {
+      for (let i = 0; i < bits; i++) {
+        const word = s[slot * bits + i]!;
+        if (word === 0) continue;
+        for (let bank = 0, lane = slot; lane < this.lanes; bank++, lane += perBank) out[lane]! |= ((word >>> bank) & 1) << i;
       }
     }
   }
@@ -259,10 +273,10 @@ export class LaneRandom {
 }
 
 /** The engine's lane streams for the reference model: advance one clock, then read every lane's chunk. */
-export function laneStreams(lanes: number, seed: number) {
-  const random = new LaneRandom(lanes, seed);
+export function laneStreams(lanes: number, seed: number, chunkBits: number = CHUNK_BITS) {
+  const random = new LaneRandom(lanes, seed, chunkBits);
   return {
-    bits: CHUNK_BITS,
+    bits: chunkBits,
     random,
     step(out: Uint32Array) {
       random.step();

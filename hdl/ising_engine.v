@@ -1,0 +1,509 @@
+// ising_engine — checkerboard Metropolis / heat-bath engine for the 2D Ising model (J = 1, periodic L×L),
+// P spin updates per clock. docs/ising.md is the specification; src/cores/ising/reference.ts is the same
+// machine in TypeScript, bit for bit (update order, random numbers, lazy comparison, accumulators).
+//
+// Lattice storage: two memories, one per colour (x + y even / odd). Word {r, y, t} of colour c holds the P
+// sites x = 2(tP + l) + ((y + c) mod 2), l = 0 … P-1, of row y of replica r: the sites lane l updates at
+// step t of that row. A half-sweep of colour c reads the target words of colour c in order (and writes them
+// back one clock later) while the other colour streams past in a window of 2S + 1 words (S = L / 2P words
+// per row): rows y-1, y and y+1 around the target row, so every neighbour is one of the window's bits.
+// The stream starts one row early (row L-1) and ends one row late (row 0 again): 2S prefill reads per
+// half-sweep. Between half-sweeps the pipeline drains, so the next half-sweep reads the new spins.
+//
+// Decisions: lane l compares its b-bit random chunk with digit `phase` of the threshold its site selects
+// (24-bit thresholds, LEVELS = 24 / b digits, the top digit up to 2^b = "always"). Below flips, equal ties:
+// while any lane is tied the step takes another clock (every lane's generator advances, tied lanes compare
+// the next digit). Exactly u < T. MODE selects which thresholds are stored: 0 Metropolis without a field
+// (entries 8, 9; the others are "always" or their mirror), 1 any table symmetric under s, n → -s, -n
+// (entries 5 … 9, no field), 2 all ten (field).
+//
+// Statistics: every step's ΔE and ΔM go through a pipelined adder tree into the replica's accumulators;
+// after each replica's sweep an 8-byte record {E int32, M int24, replica} goes into the link's stream.
+`default_nettype none
+
+module ising_engine #(
+    parameter integer L_LOG2        = 4,
+    parameter integer P_LOG2        = 2,
+    parameter integer R             = 1,    // replicas: lattices with their own table, swept in turn
+    parameter integer R_BITS        = 1,    // max(1, ceil(log2 R))
+    parameter integer MODE          = 0,
+    parameter integer CHUNK         = 12,   // random bits per lane per clock: 8 or 12
+    parameter integer STATS_LATENCY = 3     // clocks from a step's completion to its sums (ising_stats)
+) (
+    input  wire        clk,
+    input  wire        rst,
+
+    // Link register port (hdl/link_core.v).
+    input  wire [15:0] reg_addr,
+    input  wire [31:0] reg_wdata,
+    input  wire        reg_write,
+    input  wire        reg_read,
+    output reg  [31:0] reg_rdata,
+
+    // Link memory port: memory 0 is the lattice (host words of HOST_BITS spins, docs/ising.md).
+    input  wire [23:0] mem_addr,
+    input  wire [31:0] mem_wdata,
+    input  wire        mem_write,
+    input  wire        mem_read,
+    output reg         mem_ack,
+    output reg  [31:0] mem_rdata,
+
+    // Statistics stream.
+    output wire [7:0]  stream_data,
+    output wire        stream_valid,
+    input  wire        stream_ready,
+
+    output wire        busy,            // running or seeding: the lattice memory belongs to the engine
+    output wire        running
+);
+    // ---- shape ----
+    localparam integer L         = 1 << L_LOG2;
+    localparam integer P         = 1 << P_LOG2;
+    localparam integer S_LOG2    = L_LOG2 - 1 - P_LOG2;   // words per row and colour: S = L / 2P
+    localparam integer S         = 1 << S_LOG2;
+    localparam integer Q_BITS    = L_LOG2 + S_LOG2;       // steps per half-sweep: L·S
+    localparam integer ADDR_BITS = R_BITS + Q_BITS;
+    localparam integer DEPTH     = R << Q_BITS;
+    localparam integer MEM_BITS  = (R == 1) ? Q_BITS : ADDR_BITS;   // the replica bit is constant with R = 1
+    localparam integer K_BITS    = Q_BITS + 2;
+    localparam integer K_TOTAL   = (L + 2) * S;           // stream words per half-sweep, prefill included
+    localparam integer LEVELS    = 24 / CHUNK;
+    localparam integer TW        = CHUNK + 1;             // digit width: the top digit reaches 2^CHUNK
+    localparam integer NT        = (MODE == 0) ? 2 : (MODE == 1) ? 5 : 10;
+    localparam integer FIRST_K   = 10 - NT;               // stored table entries: FIRST_K … 9
+    localparam integer HOST_BITS = (P < 16) ? P : 16;
+    localparam integer CH_BITS   = (P_LOG2 > 4) ? P_LOG2 - 4 : 0;
+    localparam integer SEED_STEPS = 128;
+    localparam integer DRAIN     = STATS_LATENCY + 2;
+    localparam [31:0] ISING_ID   = 32'h49534e47;          // "ISNG"
+    localparam [24:0] ALWAYS     = 25'h1000000;           // 2^24: flips whatever the random number
+    localparam signed [31:0] ENERGY_ALL_UP = -2 * L * L;
+    localparam signed [31:0] MAG_ALL_UP    = L * L;
+    localparam [31:0] SHAPE = CHUNK * 32'h4000000 + MODE * 32'h1000000 + R * 32'h10000 + P_LOG2 * 32'h100 + L_LOG2;
+    localparam integer PREFILL_WORDS = 2 * S;
+    localparam [K_BITS-1:0] PREFILL = PREFILL_WORDS[K_BITS-1:0];
+    localparam integer S_MASK_VALUE = S - 1;
+    localparam [K_BITS-1:0] S_MASK  = S_MASK_VALUE[K_BITS-1:0];
+
+    // ---- register map (docs/ising.md) ----
+    localparam [15:0] REG_ID = 16'd0, REG_SHAPE = 16'd1, REG_RUN = 16'd2, REG_STOP = 16'd3, REG_SEED = 16'd4,
+                      REG_STATUS = 16'd5, REG_CLOCKS = 16'd6, REG_TIES = 16'd7, REG_SWEEPS = 16'd8;
+    localparam integer REG_REPLICA_BASE = 16;               // 16 + 16·r + k: threshold k; +10 E; +11 M
+
+    localparam [2:0] ST_IDLE = 3'd0, ST_SEED = 3'd1, ST_BEGIN = 3'd2, ST_HALF = 3'd3, ST_DRAIN = 3'd4,
+                     ST_RECORD = 3'd5;
+
+    reg  [2:0]          state;
+    reg  [R_BITS-1:0]   replica;
+    reg                 colour;
+    reg  [31:0]         sweeps_left;
+    reg                 stop_request;
+    reg  [31:0]         seed;
+    reg  [7:0]          seed_count;
+    reg                 rng_restart;
+    reg  [K_BITS-1:0]   issue_k;
+    reg  [3:0]          drain_count;
+    reg  [31:0]         clocks, tie_clocks, sweeps_done;
+
+    assign busy    = (state != ST_IDLE);
+    assign running = (state != ST_IDLE) && (state != ST_SEED);
+
+    // ---- per-replica state: thresholds, energy, magnetization ----
+    reg  [R*NT*25-1:0]  thresholds;
+    reg  [R*32-1:0]     energies;
+    reg  [R*32-1:0]     magnetizations;
+    reg  [NT*25-1:0]    table_now;          // the sweeping replica's thresholds
+    reg  signed [31:0]  energy;             // accumulators of the sweeping replica
+    reg  signed [31:0]  magnetization;
+
+    wire [15:0] field_index   = (reg_addr - REG_REPLICA_BASE[15:0]) & 16'd15;
+    wire [15:0] replica_index = (reg_addr - REG_REPLICA_BASE[15:0]) >> 4;
+    wire        replica_reg   = (reg_addr >= REG_REPLICA_BASE[15:0]) && (replica_index < R[15:0]);
+
+    genvar gr, gk, gl;
+    generate
+        for (gr = 0; gr < R; gr = gr + 1) begin : replica_regs
+            localparam integer ENERGY_ADDR = REG_REPLICA_BASE + 16 * gr + 10;
+            localparam integer MAGNET_ADDR = ENERGY_ADDR + 1;
+            for (gk = 0; gk < NT; gk = gk + 1) begin : entry
+                localparam integer ENTRY_ADDR = REG_REPLICA_BASE + 16 * gr + FIRST_K + gk;
+                always @(posedge clk) begin
+                    if (rst) thresholds[(gr * NT + gk) * 25 +: 25] <= 25'd0;
+                    else if (reg_write && !running && reg_addr == ENTRY_ADDR[15:0])
+                        thresholds[(gr * NT + gk) * 25 +: 25] <= reg_wdata[24:0];
+                end
+            end
+            always @(posedge clk) begin
+                if (rst) begin
+                    energies[gr * 32 +: 32]       <= ENERGY_ALL_UP;
+                    magnetizations[gr * 32 +: 32] <= MAG_ALL_UP;
+                end else if (state == ST_DRAIN && drain_count == DRAIN[3:0] && colour && replica == gr[R_BITS-1:0]) begin
+                    energies[gr * 32 +: 32]       <= energy;
+                    magnetizations[gr * 32 +: 32] <= magnetization;
+                end else if (reg_write && !running && reg_addr == ENERGY_ADDR[15:0]) begin
+                    energies[gr * 32 +: 32] <= reg_wdata;
+                end else if (reg_write && !running && reg_addr == MAGNET_ADDR[15:0]) begin
+                    magnetizations[gr * 32 +: 32] <= reg_wdata;
+                end
+            end
+        end
+    endgenerate
+
+    // Table entry k as stored or implied (entries below FIRST_K mirror 9 - k or are "always").
+    wire [R*32-1:0]    energies_at       = energies >> (replica_index * 32);
+    wire [R*32-1:0]    magnetizations_at = magnetizations >> (replica_index * 32);
+    wire [R*NT*25-1:0] thresholds_at     = thresholds >> (replica_index * NT * 25);
+    function [24:0] table_entry(input [3:0] field);
+        integer k, mirror;
+        begin
+            k = {28'd0, field};
+            mirror = (k >= FIRST_K) ? k : 9 - k;
+            if (k > 9) table_entry = 25'd0;
+            else if (mirror >= FIRST_K) table_entry = thresholds_at[(mirror - FIRST_K) * 25 +: 25];
+            else table_entry = ALWAYS;
+        end
+    endfunction
+
+    // ---- lattice memories ----
+    reg  [P-1:0] colour0 [0:DEPTH-1];
+    reg  [P-1:0] colour1 [0:DEPTH-1];
+    reg  [P-1:0] read0, read1;
+    integer init_i;
+    initial begin
+        for (init_i = 0; init_i < DEPTH; init_i = init_i + 1) begin
+            colour0[init_i] = {P{1'b1}};   // all spins +1, as the reference model starts
+            colour1[init_i] = {P{1'b1}};
+        end
+    end
+
+    // ---- generator ----
+    wire [P*CHUNK-1:0] chunks;
+    wire               s1_active;           // stage 1 holds an update step: this clock consumes a chunk
+    wire               rng_step = ((state == ST_SEED) && !rng_restart) || s1_active;
+    lane_rng u_rng (
+        .clk(clk), .rst(rst || rng_restart), .step(rng_step),
+        .seeding((state == ST_SEED) && (seed_count < SEED_STEPS[7:0])), .seed(seed), .chunks(chunks)
+    );
+
+    // ---- stage 0: issue reads ----
+    wire [K_BITS-1:0]    issue_t     = issue_k & S_MASK;
+    wire [K_BITS-1:0]    issue_row   = ((issue_k >> S_LOG2) + L[K_BITS-1:0] - 1'b1) & (L[K_BITS-1:0] - 1'b1);
+    wire                 issue_step  = (issue_k >= PREFILL);
+    wire [K_BITS-1:0]    issue_q     = issue_k - PREFILL;
+    wire [K_BITS-1:0]    other_index = (issue_row << S_LOG2) | issue_t;
+    wire [ADDR_BITS-1:0] other_addr  = {replica, other_index[Q_BITS-1:0]};
+    wire [ADDR_BITS-1:0] target_addr = {replica, issue_q[Q_BITS-1:0]};
+    wire                 can_issue   = (state == ST_HALF) && (issue_k < K_TOTAL[K_BITS-1:0]);
+
+    // ---- stage 1: decide ----
+    reg                 s1_valid, s1_step, s1_first_t, s1_last_t, s1_offset;
+    reg  [K_BITS-1:0]   s1_q;
+    reg  [1:0]          phase;
+    reg  [P-1:0]        flip_so_far, pending;
+    reg  [2*S*P-1:0]    window;             // slot d (1 … 2S) = the stream word read d steps ago
+    wire                step_done;
+    wire                advance = !s1_valid || step_done;
+
+    wire [P-1:0] target_word = colour ? read1 : read0;
+    wire [P-1:0] other_word  = colour ? read0 : read1;
+    wire [(2*S+1)*P-1:0] stream = {window, other_word};
+    wire [P-1:0] row_up     = stream[2 * S * P +: P];
+    wire [P-1:0] row_centre = stream[S * P +: P];
+    wire [P-1:0] row_down   = other_word;
+    // Bits just outside the centre word: the previous word's top bit / the next word's bottom bit (the row
+    // wraps around at t = 0 and t = S-1).
+    wire prev_top = s1_first_t ? stream[P + P - 1] : stream[(S + 1) * P + P - 1];
+    wire next_bottom = s1_last_t ? stream[(2 * S - 1) * P] : stream[(S - 1) * P];
+    wire [P-1:0] row_left  = s1_offset ? row_centre : {row_centre[P-2:0], prev_top};
+    wire [P-1:0] row_right = s1_offset ? {next_bottom, row_centre[P-1:1]} : row_centre;
+
+    // Digit `phase` of each stored threshold (shared by all lanes).
+    wire [NT*TW-1:0] digits;
+    generate
+        for (gk = 0; gk < NT; gk = gk + 1) begin : digit
+            wire [24:0] value = table_now[gk * 25 +: 25];
+            wire [TW-1:0] top = value[24:24-CHUNK];
+            wire [CHUNK-1:0] middle = value[23-CHUNK:24-2*CHUNK];
+            wire [CHUNK-1:0] bottom = value[CHUNK-1:0];
+            assign digits[gk * TW +: TW] = (phase == 2'd0) ? top : (phase == 2'd1) ? {1'b0, middle} : {1'b0, bottom};
+        end
+    endgenerate
+
+    wire [P-1:0]   flip, tie;
+    wire [P*3-1:0] energy_units;           // per lane: flipped ? a : 2  (ΔE/4 = a - 2, a = agreeing neighbours)
+    wire [P*2-1:0] magnet_units;           // per lane: flipped ? 1 - s : 1  (ΔM/2 = -s)
+    generate
+        for (gl = 0; gl < P; gl = gl + 1) begin : lane
+            wire       spin = target_word[gl];
+            wire [2:0] ups  = {2'd0, row_up[gl]} + {2'd0, row_down[gl]} + {2'd0, row_left[gl]} + {2'd0, row_right[gl]};
+            wire [2:0] agree = spin ? ups : 3'd4 - ups;
+            wire [3:0] full_index = spin ? 4'd5 + {1'b0, ups} : {1'b0, ups};   // tables.ts order
+            reg  [TW-1:0] level;
+            always @* begin
+                if (MODE == 0)      level = (agree == 3'd4) ? digits[TW +: TW] : (agree == 3'd3) ? digits[0 +: TW] : ALWAYS[24:24-CHUNK];
+                else if (MODE == 1) level = digits[agree * TW +: TW];
+                else                level = digits[full_index * TW +: TW];
+            end
+            wire [CHUNK-1:0] u = chunks[gl * CHUNK +: CHUNK];
+            wire below = {1'b0, u} < level;
+            wire equal = {1'b0, u} == level;
+            assign flip[gl] = (phase == 2'd0) ? below : (flip_so_far[gl] | (pending[gl] & below));
+            assign tie[gl]  = ((phase == 2'd0) || pending[gl]) && equal;
+            assign energy_units[gl * 3 +: 3] = flip[gl] ? agree : 3'd2;
+            assign magnet_units[gl * 2 +: 2] = flip[gl] ? (spin ? 2'd0 : 2'd2) : 2'd1;
+        end
+    endgenerate
+
+    assign s1_active = s1_valid && s1_step;
+    assign step_done = !s1_active || (phase == LEVELS[1:0] - 2'd1) || !(|tie);
+    wire   step_complete = s1_active && step_done;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            s1_valid <= 1'b0;
+            phase    <= 2'd0;
+        end else begin
+            if (s1_active) phase <= step_done ? 2'd0 : phase + 2'd1;
+            if (s1_active && !step_done) begin
+                flip_so_far <= flip;
+                pending     <= tie;
+            end
+            if (advance) begin
+                if (s1_valid) window <= {window[(2 * S - 1) * P - 1:0], other_word};
+                s1_valid   <= can_issue;
+                s1_step    <= issue_step;
+                s1_q       <= issue_q;
+                s1_first_t <= (issue_q & S_MASK) == {K_BITS{1'b0}};
+                s1_last_t  <= (issue_q & S_MASK) == S_MASK;
+                s1_offset  <= issue_q[S_LOG2] ^ colour;
+            end
+        end
+    end
+
+    // ---- stage 2: write back; statistics ----
+    reg                  s2_valid;
+    reg  [ADDR_BITS-1:0] s2_addr;
+    reg  [P-1:0]         s2_word;
+    always @(posedge clk) begin
+        s2_valid <= !rst && step_complete;
+        s2_addr  <= {replica, s1_q[Q_BITS-1:0]};
+        s2_word  <= target_word ^ flip;
+    end
+
+    wire                         sums_valid;
+    wire [P_LOG2+2:0]            energy_sum;   // Σ energy_units
+    wire [P_LOG2+1:0]            magnet_sum;   // Σ magnet_units
+    ising_stats u_stats (
+        .clk(clk), .in_valid(step_complete), .energy_units(energy_units), .magnet_units(magnet_units),
+        .out_valid(sums_valid), .energy_sum(energy_sum), .magnet_sum(magnet_sum)
+    );
+    wire signed [31:0] energy_step = ($signed({{(29 - P_LOG2){1'b0}}, energy_sum}) - 2 * P) * 4;
+    wire signed [31:0] magnet_step = ($signed({{(30 - P_LOG2){1'b0}}, magnet_sum}) - P) * 2;
+
+    // ---- host access to the lattice (engine idle): read-modify-write of one HOST_BITS-bit host word ----
+    wire [23:0]          host_chunk = mem_addr & ((24'd1 << CH_BITS) - 1'b1);
+    wire [23:0]          host_rest  = mem_addr >> CH_BITS;
+    wire [ADDR_BITS-1:0] host_word_addr = {host_rest[Q_BITS+R_BITS:Q_BITS+1], host_rest[Q_BITS-1:0]};
+    wire                 host_colour = host_rest[Q_BITS];
+    reg  [1:0]           host_phase;          // 0 idle, 1 reading the word, 2 word ready
+    reg                  host_is_write;
+    wire [P-1:0]         host_word = host_colour ? read1 : read0;
+    wire [P-1:0]         host_ones, host_data;   // HOST_BITS ones / data bits, zero-extended to P
+    generate
+        if (P > HOST_BITS) begin : host_extend
+            assign host_ones = {{(P - HOST_BITS){1'b0}}, {HOST_BITS{1'b1}}};
+            assign host_data = {{(P - HOST_BITS){1'b0}}, mem_wdata[HOST_BITS-1:0]};
+        end else begin : host_exact
+            assign host_ones = {P{1'b1}};
+            assign host_data = mem_wdata[P-1:0];
+        end
+    endgenerate
+    wire [P-1:0]         host_mask = host_ones << (host_chunk * HOST_BITS);
+    wire [P-1:0]         host_merged = (host_word & ~host_mask) | (host_data << (host_chunk * HOST_BITS));
+    wire [P-1:0]         host_selected = host_word >> (host_chunk * HOST_BITS);
+
+    always @(posedge clk) begin
+        mem_ack <= 1'b0;
+        if (rst) begin
+            host_phase <= 2'd0;
+        end else if (host_phase == 2'd0 && (mem_read || mem_write)) begin
+            host_phase    <= 2'd1;
+            host_is_write <= mem_write;
+        end else if (host_phase == 2'd1) begin
+            host_phase <= 2'd2;
+        end else if (host_phase == 2'd2) begin
+            host_phase <= 2'd0;
+            mem_ack    <= 1'b1;
+            mem_rdata  <= {{(32 - HOST_BITS){1'b0}}, host_selected[HOST_BITS-1:0]};
+        end
+    end
+
+    // ---- memory ports ----
+    wire engine_owns = (state != ST_IDLE);
+    wire [ADDR_BITS-1:0] read_addr0 = !engine_owns ? host_word_addr : colour ? other_addr : target_addr;
+    wire [ADDR_BITS-1:0] read_addr1 = !engine_owns ? host_word_addr : colour ? target_addr : other_addr;
+    wire read_enable0 = !engine_owns ? (host_phase == 2'd1) : advance && can_issue && (colour || issue_step);
+    wire read_enable1 = !engine_owns ? (host_phase == 2'd1) : advance && can_issue && (!colour || issue_step);
+    wire host_write   = !engine_owns && host_phase == 2'd2 && host_is_write;
+    wire write0 = engine_owns ? (s2_valid && !colour) : (host_write && !host_colour);
+    wire write1 = engine_owns ? (s2_valid && colour) : (host_write && host_colour);
+    wire [ADDR_BITS-1:0] write_addr = engine_owns ? s2_addr : host_word_addr;
+    wire [P-1:0]         write_data = engine_owns ? s2_word : host_merged;
+
+    always @(posedge clk) begin
+        if (write0) colour0[write_addr[MEM_BITS-1:0]] <= write_data;
+        if (read_enable0) read0 <= colour0[read_addr0[MEM_BITS-1:0]];
+    end
+    always @(posedge clk) begin
+        if (write1) colour1[write_addr[MEM_BITS-1:0]] <= write_data;
+        if (read_enable1) read1 <= colour1[read_addr1[MEM_BITS-1:0]];
+    end
+
+    // ---- statistics record: {E (int32), M (int24), replica}, least significant byte first ----
+    reg [63:0] record;
+    reg [3:0]  record_left;
+    assign stream_data  = record[7:0];
+    assign stream_valid = (state == ST_RECORD) && (record_left != 4'd0);
+
+    // ---- control ----
+    wire [R*NT*25-1:0] replica_thresholds    = thresholds >> (replica * NT * 25);
+    wire [R*32-1:0]    replica_energy        = energies >> (replica * 32);
+    wire [R*32-1:0]    replica_magnetization = magnetizations >> (replica * 32);
+    wire run_request  = reg_write && reg_addr == REG_RUN && reg_wdata != 32'd0;
+    wire seed_request = reg_write && reg_addr == REG_SEED;
+    wire last_replica = (replica == R[R_BITS-1:0] - 1'b1);
+
+    always @(posedge clk) begin
+        if (rst) begin
+            state        <= ST_SEED;       // reset seeds the generator with 0, as laneStreams(P, 0)
+            seed         <= 32'd0;
+            seed_count   <= 8'd0;
+            rng_restart  <= 1'b0;
+            sweeps_left  <= 32'd0;
+            stop_request <= 1'b0;
+            replica      <= {R_BITS{1'b0}};
+            colour       <= 1'b0;
+            issue_k      <= {K_BITS{1'b0}};
+            record_left  <= 4'd0;
+            clocks       <= 32'd0;
+            tie_clocks   <= 32'd0;
+            sweeps_done  <= 32'd0;
+        end else begin
+            if (reg_write && reg_addr == REG_CLOCKS) begin
+                clocks      <= 32'd0;
+                tie_clocks  <= 32'd0;
+                sweeps_done <= 32'd0;
+            end else begin
+                if (running && !(state == ST_RECORD && !stream_ready)) clocks <= clocks + 32'd1;
+                if (s1_active && !step_done) tie_clocks <= tie_clocks + 32'd1;
+                if (state == ST_RECORD && stream_ready && record_left == 4'd1) sweeps_done <= sweeps_done + 32'd1;
+            end
+            if (reg_write && reg_addr == REG_STOP && running) stop_request <= 1'b1;
+            if (advance && can_issue) issue_k <= issue_k + 1'b1;
+
+            case (state)
+                ST_IDLE: begin
+                    stop_request <= 1'b0;
+                    if (seed_request) begin
+                        seed        <= reg_wdata;
+                        seed_count  <= 8'd0;
+                        rng_restart <= 1'b1;
+                        state       <= ST_SEED;
+                    end else if (run_request) begin
+                        sweeps_left <= reg_wdata;
+                        replica     <= {R_BITS{1'b0}};
+                        state       <= ST_BEGIN;
+                    end
+                end
+                ST_SEED: begin
+                    // 128 clocks with the seed XORed in, then one plain step: the first chunk a lane reads is
+                    // then the generator's state after one step, as the reference model's first step() gives.
+                    if (rng_restart) rng_restart <= 1'b0;
+                    else if (seed_count == SEED_STEPS[7:0]) state <= ST_IDLE;
+                    else seed_count <= seed_count + 8'd1;
+                end
+                ST_BEGIN: begin
+                    table_now     <= replica_thresholds[NT*25-1:0];
+                    energy        <= replica_energy[31:0];
+                    magnetization <= replica_magnetization[31:0];
+                    colour        <= 1'b0;
+                    issue_k       <= {K_BITS{1'b0}};
+                    state         <= ST_HALF;
+                end
+                ST_HALF: begin
+                    if (!can_issue && !s1_valid) begin
+                        drain_count <= 4'd0;
+                        state       <= ST_DRAIN;
+                    end
+                end
+                ST_DRAIN: begin
+                    drain_count <= drain_count + 4'd1;
+                    if (drain_count == DRAIN[3:0]) begin
+                        if (!colour) begin
+                            colour  <= 1'b1;
+                            issue_k <= {K_BITS{1'b0}};
+                            state   <= ST_HALF;
+                        end else begin
+                            record      <= {{(8 - R_BITS){1'b0}}, replica, magnetization[23:0], energy};
+                            record_left <= 4'd8;
+                            state       <= ST_RECORD;
+                        end
+                    end
+                end
+                ST_RECORD: begin
+                    if (stream_ready && record_left != 4'd0) begin
+                        record      <= record >> 8;
+                        record_left <= record_left - 4'd1;
+                    end
+                    if (record_left == 4'd0) begin
+                        if (!last_replica) begin
+                            replica <= replica + 1'b1;
+                            state   <= ST_BEGIN;
+                        end else begin
+                            replica     <= {R_BITS{1'b0}};
+                            sweeps_left <= sweeps_left - 32'd1;
+                            state       <= (sweeps_left == 32'd1 || stop_request) ? ST_IDLE : ST_BEGIN;
+                            if (stop_request) sweeps_left <= 32'd0;
+                        end
+                    end
+                end
+                default: state <= ST_IDLE;
+            endcase
+
+            if (sums_valid) begin
+                energy        <= energy + energy_step;
+                magnetization <= magnetization + magnet_step;
+            end
+        end
+    end
+
+    // ---- register reads ----
+    always @(posedge clk) begin
+        if (reg_read) begin
+            if (replica_reg) begin
+                if (field_index == 16'd10)      reg_rdata <= energies_at[31:0];
+                else if (field_index == 16'd11) reg_rdata <= magnetizations_at[31:0];
+                else                            reg_rdata <= {7'd0, table_entry(field_index[3:0])};
+            end else begin
+                case (reg_addr)
+                    REG_ID:     reg_rdata <= ISING_ID;
+                    REG_SHAPE:  reg_rdata <= SHAPE;
+                    REG_RUN:    reg_rdata <= sweeps_left;
+                    REG_SEED:   reg_rdata <= seed;
+                    REG_STATUS: reg_rdata <= {29'd0, stop_request, state == ST_SEED, running};
+                    REG_CLOCKS: reg_rdata <= clocks;
+                    REG_TIES:   reg_rdata <= tie_clocks;
+                    REG_SWEEPS: reg_rdata <= sweeps_done;
+                    default:    reg_rdata <= 32'd0;
+                endcase
+            end
+        end
+    end
+
+    // Bits a given shape does not use (address bits above the memory depth, host data above HOST_BITS).
+    wire unused_bits = &{1'b0, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
+                         energies_at, magnetizations_at, thresholds_at, replica_thresholds, replica_energy,
+                         replica_magnetization, replica_index, field_index, host_selected};
+endmodule
+
+`default_nettype wire

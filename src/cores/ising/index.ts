@@ -1,0 +1,191 @@
+/**
+ * The Ising design: hdl/ising_engine.v behind the link, with the lane generator and the statistics adder
+ * trees generated here. Options are validated against the board before anything is generated: a lattice
+ * that does not fit the block RAM fails with the numbers.
+ */
+import { type Board } from '../../boards/index.ts';
+import { Module } from '../../hdl/module.ts';
+import { UserError } from '../../errors.ts';
+import { identityBytes, identityRom, LINK_CELLS, linkConfig, linkParams, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
+import { linkCore } from '../../hdl/cells.ts';
+import type { Design, DesignOptions } from '../design.ts';
+import { validateIsingConfig, type IsingConfig } from './config.ts';
+import { laneRngModule, rngBankModule } from './rng-rtl.ts';
+import { CHUNK_CHOICES, lanesPerBank } from './rng.ts';
+import { isingEngineCell, statsLatency, statsModule } from './rtl.ts';
+
+export interface IsingDesignConfig extends IsingConfig {
+  /** Thresholds stored per replica: metropolis (2, no field), symmetric (5, no field) or full (10, field). */
+  mode: IsingMode;
+  field: boolean;
+  chunkBits: number;
+  link: LinkConfig;
+}
+
+export type IsingMode = 'metropolis' | 'symmetric' | 'full';
+export const MODE_CODES: Record<IsingMode, number> = { metropolis: 0, symmetric: 1, full: 2 };
+
+/** Registers (docs/ising.md). Replica r's table entry k is at REPLICA_BASE + 16·r + k, E at +10, M at +11. */
+export const IsingRegister = {
+  ID: 0,
+  SHAPE: 1,
+  RUN: 2,
+  STOP: 3,
+  SEED: 4,
+  STATUS: 5,
+  CLOCKS: 6,
+  TIES: 7,
+  SWEEPS: 8,
+} as const;
+export const REPLICA_BASE = 16;
+export const REPLICA_STRIDE = 16;
+export const ENERGY_FIELD = 10;
+export const MAGNETIZATION_FIELD = 11;
+/** "ISNG" */
+export const ISING_ID = 0x49534e47;
+export const LATTICE_MEMORY = 0;
+export const RECORD_BYTES = 8;
+
+/** Spins per host word of the lattice memory. */
+export function hostWordBits(lanes: number): number {
+  return Math.min(lanes, 16);
+}
+
+/** Block RAMs (4 Kbit: 256×16, 512×8, 1024×4, 2048×2) for a memory of `depth` words of `width` bits. */
+export function ebrBlocks(width: number, depth: number): number {
+  const shapes = [[16, 256], [8, 512], [4, 1024], [2, 2048]] as const;
+  return Math.min(...shapes.map(([w, d]) => Math.ceil(width / w) * Math.ceil(depth / d)));
+}
+
+/** Block RAMs the link takes: rx buffer (1 KiB), stream buffer, WRITE_MEM payload buffer, identity ROM. */
+export function linkEbrBlocks(link: LinkConfig): number {
+  return Math.ceil(((1 << link.rxBufferLog2) * 8) / 4096) + Math.ceil(((1 << link.streamBufferLog2) * 8) / 4096) + Math.ceil((link.maxPayload * 8) / 4096) + 1;
+}
+
+export function latticeEbrBlocks(config: IsingConfig): number {
+  const wordsPerColour = (config.replicas * config.size * config.size) / 2 / config.lanes;
+  return 2 * ebrBlocks(config.lanes, wordsPerColour);
+}
+
+export const ising: Design<IsingDesignConfig> = {
+  name: 'ising',
+  summary: 'checkerboard Metropolis / heat-bath engine for the 2D Ising model: P lanes, runtime flip tables, replicas',
+  options: [
+    { name: 'L', type: 'integer', description: 'lattice side, a power of two from 8 to 1024', defaultValue: 64 },
+    { name: 'lanes', type: 'integer', description: 'spin updates per clock, a power of two from 2 to L/2 (default min(16, L/2))' },
+    { name: 'algorithm', type: 'choice', choices: ['metropolis', 'heatbath'], description: 'update rule the engine is built for', defaultValue: 'metropolis' },
+    { name: 'field', type: 'choice', choices: ['off', 'on'], description: 'external field support (stores all 10 thresholds per replica: more logic)', defaultValue: 'off' },
+    { name: 'replicas', type: 'integer', description: 'lattices swept in turn, each with its own table (replica exchange)', defaultValue: 1 },
+    { name: 'rng-bits', type: 'choice', choices: CHUNK_CHOICES.map(String), description: 'random bits per lane per clock: 12 (two comparison levels) or 8 (three levels, fewer logic cells, more tie clocks)', defaultValue: '12' },
+    { name: 'clock-mhz', type: 'number', description: 'core clock in MHz; a PLL makes it when it differs from the board clock (default: board clock)' },
+    { name: 'baud', type: 'integer', description: 'UART baud rate', defaultValue: DEFAULT_BAUD },
+  ],
+
+  coreClockMHz(options: DesignOptions, board: Board): number {
+    return (options['clock-mhz'] as number | undefined) ?? board.clock.mhz;
+  },
+
+  configure(options, board, clock): IsingDesignConfig {
+    const base = validateIsingConfig({
+      size: options.L as number | undefined,
+      lanes: options.lanes as number | undefined,
+      algorithm: options.algorithm as string | undefined,
+      replicas: options.replicas as number | undefined,
+    });
+    if (base.lanes < 2) throw new UserError(`--lanes must be at least 2, got ${base.lanes}`);
+    const chunkBits = Number((options['rng-bits'] as string | undefined) ?? '12');
+    if (base.lanes > 32 * lanesPerBank(chunkBits)) {
+      throw new UserError(`--lanes ${base.lanes} exceeds ${32 * lanesPerBank(chunkBits)}, what the generator serves with ${chunkBits}-bit chunks`);
+    }
+    if (base.replicas > 255) throw new UserError(`--replicas must be at most 255, got ${base.replicas}`);
+    const field = ((options.field as string | undefined) ?? 'off') === 'on';
+    const mode: IsingMode = field ? 'full' : base.algorithm === 'heatbath' ? 'symmetric' : 'metropolis';
+    const baud = (options.baud as number | undefined) ?? DEFAULT_BAUD;
+    const hostBits = hostWordBits(base.lanes);
+    const memories = [{ id: LATTICE_MEMORY, name: 'lattice', wordBytes: (hostBits > 8 ? 2 : 1) as 1 | 2, depth: (base.replicas * base.size * base.size) / hostBits }];
+    const link = linkConfig(clock, baud, REPLICA_BASE + REPLICA_STRIDE * base.replicas, memories);
+    const needed = latticeEbrBlocks(base);
+    const available = board.resources.ebr - linkEbrBlocks(link);
+    if (needed > available) {
+      const bits = base.replicas * base.size * base.size;
+      throw new UserError(
+        `L=${base.size} × ${base.replicas} replica(s) with ${base.lanes} lanes needs ${needed} block RAMs for the lattice (${bits} bits) but ` +
+          `${board.title} has ${available} left after the link (${board.resources.ebr} × 4 Kbit): over by ${needed - available} blocks ` +
+          `(${(needed - available) * 4096} bits)`,
+      );
+    }
+    return { ...base, mode, field, chunkBits, link };
+  },
+
+  async selfCheck(elaborated, options) {
+    const { checkIsing } = await import('./check.ts');
+    return { ...(await checkIsing(elaborated, { seed: options.seed })) };
+  },
+
+  generate(config, _board, context) {
+    const identity = identityBytes('ising', context.configHash, context.clock, config.link);
+    const rom = identityRom(identity);
+    const bank = rngBankModule();
+    const rng = laneRngModule(config.lanes, bank, config.chunkBits);
+    const stats = statsModule(config.lanes);
+    const core = new Module('ising_core', [
+      `ising_core: L = ${config.size}, ${config.lanes} lanes, ${config.replicas} replica(s), ${config.mode} table, ${config.chunkBits}-bit chunks.`,
+      'The engine (hdl/ising_engine.v) behind the serial link: registers, the lattice as memory 0, a stream of',
+      'per-sweep records. leds[0] lights while the engine runs, leds[1] latches a link line error.',
+    ]);
+    core
+      .input('clk')
+      .input('rst', 1, 'synchronous, active high')
+      .input('uart_rx', 1, 'serial in, idle high')
+      .output('uart_tx', 1, 'serial out, idle high')
+      .output('leds', 2, '[0] running, [1] link line error (active high)')
+      .output('idle', 1, 'nothing in flight and the engine stopped: the virtual board may stop the clock');
+    core
+      .wire('id_addr', 8).wire('id_data', 8)
+      .wire('reg_addr', 16).wire('reg_wdata', 32).wire('reg_write').wire('reg_read').wire('reg_rdata', 32)
+      .wire('mem_sel', 8, 'only memory 0 exists; the link checks ids').wire('mem_addr', 24).wire('mem_wdata', 32)
+      .wire('mem_write').wire('mem_read').wire('mem_ack').wire('mem_rdata', 32)
+      .wire('stream_data', 8).wire('stream_valid').wire('stream_ready')
+      .wire('line_error').wire('link_idle').wire('busy').wire('running')
+      .blank();
+    core.instance(rom.asCell, 'u_identity', { clk: 'clk', addr: 'id_addr', data: 'id_data' });
+    core.blank();
+    core.instance(
+      linkCore,
+      'u_link',
+      {
+        clk: 'clk', rst: 'rst', uart_rx: 'uart_rx', uart_tx: 'uart_tx', id_addr: 'id_addr', id_data: 'id_data',
+        reg_addr: 'reg_addr', reg_wdata: 'reg_wdata', reg_write: 'reg_write', reg_read: 'reg_read', reg_rdata: 'reg_rdata',
+        mem_sel: 'mem_sel', mem_addr: 'mem_addr', mem_wdata: 'mem_wdata', mem_write: 'mem_write', mem_read: 'mem_read',
+        mem_ack: 'mem_ack', mem_rdata: 'mem_rdata', stream_data: 'stream_data', stream_valid: 'stream_valid',
+        stream_ready: 'stream_ready', core_busy: 'busy', line_error: 'line_error', idle: 'link_idle',
+      },
+      linkParams(config.link, identity.length),
+    );
+    core.blank();
+    core.instance(
+      isingEngineCell,
+      'u_engine',
+      {
+        clk: 'clk', rst: 'rst', reg_addr: 'reg_addr', reg_wdata: 'reg_wdata', reg_write: 'reg_write', reg_read: 'reg_read',
+        reg_rdata: 'reg_rdata', mem_addr: 'mem_addr', mem_wdata: 'mem_wdata', mem_write: 'mem_write', mem_read: 'mem_read',
+        mem_ack: 'mem_ack', mem_rdata: 'mem_rdata', stream_data: 'stream_data', stream_valid: 'stream_valid',
+        stream_ready: 'stream_ready', busy: 'busy', running: 'running',
+      },
+      {
+        L_LOG2: Math.log2(config.size),
+        P_LOG2: Math.log2(config.lanes),
+        R: config.replicas,
+        R_BITS: Math.max(1, Math.ceil(Math.log2(config.replicas))),
+        MODE: MODE_CODES[config.mode],
+        CHUNK: config.chunkBits,
+        STATS_LATENCY: statsLatency(config.lanes),
+      },
+    );
+    core.blank();
+    core.assign('leds', '{line_error, running}');
+    core.assign('idle', 'link_idle && !busy');
+    core.body("wire unused_bits = &{1'b0, mem_sel};");
+    return { core, submodules: [rom, bank, rng, stats], cells: [...LINK_CELLS, isingEngineCell] };
+  },
+};

@@ -1,0 +1,86 @@
+/**
+ * The Ising engine's hardware pieces generated or described in TypeScript: the leaf cell interface of
+ * hdl/ising_engine.v, and ising_stats — the pipelined adder trees that sum every step's per-lane energy and
+ * magnetization units (exact widths per level, a register after every level; the registers share logic
+ * cells with the adders that feed them, so the pipeline costs no extra cells).
+ */
+import type { LeafCell } from '../../hdl/cells.ts';
+import { Module } from '../../hdl/module.ts';
+
+export const isingEngineCell: LeafCell = {
+  name: 'ising_engine',
+  file: 'ising_engine.v',
+  params: { L_LOG2: 4, P_LOG2: 2, R: 1, R_BITS: 1, MODE: 0, CHUNK: 12, STATS_LATENCY: 3 },
+  ports: {
+    clk: { direction: 'input', width: 1 },
+    rst: { direction: 'input', width: 1 },
+    reg_addr: { direction: 'input', width: 16 },
+    reg_wdata: { direction: 'input', width: 32 },
+    reg_write: { direction: 'input', width: 1 },
+    reg_read: { direction: 'input', width: 1 },
+    reg_rdata: { direction: 'output', width: 32 },
+    mem_addr: { direction: 'input', width: 24 },
+    mem_wdata: { direction: 'input', width: 32 },
+    mem_write: { direction: 'input', width: 1 },
+    mem_read: { direction: 'input', width: 1 },
+    mem_ack: { direction: 'output', width: 1 },
+    mem_rdata: { direction: 'output', width: 32 },
+    stream_data: { direction: 'output', width: 8 },
+    stream_valid: { direction: 'output', width: 1 },
+    stream_ready: { direction: 'input', width: 1 },
+    busy: { direction: 'output', width: 1 },
+    running: { direction: 'output', width: 1 },
+  },
+};
+
+/** Clocks from `in_valid` to `out_valid` of ising_stats for `lanes` lanes: the input register + one per level. */
+export function statsLatency(lanes: number): number {
+  return 1 + Math.log2(lanes);
+}
+
+/** Lines of one registered balanced adder tree: `count` inputs of `width` bits → `${name}_sum`. */
+function adderTree(module: Module, name: string, input: string, count: number, width: number): void {
+  let level = 0;
+  let items = count;
+  let w = width;
+  module.reg(`${name}_l0`, count * width, `${name} units, registered`);
+  module.body(`always @(posedge clk) ${name}_l0 <= ${input};`);
+  while (items > 1) {
+    const next = items / 2;
+    const nw = w + 1;
+    module.reg(`${name}_l${level + 1}`, next * nw, `level ${level + 1}: ${next} sums of ${nw} bits`);
+    const sums = Array.from({ length: next }, (_, i) => {
+      const a = `${name}_l${level}[${(2 * i) * w + w - 1}:${2 * i * w}]`;
+      const b = `${name}_l${level}[${(2 * i + 1) * w + w - 1}:${(2 * i + 1) * w}]`;
+      return `        ${name}_l${level + 1}[${i * nw + nw - 1}:${i * nw}] <= {1'b0, ${a}} + {1'b0, ${b}};`;
+    });
+    module.body(`always @(posedge clk) begin\n${sums.join('\n')}\nend`);
+    items = next;
+    w = nw;
+    level++;
+  }
+  module.assign(`${name}_sum`, `${name}_l${level}`);
+}
+
+export function statsModule(lanes: number): Module {
+  const levels = Math.log2(lanes);
+  const stats = new Module('ising_stats', [
+    `ising_stats: sums of ${lanes} lanes' energy units (3 bits) and magnetization units (2 bits) per step,`,
+    `as balanced adder trees with a register after every level: latency ${statsLatency(lanes)} clocks.`,
+  ]);
+  stats
+    .input('clk')
+    .input('in_valid', 1, 'a step completed this clock')
+    .input('energy_units', lanes * 3, 'per lane: flipped ? agreeing neighbours : 2')
+    .input('magnet_units', lanes * 2, 'per lane: flipped ? 1 - s : 1')
+    .output('out_valid', 1, 'the sums below belong to a completed step')
+    .output('energy_sum', levels + 3)
+    .output('magnet_sum', levels + 2)
+    .blank();
+  stats.reg('valid_pipe', levels + 1, 'in_valid delayed along the tree');
+  stats.body(`always @(posedge clk) valid_pipe <= ${levels === 0 ? 'in_valid' : `{valid_pipe[${levels - 1}:0], in_valid}`};`);
+  stats.assign('out_valid', `valid_pipe[${levels}]`);
+  adderTree(stats, 'energy', 'energy_units', lanes, 3);
+  adderTree(stats, 'magnet', 'magnet_units', lanes, 2);
+  return stats;
+}
