@@ -11,6 +11,8 @@ export interface IsingConfig {
   algorithm: Algorithm;
   /** Lattices in the engine (replica exchange); each has its own flip table. */
   replicas: number;
+  /** Random bits per lane per clock (rng.ts; default 12). */
+  chunkBits?: number;
 }
 
 export const MIN_SIZE = 8;

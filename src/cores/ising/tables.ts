@@ -57,3 +57,26 @@ export function thresholdBias(algorithm: Algorithm, T: number, bits: number, fie
   }
   return { absolute, worstRelative };
 }
+
+/**
+ * Checks that a table can run on an engine that stores only part of it (src/cores/ising/index.ts modes):
+ * 'metropolis' keeps entries 8 and 9 (ΔE = 4, 8 at h = 0), the rest must be their mirror or "always";
+ * 'symmetric' keeps 5 … 9 and needs T[k] = T[9 − k] (no field); 'full' keeps all ten.
+ */
+export function checkTableFits(mode: 'metropolis' | 'symmetric' | 'full', table: ArrayLike<number>): void {
+  const always = 2 ** 24;
+  for (let k = 0; k < 10; k++) {
+    const value = table[k]!;
+    if (!(Number.isInteger(value) && value >= 0 && value <= always)) throw new UserError(`flip table entry ${k} is ${value}: must be an integer in 0 … 2^24`);
+  }
+  if (mode === 'full') return;
+  const fix = 'rebuild the engine with --field on (any table) or --algorithm heatbath (tables without a field)';
+  for (let k = 0; k < 5; k++) {
+    if (table[k] !== table[9 - k]) throw new UserError(`this engine stores tables without a field, but entries ${k} and ${9 - k} differ (a field h ≠ 0?): ${fix}`);
+  }
+  if (mode === 'metropolis') {
+    for (const k of [5, 6, 7]) {
+      if (table[k] !== always) throw new UserError(`this engine is built for Metropolis without a field (entries 5 … 7 must be 2^24), got ${table[k]} at entry ${k}: ${fix}`);
+    }
+  }
+}
