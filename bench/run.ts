@@ -22,7 +22,7 @@ import { LINK_CELLS, linkParams } from '../src/link/generate.ts';
 import { leafCellSource } from '../src/hdl/cells.ts';
 import { SpinbitBoard } from '../host/board.ts';
 import { validateIsingConfig } from '../src/cores/ising/config.ts';
-import { scan } from '../src/cores/ising/scan.ts';
+import { ReferenceEngine, scan } from '../src/cores/ising/scan.ts';
 import { laneRngModule, rngBankModule } from '../src/cores/ising/rng-rtl.ts';
 import { emitVerilog } from '../src/hdl/emit.ts';
 import { VirtualBoard } from '../sim/virtual-board.ts';
@@ -133,7 +133,7 @@ async function benchIsing(): Promise<Record<string, unknown>> {
   const config = validateIsingConfig({ size: 64, lanes: 16 });
   const sweeps = 2000;
   const t0 = performance.now();
-  const { points } = scan(config, { temperatures: [2.269], sweeps, burnIn: 0, seed: 1 });
+  const { points } = await scan(new ReferenceEngine(config, 1), config, { temperatures: [2.269], sweeps, burnIn: 0, seed: 1 });
   const seconds = (performance.now() - t0) / 1000;
   const updates = sweeps * 64 * 64;
   const bank = rngBankModule();
