@@ -17,8 +17,11 @@
 // (entries 8, 9; the others are "always" or their mirror), 1 any table symmetric under s, n → -s, -n
 // (entries 5 … 9, no field), 2 all ten (field).
 //
-// Statistics: every step's ΔE and ΔM go through a pipelined adder tree into the replica's accumulators;
-// after each replica's sweep an 8-byte record {E int32, M int24, replica} goes into the link's stream.
+// Statistics, recomputed every sweep from the lattice itself (nothing to keep per replica): every site is
+// written once per sweep, so M = 2·(ones written) − N; every bond has one end of each colour, so after the
+// colour-1 half-sweep E = −Σ s·n over colour-1 sites = 2N − 2·(colour-1 sites' neighbours equal to their new
+// spin). Two pipelined adder trees (ising_stats) sum these per step. After each replica's sweep an 8-byte
+// record {E int32, M int24, replica} goes into the link's stream.
 `default_nettype none
 
 module ising_engine #(
@@ -77,8 +80,7 @@ module ising_engine #(
     localparam integer DRAIN     = STATS_LATENCY + 2;
     localparam [31:0] ISING_ID   = 32'h49534e47;          // "ISNG"
     localparam [24:0] ALWAYS     = 25'h1000000;           // 2^24: flips whatever the random number
-    localparam signed [31:0] ENERGY_ALL_UP = -2 * L * L;
-    localparam signed [31:0] MAG_ALL_UP    = L * L;
+    localparam integer SITES     = L * L;
     localparam [31:0] SHAPE = CHUNK * 32'h4000000 + MODE * 32'h1000000 + R * 32'h10000 + P_LOG2 * 32'h100 + L_LOG2;
     localparam integer PREFILL_WORDS = 2 * S;
     localparam [K_BITS-1:0] PREFILL = PREFILL_WORDS[K_BITS-1:0];
@@ -88,7 +90,7 @@ module ising_engine #(
     // ---- register map (docs/ising.md) ----
     localparam [15:0] REG_ID = 16'd0, REG_SHAPE = 16'd1, REG_RUN = 16'd2, REG_STOP = 16'd3, REG_SEED = 16'd4,
                       REG_STATUS = 16'd5, REG_CLOCKS = 16'd6, REG_TIES = 16'd7, REG_SWEEPS = 16'd8;
-    localparam integer REG_REPLICA_BASE = 16;               // 16 + 16·r + k: threshold k; +10 E; +11 M
+    localparam integer REG_REPLICA_BASE = 16;               // 16 + 16·r + k: threshold k of replica r
 
     localparam [2:0] ST_IDLE = 3'd0, ST_SEED = 3'd1, ST_BEGIN = 3'd2, ST_HALF = 3'd3, ST_DRAIN = 3'd4,
                      ST_RECORD = 3'd5;
@@ -108,13 +110,11 @@ module ising_engine #(
     assign busy    = (state != ST_IDLE);
     assign running = (state != ST_IDLE) && (state != ST_SEED);
 
-    // ---- per-replica state: thresholds, energy, magnetization ----
+    // ---- per-replica thresholds; statistics of the sweeping replica ----
     reg  [R*NT*25-1:0]  thresholds;
-    reg  [R*32-1:0]     energies;
-    reg  [R*32-1:0]     magnetizations;
     reg  [NT*25-1:0]    table_now;          // the sweeping replica's thresholds
-    reg  signed [31:0]  energy;             // accumulators of the sweeping replica
-    reg  signed [31:0]  magnetization;
+    reg  [31:0]         agree_count;        // Σ over colour-1 sites: neighbours equal to the new spin
+    reg  [31:0]         ones_count;         // Σ over all sites: new spin is +1
 
     wire [15:0] field_index   = (reg_addr - REG_REPLICA_BASE[15:0]) & 16'd15;
     wire [15:0] replica_index = (reg_addr - REG_REPLICA_BASE[15:0]) >> 4;
@@ -123,8 +123,6 @@ module ising_engine #(
     genvar gr, gk, gl;
     generate
         for (gr = 0; gr < R; gr = gr + 1) begin : replica_regs
-            localparam integer ENERGY_ADDR = REG_REPLICA_BASE + 16 * gr + 10;
-            localparam integer MAGNET_ADDR = ENERGY_ADDR + 1;
             for (gk = 0; gk < NT; gk = gk + 1) begin : entry
                 localparam integer ENTRY_ADDR = REG_REPLICA_BASE + 16 * gr + FIRST_K + gk;
                 always @(posedge clk) begin
@@ -133,26 +131,20 @@ module ising_engine #(
                         thresholds[(gr * NT + gk) * 25 +: 25] <= reg_wdata[24:0];
                 end
             end
-            always @(posedge clk) begin
-                if (rst) begin
-                    energies[gr * 32 +: 32]       <= ENERGY_ALL_UP;
-                    magnetizations[gr * 32 +: 32] <= MAG_ALL_UP;
-                end else if (state == ST_DRAIN && drain_count == DRAIN[3:0] && colour && replica == gr[R_BITS-1:0]) begin
-                    energies[gr * 32 +: 32]       <= energy;
-                    magnetizations[gr * 32 +: 32] <= magnetization;
-                end else if (reg_write && !running && reg_addr == ENERGY_ADDR[15:0]) begin
-                    energies[gr * 32 +: 32] <= reg_wdata;
-                end else if (reg_write && !running && reg_addr == MAGNET_ADDR[15:0]) begin
-                    magnetizations[gr * 32 +: 32] <= reg_wdata;
-                end
-            end
         end
     endgenerate
 
     // Table entry k as stored or implied (entries below FIRST_K mirror 9 - k or are "always").
-    wire [R*32-1:0]    energies_at       = energies >> (replica_index * 32);
-    wire [R*32-1:0]    magnetizations_at = magnetizations >> (replica_index * 32);
-    wire [R*NT*25-1:0] thresholds_at     = thresholds >> (replica_index * NT * 25);
+    // Per-replica views of the flat registers: R-way multiplexers, indexed by the sweeping replica or by
+    // the register address.
+    wire [NT*25-1:0] table_of [0:R-1];
+    generate
+        for (gr = 0; gr < R; gr = gr + 1) begin : replica_views
+            assign table_of[gr] = thresholds[gr * NT * 25 +: NT * 25];
+        end
+    endgenerate
+    wire [R_BITS-1:0] addressed  = replica_index[R_BITS-1:0];
+    wire [NT*25-1:0]  thresholds_at = table_of[addressed];
     function [24:0] table_entry(input [3:0] field);
         integer k, mirror;
         begin
@@ -230,13 +222,20 @@ module ising_engine #(
     endgenerate
 
     wire [P-1:0]   flip, tie;
-    wire [P*3-1:0] energy_units;           // per lane: flipped ? a : 2  (ΔE/4 = a - 2, a = agreeing neighbours)
-    wire [P*2-1:0] magnet_units;           // per lane: flipped ? 1 - s : 1  (ΔM/2 = -s)
+    wire [P*3-1:0] energy_units;           // per lane: neighbours equal to the new spin
     generate
         for (gl = 0; gl < P; gl = gl + 1) begin : lane
             wire       spin = target_word[gl];
-            wire [2:0] ups  = {2'd0, row_up[gl]} + {2'd0, row_down[gl]} + {2'd0, row_left[gl]} + {2'd0, row_right[gl]};
-            wire [2:0] agree = spin ? ups : 3'd4 - ups;
+            // Neighbours equal to the spin, counted as logic (not adders: a carry chain per lane would
+            // cost more cells than the few LUTs these small functions need).
+            wire [3:0] same = ~({row_up[gl], row_down[gl], row_left[gl], row_right[gl]} ^ {4{spin}});
+            wire [2:0] agree;
+            assign agree[0] = ^same;
+            assign agree[1] = (same == 4'b0011) || (same == 4'b0101) || (same == 4'b0110) || (same == 4'b1001) ||
+                              (same == 4'b1010) || (same == 4'b1100) || (same == 4'b0111) || (same == 4'b1011) ||
+                              (same == 4'b1101) || (same == 4'b1110);
+            assign agree[2] = &same;
+            wire [2:0] ups = spin ? agree : 3'd4 - agree;                        // neighbours that are +1
             wire [3:0] full_index = spin ? 4'd5 + {1'b0, ups} : {1'b0, ups};   // tables.ts order
             reg  [TW-1:0] level;
             always @* begin
@@ -249,8 +248,7 @@ module ising_engine #(
             wire equal = {1'b0, u} == level;
             assign flip[gl] = (phase == 2'd0) ? below : (flip_so_far[gl] | (pending[gl] & below));
             assign tie[gl]  = ((phase == 2'd0) || pending[gl]) && equal;
-            assign energy_units[gl * 3 +: 3] = flip[gl] ? agree : 3'd2;
-            assign magnet_units[gl * 2 +: 2] = flip[gl] ? (spin ? 2'd0 : 2'd2) : 2'd1;
+            assign energy_units[gl * 3 +: 3] = flip[gl] ? 3'd4 - agree : agree;
         end
     endgenerate
 
@@ -290,19 +288,22 @@ module ising_engine #(
         s2_word  <= target_word ^ flip;
     end
 
-    wire                         sums_valid;
-    wire [P_LOG2+2:0]            energy_sum;   // Σ energy_units
-    wire [P_LOG2+1:0]            magnet_sum;   // Σ magnet_units
+    wire               sums_valid;
+    wire [P_LOG2+2:0]  agree_sum;     // Σ energy_units of a step
+    wire [P_LOG2:0]    ones_sum;      // ones in a step's new word
     ising_stats u_stats (
-        .clk(clk), .in_valid(step_complete), .energy_units(energy_units), .magnet_units(magnet_units),
-        .out_valid(sums_valid), .energy_sum(energy_sum), .magnet_sum(magnet_sum)
+        .clk(clk), .in_valid(step_complete), .energy_units(energy_units), .new_spins(target_word ^ flip),
+        .out_valid(sums_valid), .energy_sum(agree_sum), .ones_sum(ones_sum)
     );
-    wire signed [31:0] energy_step = ($signed({{(29 - P_LOG2){1'b0}}, energy_sum}) - 2 * P) * 4;
-    wire signed [31:0] magnet_step = ($signed({{(30 - P_LOG2){1'b0}}, magnet_sum}) - P) * 2;
+    localparam [31:0] TWO_SITES = 2 * SITES;
+    localparam [31:0] ALL_SITES = SITES;
+    wire [31:0] sweep_energy = TWO_SITES - (agree_count << 1);     // E = 2N − 2·Σ agree (two's complement)
+    wire [31:0] sweep_magnet = (ones_count << 1) - ALL_SITES;      // M = 2·ones − N
 
     // ---- host access to the lattice (engine idle): read-modify-write of one HOST_BITS-bit host word ----
-    wire [23:0]          host_chunk = mem_addr & ((24'd1 << CH_BITS) - 1'b1);
+    localparam integer CHUNK_SEL_BITS = (CH_BITS > 0) ? CH_BITS : 1;
     wire [23:0]          host_rest  = mem_addr >> CH_BITS;
+    wire [CHUNK_SEL_BITS-1:0] host_chunk = mem_addr[CHUNK_SEL_BITS-1:0] & {CHUNK_SEL_BITS{CH_BITS > 0}};
     wire [ADDR_BITS-1:0] host_word_addr = {host_rest[Q_BITS+R_BITS:Q_BITS+1], host_rest[Q_BITS-1:0]};
     wire                 host_colour = host_rest[Q_BITS];
     reg  [1:0]           host_phase;          // 0 idle, 1 reading the word, 2 word ready
@@ -366,9 +367,6 @@ module ising_engine #(
     assign stream_valid = (state == ST_RECORD) && (record_left != 4'd0);
 
     // ---- control ----
-    wire [R*NT*25-1:0] replica_thresholds    = thresholds >> (replica * NT * 25);
-    wire [R*32-1:0]    replica_energy        = energies >> (replica * 32);
-    wire [R*32-1:0]    replica_magnetization = magnetizations >> (replica * 32);
     wire run_request  = reg_write && reg_addr == REG_RUN && reg_wdata != 32'd0;
     wire seed_request = reg_write && reg_addr == REG_SEED;
     wire last_replica = (replica == R[R_BITS-1:0] - 1'b1);
@@ -423,9 +421,9 @@ module ising_engine #(
                     else seed_count <= seed_count + 8'd1;
                 end
                 ST_BEGIN: begin
-                    table_now     <= replica_thresholds[NT*25-1:0];
-                    energy        <= replica_energy[31:0];
-                    magnetization <= replica_magnetization[31:0];
+                    table_now     <= table_of[replica];
+                    agree_count   <= 32'd0;
+                    ones_count    <= 32'd0;
                     colour        <= 1'b0;
                     issue_k       <= {K_BITS{1'b0}};
                     state         <= ST_HALF;
@@ -444,7 +442,7 @@ module ising_engine #(
                             issue_k <= {K_BITS{1'b0}};
                             state   <= ST_HALF;
                         end else begin
-                            record      <= {{(8 - R_BITS){1'b0}}, replica, magnetization[23:0], energy};
+                            record      <= {{(8 - R_BITS){1'b0}}, replica, sweep_magnet[23:0], sweep_energy};
                             record_left <= 4'd8;
                             state       <= ST_RECORD;
                         end
@@ -471,8 +469,8 @@ module ising_engine #(
             endcase
 
             if (sums_valid) begin
-                energy        <= energy + energy_step;
-                magnetization <= magnetization + magnet_step;
+                if (colour) agree_count <= agree_count + {{(29 - P_LOG2){1'b0}}, agree_sum};
+                ones_count <= ones_count + {{(31 - P_LOG2){1'b0}}, ones_sum};
             end
         end
     end
@@ -481,9 +479,7 @@ module ising_engine #(
     always @(posedge clk) begin
         if (reg_read) begin
             if (replica_reg) begin
-                if (field_index == 16'd10)      reg_rdata <= energies_at[31:0];
-                else if (field_index == 16'd11) reg_rdata <= magnetizations_at[31:0];
-                else                            reg_rdata <= {7'd0, table_entry(field_index[3:0])};
+                reg_rdata <= {7'd0, table_entry(field_index[3:0])};
             end else begin
                 case (reg_addr)
                     REG_ID:     reg_rdata <= ISING_ID;
@@ -502,8 +498,7 @@ module ising_engine #(
 
     // Bits a given shape does not use (address bits above the memory depth, host data above HOST_BITS).
     wire unused_bits = &{1'b0, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
-                         energies_at, magnetizations_at, thresholds_at, replica_thresholds, replica_energy,
-                         replica_magnetization, replica_index, field_index, host_selected};
+                         replica_index, field_index, host_selected, sweep_magnet};
 endmodule
 
 `default_nettype wire

@@ -5,9 +5,7 @@
  */
 import { UserError } from '../src/errors.ts';
 import type { IsingDesignConfig } from '../src/cores/ising/index.ts';
-import {
-  ENERGY_FIELD, ISING_ID, IsingRegister, LATTICE_MEMORY, MAGNETIZATION_FIELD, MODE_CODES, RECORD_BYTES, REPLICA_BASE, REPLICA_STRIDE,
-} from '../src/cores/ising/index.ts';
+import { ISING_ID, IsingRegister, LATTICE_MEMORY, MODE_CODES, RECORD_BYTES, REPLICA_BASE, REPLICA_STRIDE } from '../src/cores/ising/index.ts';
 import { hostBits, hostWordsPerReplica, packLattice, unpackLattice } from '../src/cores/ising/layout.ts';
 import { IsingLattice, type SweepRecord } from '../src/cores/ising/reference.ts';
 import { checkTableFits } from '../src/cores/ising/tables.ts';
@@ -79,21 +77,18 @@ export class IsingBoard {
     return this.board.readRegisters(REPLICA_BASE + REPLICA_STRIDE * replica, 10);
   }
 
-  /** Writes replica r's spins and its energy / magnetization registers. */
+  /** Writes replica r's spins (the engine recomputes E and M from the lattice every sweep). */
   async writeLattice(replica: number, lattice: IsingLattice): Promise<void> {
     const shape = { size: this.config.size, lanes: this.config.lanes };
     await this.board.writeMemory(LATTICE_MEMORY, replica * hostWordsPerReplica(shape), packLattice(shape, lattice.spins, this.wordBytes));
-    await this.board.writeRegister(REPLICA_BASE + REPLICA_STRIDE * replica + ENERGY_FIELD, lattice.bondEnergy >>> 0);
-    await this.board.writeRegister(REPLICA_BASE + REPLICA_STRIDE * replica + MAGNETIZATION_FIELD, lattice.magnetization >>> 0);
   }
 
-  /** Reads replica r's spins and its accumulators (E, M as the engine holds them). */
-  async readLattice(replica: number): Promise<{ spins: Int8Array; energy: number; magnetization: number }> {
+  /** Reads replica r's spins (with E and M counted here). */
+  async readLattice(replica: number): Promise<IsingLattice> {
     const shape = { size: this.config.size, lanes: this.config.lanes };
     const words = hostWordsPerReplica(shape);
     const bytes = await this.board.readMemory(LATTICE_MEMORY, replica * words, words);
-    const [energy, magnetization] = await this.board.readRegisters(REPLICA_BASE + REPLICA_STRIDE * replica + ENERGY_FIELD, 2);
-    return { spins: unpackLattice(shape, bytes, this.wordBytes), energy: energy! | 0, magnetization: magnetization! | 0 };
+    return new IsingLattice(this.config.size, unpackLattice(shape, bytes, this.wordBytes));
   }
 
   /** Runs `sweeps` engine sweeps (every replica once per sweep) and returns the records in stream order. */

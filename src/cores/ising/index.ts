@@ -25,7 +25,7 @@ export interface IsingDesignConfig extends IsingConfig {
 export type IsingMode = 'metropolis' | 'symmetric' | 'full';
 export const MODE_CODES: Record<IsingMode, number> = { metropolis: 0, symmetric: 1, full: 2 };
 
-/** Registers (docs/ising.md). Replica r's table entry k is at REPLICA_BASE + 16·r + k, E at +10, M at +11. */
+/** Registers (docs/ising.md). Replica r's table entry k is at REPLICA_BASE + 16·r + k. */
 export const IsingRegister = {
   ID: 0,
   SHAPE: 1,
@@ -39,8 +39,6 @@ export const IsingRegister = {
 } as const;
 export const REPLICA_BASE = 16;
 export const REPLICA_STRIDE = 16;
-export const ENERGY_FIELD = 10;
-export const MAGNETIZATION_FIELD = 11;
 /** "ISNG" */
 export const ISING_ID = 0x49534e47;
 export const LATTICE_MEMORY = 0;

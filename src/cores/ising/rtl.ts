@@ -65,22 +65,23 @@ function adderTree(module: Module, name: string, input: string, count: number, w
 export function statsModule(lanes: number): Module {
   const levels = Math.log2(lanes);
   const stats = new Module('ising_stats', [
-    `ising_stats: sums of ${lanes} lanes' energy units (3 bits) and magnetization units (2 bits) per step,`,
-    `as balanced adder trees with a register after every level: latency ${statsLatency(lanes)} clocks.`,
+    `ising_stats: per step, the sum of ${lanes} lanes' energy units (3 bits: neighbours equal to the new spin) and`,
+    `the number of +1 spins in the new word, as balanced adder trees with a register after every level:`,
+    `latency ${statsLatency(lanes)} clocks.`,
   ]);
   stats
     .input('clk')
     .input('in_valid', 1, 'a step completed this clock')
     .input('energy_units', lanes * 3, 'per lane: flipped ? agreeing neighbours : 2')
-    .input('magnet_units', lanes * 2, 'per lane: flipped ? 1 - s : 1')
+    .input('new_spins', lanes, 'the step\'s new word (1 = spin +1)')
     .output('out_valid', 1, 'the sums below belong to a completed step')
     .output('energy_sum', levels + 3)
-    .output('magnet_sum', levels + 2)
+    .output('ones_sum', levels + 1)
     .blank();
   stats.reg('valid_pipe', levels + 1, 'in_valid delayed along the tree');
   stats.body(`always @(posedge clk) valid_pipe <= ${levels === 0 ? 'in_valid' : `{valid_pipe[${levels - 1}:0], in_valid}`};`);
   stats.assign('out_valid', `valid_pipe[${levels}]`);
   adderTree(stats, 'energy', 'energy_units', lanes, 3);
-  adderTree(stats, 'magnet', 'magnet_units', lanes, 2);
+  adderTree(stats, 'ones', 'new_spins', lanes, 1);
   return stats;
 }

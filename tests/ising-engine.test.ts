@@ -1,0 +1,124 @@
+/**
+ * The Ising engine's RTL in Verilator against the reference model, bit for bit: three configurations ×
+ * three temperatures × 100 sweeps through `spinbit run ising --sim --check` (host ↔ pty ↔ virtual board);
+ * host lattice writes and reads from a random lattice; the table checks; lattices too big for a board.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { getBoard } from '../src/boards/index.ts';
+import { elaborate, type Elaborated } from '../src/cores/design.ts';
+import { ising, type IsingDesignConfig } from '../src/cores/ising/index.ts';
+import { packLattice, unpackLattice } from '../src/cores/ising/layout.ts';
+import { IsingLattice } from '../src/cores/ising/reference.ts';
+import { ReferenceEngine } from '../src/cores/ising/scan.ts';
+import { checkTableFits, flipThresholds } from '../src/cores/ising/tables.ts';
+import { SpinbitBoard } from '../host/board.ts';
+import { IsingBoard } from '../host/ising.ts';
+import { VirtualBoard } from '../sim/virtual-board.ts';
+import { seededRandom } from './helpers.ts';
+
+const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
+const cwd = mkdtempSync(join(tmpdir(), 'spinbit-ising-'));
+
+function spinbit(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('Ising engine RTL = reference model, bit for bit', () => {
+  const configs: { name: string; args: string[]; T: string }[] = [
+    { name: 'L=16 P=4 Metropolis', args: ['--L', '16', '--lanes', '4'], T: '1.5,2.269,3.0' },
+    { name: 'L=64 P=16 heat-bath', args: ['--L', '64', '--lanes', '16', '--algorithm', 'heatbath'], T: '1.5,2.269,3.0' },
+    { name: 'L=16 P=4, 3 replicas, field h=0.1, 8-bit chunks', args: ['--L', '16', '--lanes', '4', '--replicas', '3', '--field', '0.1', '--rng-bits', '8'], T: '1.8,2.3,2.8' },
+  ];
+  for (const config of configs) {
+    it(`${config.name}: run ising --sim --check, 3 temperatures × 100 sweeps`, () => {
+      const json = join(cwd, `${config.name.replace(/\W+/g, '-')}.json`);
+      const run = spinbit('run', 'ising', '--sim', '--check', ...config.args, '--T', config.T, '--sweeps', '100', '--burn-in', '0', '--seed', '7', '--json', json);
+      expect(run.code, run.err + run.out).toBe(0);
+      expect(run.out).toMatch(/check: 300 records, \d+ tie clocks and \d final lattice\(s\) identical to the reference model — pass/);
+      const result = JSON.parse(readFileSync(json, 'utf8'));
+      expect(result.mode).toBe('sim');
+      expect(result.check.verdict).toBe('pass');
+      expect(result.results).toHaveLength(3);
+      for (const point of result.results) expect(point.clocksPerSweep).toBeGreaterThanOrEqual(point.idealClocksPerSweep);
+    });
+  }
+
+  it('host writes a random lattice, reads it back, and the engine continues from it exactly as the reference', async () => {
+    const design = (await elaborate(ising, getBoard('icebreaker'), { L: 32, lanes: 8, replicas: 2, baud: 3_000_000 })) as Elaborated<IsingDesignConfig>;
+    const config = design.config;
+    const virtual = await VirtualBoard.start(design);
+    const link = await SpinbitBoard.open(virtual.path, { expect: { design: 'ising', configHash: design.configHash } });
+    try {
+      const board = new IsingBoard(link, config);
+      await board.verify();
+      const random = seededRandom(11);
+      const reference = new ReferenceEngine(config, 99);
+      await board.seed(99);
+      for (let r = 0; r < 2; r++) {
+        const spins = Int8Array.from({ length: 32 * 32 }, () => (random() < 0.5 ? 1 : -1));
+        const lattice = new IsingLattice(32, spins);
+        reference.lattices[r] = new IsingLattice(32, spins);
+        await board.writeLattice(r, lattice);
+        const back = await board.readLattice(r);
+        expect(Array.from(back.spins)).toEqual(Array.from(spins));
+        const table = flipThresholds('metropolis', r === 0 ? 2.0 : 2.6, 24);
+        await board.setTable(r, table);
+        await reference.setTable(r, table);
+        expect(await board.readTable(r)).toEqual(table);
+      }
+      const records = await board.run(25);
+      expect(records).toEqual(await reference.run(25));
+      for (let r = 0; r < 2; r++) expect(Array.from((await board.readLattice(r)).spins)).toEqual(Array.from(reference.lattices[r]!.spins));
+      expect((await board.counters()).tieClocks).toBe((await reference.counters()).tieClocks);
+    } finally {
+      await link.close();
+      await virtual.stop();
+    }
+  });
+});
+
+describe('Ising engine configuration', () => {
+  it('lattice layout: pack and unpack are inverse for every host word width', () => {
+    const random = seededRandom(3);
+    for (const [size, lanes] of [[8, 2], [16, 8], [32, 16], [64, 32]] as const) {
+      const spins = Int8Array.from({ length: size * size }, () => (random() < 0.5 ? 1 : -1));
+      const wordBytes = Math.min(lanes, 16) > 8 ? 2 : 1;
+      const packed = packLattice({ size, lanes }, spins, wordBytes);
+      expect(packed.length).toBe(((size * size) / Math.min(lanes, 16)) * wordBytes);
+      expect(Array.from(unpackLattice({ size, lanes }, packed, wordBytes))).toEqual(Array.from(spins));
+    }
+  });
+
+  it('tables are checked against what the engine stores', () => {
+    expect(() => checkTableFits('metropolis', flipThresholds('metropolis', 2.2, 24))).not.toThrow();
+    expect(() => checkTableFits('metropolis', flipThresholds('heatbath', 2.2, 24))).toThrow(/Metropolis without a field/);
+    expect(() => checkTableFits('symmetric', flipThresholds('heatbath', 2.2, 24))).not.toThrow();
+    expect(() => checkTableFits('symmetric', flipThresholds('heatbath', 2.2, 24, 0.3))).toThrow(/entries 0 and 9 differ/);
+    expect(() => checkTableFits('full', flipThresholds('heatbath', 2.2, 24, 0.3))).not.toThrow();
+  });
+
+  it('bad engine configurations exit 2 with the numbers', () => {
+    for (const [args, message] of [
+      [['--L', '1024', '--lanes', '64'], /L=1024 × 1 replica\(s\) with 64 lanes needs 256 block RAMs .* but iCEBreaker has 25 left after the link .*over by 231 blocks/],
+      [['--L', '48'], /--L must be a power of two from 8 to 1024, got 48/],
+      [['--L', '16', '--lanes', '16'], /--lanes 16 is more than L\/2 = 8/],
+      [['--L', '256', '--replicas', '2', '--lanes', '64'], /L=256 × 2 replica\(s\) with 64 lanes needs 32 block RAMs .*over by 7 blocks/],
+    ] as const) {
+      const run = spinbit('build', 'ising', ...args, '--out', join(cwd, 'never'));
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.err).toMatch(message);
+    }
+    const sim = spinbit('run', 'ising', '--sim', '--T', '0', '--L', '16');
+    expect(sim.code).toBe(2);
+    expect(sim.err).toMatch(/temperatures must be > 0/);
+    const noEngine = spinbit('run', 'ising', '--ref', '--check', '--T', '2');
+    expect(noEngine.code).toBe(2);
+    expect(noEngine.err).toMatch(/--check compares an engine with the reference model/);
+  });
+});
