@@ -211,8 +211,13 @@ module ising_engine #(
 
     // Digit `phase` of each stored threshold (shared by all lanes).
     wire [NT*TW-1:0] digits;
+    wire [TW-1:0]    digit_of [0:15];    // by stored index; unused indices read "never"
     generate
+        for (gk = NT; gk < 16; gk = gk + 1) begin : no_digit
+            assign digit_of[gk] = {TW{1'b0}};
+        end
         for (gk = 0; gk < NT; gk = gk + 1) begin : digit
+            assign digit_of[gk] = digits[gk * TW +: TW];
             wire [24:0] value = table_now[gk * 25 +: 25];
             wire [TW-1:0] top = value[24:24-CHUNK];
             wire [CHUNK-1:0] middle = value[23-CHUNK:24-2*CHUNK];
@@ -240,15 +245,22 @@ module ising_engine #(
             reg  [TW-1:0] level;
             always @* begin
                 if (MODE == 0)      level = (agree == 3'd4) ? digits[TW +: TW] : (agree == 3'd3) ? digits[0 +: TW] : ALWAYS[24:24-CHUNK];
-                else if (MODE == 1) level = digits[agree * TW +: TW];
-                else                level = digits[full_index * TW +: TW];
+                else if (MODE == 1) level = digit_of[{1'b0, agree}];
+                else                level = digit_of[full_index];
             end
             wire [CHUNK-1:0] u = chunks[gl * CHUNK +: CHUNK];
             wire below = {1'b0, u} < level;
             wire equal = {1'b0, u} == level;
             assign flip[gl] = (phase == 2'd0) ? below : (flip_so_far[gl] | (pending[gl] & below));
             assign tie[gl]  = ((phase == 2'd0) || pending[gl]) && equal;
-            assign energy_units[gl * 3 +: 3] = flip[gl] ? 3'd4 - agree : agree;
+            // Neighbours equal to the new spin: a if kept, 4 - a if flipped (parity unchanged), as logic.
+            wire [2:0] agree_flipped;
+            assign agree_flipped[0] = agree[0];
+            assign agree_flipped[1] = (same == 4'b0001) || (same == 4'b0010) || (same == 4'b0100) || (same == 4'b1000) ||
+                                      (same == 4'b0011) || (same == 4'b0101) || (same == 4'b0110) || (same == 4'b1001) ||
+                                      (same == 4'b1010) || (same == 4'b1100);
+            assign agree_flipped[2] = (same == 4'b0000);
+            assign energy_units[gl * 3 +: 3] = flip[gl] ? agree_flipped : agree;
         end
     endgenerate
 
@@ -309,19 +321,20 @@ module ising_engine #(
     reg  [1:0]           host_phase;          // 0 idle, 1 reading the word, 2 word ready
     reg                  host_is_write;
     wire [P-1:0]         host_word = host_colour ? read1 : read0;
-    wire [P-1:0]         host_ones, host_data;   // HOST_BITS ones / data bits, zero-extended to P
+    // Host word `chunk` of the P-bit word: replaced on writes, selected on reads (a small multiplexer per
+    // bit; a shift by chunk·HOST_BITS would build a barrel shifter).
+    localparam integer CHUNKS = P / HOST_BITS;
+    wire [P-1:0]         host_merged;
+    wire [HOST_BITS-1:0] host_chunks [0:CHUNKS-1];
+    genvar gc;
     generate
-        if (P > HOST_BITS) begin : host_extend
-            assign host_ones = {{(P - HOST_BITS){1'b0}}, {HOST_BITS{1'b1}}};
-            assign host_data = {{(P - HOST_BITS){1'b0}}, mem_wdata[HOST_BITS-1:0]};
-        end else begin : host_exact
-            assign host_ones = {P{1'b1}};
-            assign host_data = mem_wdata[P-1:0];
+        for (gc = 0; gc < CHUNKS; gc = gc + 1) begin : host_chunk_mux
+            assign host_merged[gc * HOST_BITS +: HOST_BITS] =
+                (host_chunk == gc[CHUNK_SEL_BITS-1:0]) ? mem_wdata[HOST_BITS-1:0] : host_word[gc * HOST_BITS +: HOST_BITS];
+            assign host_chunks[gc] = host_word[gc * HOST_BITS +: HOST_BITS];
         end
     endgenerate
-    wire [P-1:0]         host_mask = host_ones << (host_chunk * HOST_BITS);
-    wire [P-1:0]         host_merged = (host_word & ~host_mask) | (host_data << (host_chunk * HOST_BITS));
-    wire [P-1:0]         host_selected = host_word >> (host_chunk * HOST_BITS);
+    wire [HOST_BITS-1:0] host_selected = host_chunks[host_chunk];
 
     always @(posedge clk) begin
         mem_ack <= 1'b0;
@@ -335,7 +348,7 @@ module ising_engine #(
         end else if (host_phase == 2'd2) begin
             host_phase <= 2'd0;
             mem_ack    <= 1'b1;
-            mem_rdata  <= {{(32 - HOST_BITS){1'b0}}, host_selected[HOST_BITS-1:0]};
+            mem_rdata  <= {{(32 - HOST_BITS){1'b0}}, host_selected};
         end
     end
 
@@ -498,7 +511,7 @@ module ising_engine #(
 
     // Bits a given shape does not use (address bits above the memory depth, host data above HOST_BITS).
     wire unused_bits = &{1'b0, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
-                         replica_index, field_index, host_selected, sweep_magnet};
+                         replica_index, field_index, sweep_magnet};
 endmodule
 
 `default_nettype wire
