@@ -25,6 +25,10 @@ import { validateIsingConfig } from '../src/cores/ising/config.ts';
 import { ReferenceEngine, scan } from '../src/cores/ising/scan.ts';
 import { laneRngModule, rngBankModule } from '../src/cores/ising/rng-rtl.ts';
 import { emitVerilog } from '../src/hdl/emit.ts';
+import { ising, type IsingDesignConfig } from '../src/cores/ising/index.ts';
+import { IsingBoard } from '../host/ising.ts';
+import { flipThresholds } from '../src/cores/ising/tables.ts';
+import { THRESHOLD_BITS } from '../src/cores/ising/rng.ts';
 import { VirtualBoard } from '../sim/virtual-board.ts';
 
 const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
@@ -128,25 +132,100 @@ async function linkCoreSize(design: Elaborated<LinkLoopbackConfig>): Promise<Rec
   return { lut4: cells.SB_LUT4 ?? 0, flip_flops: ffs, carry: cells.SB_CARRY ?? 0, ebr: cells.SB_RAM40_4K ?? 0 };
 }
 
-/** Ising groundwork (issue 4, in progress): reference-model speed and the lane generator's size. */
+/** One engine build (YoWASP, via the CLI) and its report, or the reason it does not build. */
+function buildEngine(board: string, options: string[]): { ok: true; report: Record<string, any>; seconds: number } | { ok: false; reason: string } {
+  const out = join(mkdtempSync(join(tmpdir(), 'spinbit-bench-ising-')), 'engine');
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [BIN, 'build', 'ising', '--board', board, ...options, '--out', out], { encoding: 'utf8' });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) return { ok: false, reason: (result.stderr.trim().split('\n').pop() ?? '').replace(/ \(logs: .*\)$/, '') };
+  return { ok: true, report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')), seconds: round(seconds, 1) };
+}
+
+/** Clocks per sweep of an engine configuration on the virtual board at T = 2.269 (after a short burn-in). */
+async function engineEfficiency(board: string, options: Record<string, string | number>, sweeps: number) {
+  const design = (await elaborate(ising, getBoard(board), options)) as Elaborated<IsingDesignConfig>;
+  const virtual = await VirtualBoard.start(design);
+  const link = await SpinbitBoard.open(virtual.path, { expect: { design: 'ising', configHash: design.configHash } });
+  try {
+    const engine = new IsingBoard(link, design.config);
+    await engine.seed(1);
+    await engine.setTable(0, flipThresholds(design.config.algorithm, 2.269, THRESHOLD_BITS));
+    await engine.run(5);
+    await engine.seed(1);
+    const started = performance.now();
+    await engine.run(sweeps);
+    const seconds = (performance.now() - started) / 1000;
+    const counters = await engine.counters();
+    const ideal = (design.config.size * design.config.size) / design.config.lanes;
+    const clocksPerSweep = counters.clocks / counters.sweeps;
+    return {
+      clocks_per_sweep: round(clocksPerSweep, 1),
+      ideal_clocks_per_sweep: ideal,
+      tie_clocks_per_sweep: round(counters.tieClocks / counters.sweeps, 2),
+      efficiency: round(ideal / clocksPerSweep, 4),
+      verilator_engine_cycles_per_s: Math.round(counters.clocks / seconds),
+    };
+  } finally {
+    await link.close();
+    await virtual.stop();
+  }
+}
+
+/** Ising engine: builds that prove fit and timing, efficiency from simulation, flips/ns; reference speed. */
 async function benchIsing(): Promise<Record<string, unknown>> {
   const config = validateIsingConfig({ size: 64, lanes: 16 });
   const sweeps = 2000;
   const t0 = performance.now();
-  const { points } = await scan(new ReferenceEngine(config, 1), config, { temperatures: [2.269], sweeps, burnIn: 0, seed: 1 });
+  await scan(new ReferenceEngine(config, 1), config, { temperatures: [2.269], sweeps, burnIn: 0, seed: 1 });
   const seconds = (performance.now() - t0) / 1000;
   const updates = sweeps * 64 * 64;
   const bank = rngBankModule();
-  const rng = laneRngModule(64, bank);
+  const rng = laneRngModule(64, bank, 8);
   const sources = { 'rng_bank.v': emitVerilog(bank), 'lane_rng.v': emitVerilog(rng) };
   const result = await getToolchain('yowasp').run('yosys', ['-p', 'read_verilog rng_bank.v lane_rng.v; synth_ice40 -top lane_rng; tee -q -o stat.json stat -json'], sources);
   const cells: Record<string, number> = JSON.parse(fileText(result.files, 'stat.json') ?? '{}').design?.num_cells_by_type ?? {};
+
+  const engines: Record<string, unknown> = {};
+  for (const target of ISING_TARGETS) {
+    const args = Object.entries(target.options).flatMap(([k, v]) => [`--${k}`, String(v)]);
+    const built = buildEngine(target.board, args);
+    const efficiency = await engineEfficiency(target.board, target.options, 20);
+    const entry: Record<string, unknown> = { board: target.board, options: target.options, simulation: efficiency };
+    if (built.ok) {
+      const r = built.report;
+      const clockMHz: number = r.target_mhz;
+      entry.build = { seconds: built.seconds, logic_cells: r.resources.lc, ebr: r.resources.ebr, fmax_mhz: r.fmax_mhz, timing_ok: r.timing_ok, clock_mhz: clockMHz };
+      entry.flips_per_ns = round((Number(target.options.lanes) * clockMHz * efficiency.efficiency) / 1000, 3);
+      entry.flips_per_ns_at_fmax = round((Number(target.options.lanes) * r.fmax_mhz * efficiency.efficiency) / 1000, 3);
+    } else {
+      entry.build = { failed: built.reason };
+    }
+    engines[target.name] = entry;
+  }
+  // How far the lanes go on the iCEBreaker at L = 256: the first count that does not build, and why.
+  const push: Record<string, string> = {};
+  for (const lanes of [64, 128]) {
+    const built = buildEngine('icebreaker', ['--L', '256', '--lanes', String(lanes), '--rng-bits', '8']);
+    push[`lanes_${lanes}`] = built.ok ? `fits: ${built.report.resources.lc.used} of ${built.report.resources.lc.total} logic cells, Fmax ${built.report.fmax_mhz} MHz` : built.reason;
+  }
   return {
     reference_model: { L: 64, lanes: 16, sweeps, seconds: round(seconds), flips_per_ns: round(updates / seconds / 1e9, 5) },
-    lockstep_efficiency_Tc: round(points[0]!.idealClocksPerSweep / points[0]!.clocksPerSweep, 4),
-    lane_rng_64_lanes: { lut4: cells.SB_LUT4 ?? 0, lut4_per_lane: round((cells.SB_LUT4 ?? 0) / 64, 1) },
+    lane_rng_64_lanes_8_bit: { lut4: cells.SB_LUT4 ?? 0, lut4_per_lane: round((cells.SB_LUT4 ?? 0) / 64, 1) },
+    engines,
+    icebreaker_L256_lane_push: push,
   };
 }
+
+/** The engine builds the bench proves (fit, timing) and measures (efficiency in simulation). */
+const ISING_TARGETS: { name: string; board: string; options: Record<string, string | number> }[] = [
+  { name: 'icebreaker_L256_P32', board: 'icebreaker', options: { L: 256, lanes: 32, 'rng-bits': '8', 'clock-mhz': 24 } },
+  { name: 'hx8k_L256_P64', board: 'hx8k', options: { L: 256, lanes: 64, 'rng-bits': '8', 'clock-mhz': 36 } },
+];
+
+/** `npm run bench -- ising` runs only the named sections (spine, link, ising); results of the others are kept. */
+const only = new Set(process.argv.slice(2));
+const want = (section: string) => only.size === 0 || only.has(section);
 
 const previous = (() => {
   try {
@@ -158,9 +237,9 @@ const previous = (() => {
 const results = {
   ...previous,
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, date: new Date().toISOString() },
-  spine: await benchSpine(),
-  link: await benchLink(),
-  ising: await benchIsing(),
+  ...(want('spine') ? { spine: await benchSpine() } : {}),
+  ...(want('link') ? { link: await benchLink() } : {}),
+  ...(want('ising') ? { ising: await benchIsing() } : {}),
 };
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
 console.log(JSON.stringify(results, null, 2));

@@ -5,8 +5,10 @@
 // Lattice storage: two memories, one per colour (x + y even / odd). Word {r, y, t} of colour c holds the P
 // sites x = 2(tP + l) + ((y + c) mod 2), l = 0 … P-1, of row y of replica r: the sites lane l updates at
 // step t of that row. A half-sweep of colour c reads the target words of colour c in order (and writes them
-// back one clock later) while the other colour streams past in a window of 2S + 1 words (S = L / 2P words
-// per row): rows y-1, y and y+1 around the target row, so every neighbour is one of the window's bits.
+// back one clock later) while the other colour streams past a window of 2S + 1 words (S = L / 2P words per
+// row): rows y-1, y and y+1 around the target row, so every neighbour is one of the window's bits. With
+// S ≥ 2 the window's rows y and y-1 come from two small block-RAM delay lines (a flip-flop window would
+// cost 2S·P logic cells); only the edge bits each row needs for its wrap-around are kept in flip-flops.
 // The stream starts one row early (row L-1) and ends one row late (row 0 again): 2S prefill reads per
 // half-sweep. Between half-sweeps the pipeline drains, so the next half-sweep reads the new spins.
 //
@@ -189,23 +191,57 @@ module ising_engine #(
 
     // ---- stage 1: decide ----
     reg                 s1_valid, s1_step, s1_first_t, s1_last_t, s1_offset;
-    reg  [K_BITS-1:0]   s1_q;
+    reg  [K_BITS-1:0]   s1_q, s1_k;
     reg  [1:0]          phase;
     reg  [P-1:0]        flip_so_far, pending;
-    reg  [2*S*P-1:0]    window;             // slot d (1 … 2S) = the stream word read d steps ago
     wire                step_done;
     wire                advance = !s1_valid || step_done;
 
     wire [P-1:0] target_word = colour ? read1 : read0;
     wire [P-1:0] other_word  = colour ? read0 : read1;
-    wire [(2*S+1)*P-1:0] stream = {window, other_word};
-    wire [P-1:0] row_up     = stream[2 * S * P +: P];
-    wire [P-1:0] row_centre = stream[S * P +: P];
-    wire [P-1:0] row_down   = other_word;
+    // Window: D(d) = the stream word that was at stage 1 d steps ago; D(0) = other_word.
+    wire [P-1:0] row_up;        // D(2S): row y-1
+    wire [P-1:0] row_centre;    // D(S):  row y
+    wire [P-1:0] row_down = other_word;
+    wire         shift_window = advance && s1_valid;
+    wire         prev_top, next_bottom;
+    reg  [2*S:1] tops, bottoms; // bit P-1 and bit 0 of D(1) … D(2S)
+    always @(posedge clk) begin
+        if (shift_window) begin
+            tops    <= {tops[2*S-1:1], other_word[P-1]};
+            bottoms <= {bottoms[2*S-1:1], other_word[0]};
+        end
+    end
     // Bits just outside the centre word: the previous word's top bit / the next word's bottom bit (the row
     // wraps around at t = 0 and t = S-1).
-    wire prev_top = s1_first_t ? stream[P + P - 1] : stream[(S + 1) * P + P - 1];
-    wire next_bottom = s1_last_t ? stream[(2 * S - 1) * P] : stream[(S - 1) * P];
+    assign prev_top    = s1_first_t ? tops[1] : tops[S + 1];
+    assign next_bottom = s1_last_t ? bottoms[2 * S - 1] : (S == 1 ? other_word[0] : bottoms[S - 1 + (S == 1 ? 1 : 0)]);
+    generate
+        if (S == 1) begin : window_flops
+            reg [2*P-1:0] window;   // D(1), D(2)
+            always @(posedge clk) if (shift_window) window <= {window[P-1:0], other_word};
+            assign row_centre = window[P-1:0];
+            assign row_up     = window[2*P-1:P];
+        end else begin : window_delay_lines
+            // delay_near[k mod S] holds D(S) for stream word k, delay_far[k mod S] holds D(2S): each is read
+            // when word k is issued and written when the word at stage 1 moves on.
+            (* ram_style = "block" *) reg [P-1:0] delay_near [0:S-1];
+            (* ram_style = "block" *) reg [P-1:0] delay_far  [0:S-1];
+            reg  [P-1:0]        near_q, far_q;
+            wire [S_LOG2-1:0]   write_slot = s1_k[S_LOG2-1:0];
+            wire [S_LOG2-1:0]   read_slot  = issue_k[S_LOG2-1:0];
+            always @(posedge clk) begin
+                if (shift_window) delay_near[write_slot] <= other_word;
+                if (advance && can_issue) near_q <= delay_near[read_slot];
+            end
+            always @(posedge clk) begin
+                if (shift_window) delay_far[write_slot] <= near_q;
+                if (advance && can_issue) far_q <= delay_far[read_slot];
+            end
+            assign row_centre = near_q;
+            assign row_up     = far_q;
+        end
+    endgenerate
     wire [P-1:0] row_left  = s1_offset ? row_centre : {row_centre[P-2:0], prev_top};
     wire [P-1:0] row_right = s1_offset ? {next_bottom, row_centre[P-1:1]} : row_centre;
 
@@ -279,10 +315,10 @@ module ising_engine #(
                 pending     <= tie;
             end
             if (advance) begin
-                if (s1_valid) window <= {window[(2 * S - 1) * P - 1:0], other_word};
                 s1_valid   <= can_issue;
                 s1_step    <= issue_step;
                 s1_q       <= issue_q;
+                s1_k       <= issue_k;
                 s1_first_t <= (issue_q & S_MASK) == {K_BITS{1'b0}};
                 s1_last_t  <= (issue_q & S_MASK) == S_MASK;
                 s1_offset  <= issue_q[S_LOG2] ^ colour;
@@ -511,7 +547,7 @@ module ising_engine #(
 
     // Bits a given shape does not use (address bits above the memory depth, host data above HOST_BITS).
     wire unused_bits = &{1'b0, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
-                         replica_index, field_index, sweep_magnet};
+                         replica_index, field_index, sweep_magnet, s1_k};
 endmodule
 
 `default_nettype wire

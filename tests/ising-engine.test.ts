@@ -105,10 +105,10 @@ describe('Ising engine configuration', () => {
 
   it('bad engine configurations exit 2 with the numbers', () => {
     for (const [args, message] of [
-      [['--L', '1024', '--lanes', '64'], /L=1024 × 1 replica\(s\) with 64 lanes needs 256 block RAMs .* but iCEBreaker has 25 left after the link .*over by 231 blocks/],
+      [['--L', '1024', '--lanes', '64'], /L=1024 × 1 replica\(s\) with 64 lanes needs 264 block RAMs .* but iCEBreaker has 25 left after the link .*over by 239 blocks/],
       [['--L', '48'], /--L must be a power of two from 8 to 1024, got 48/],
       [['--L', '16', '--lanes', '16'], /--lanes 16 is more than L\/2 = 8/],
-      [['--L', '256', '--replicas', '2', '--lanes', '64'], /L=256 × 2 replica\(s\) with 64 lanes needs 32 block RAMs .*over by 7 blocks/],
+      [['--L', '256', '--replicas', '2', '--lanes', '64'], /L=256 × 2 replica\(s\) with 64 lanes needs 40 block RAMs .*over by 15 blocks/],
     ] as const) {
       const run = spinbit('build', 'ising', ...args, '--out', join(cwd, 'never'));
       expect(run.code, args.join(' ')).toBe(2);

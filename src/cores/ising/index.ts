@@ -60,9 +60,11 @@ export function linkEbrBlocks(link: LinkConfig): number {
   return Math.ceil(((1 << link.rxBufferLog2) * 8) / 4096) + Math.ceil(((1 << link.streamBufferLog2) * 8) / 4096) + Math.ceil((link.maxPayload * 8) / 4096) + 1;
 }
 
+/** Block RAMs of the engine: two colour memories, and the window's two delay lines when a row is ≥ 2 words. */
 export function latticeEbrBlocks(config: IsingConfig): number {
   const wordsPerColour = (config.replicas * config.size * config.size) / 2 / config.lanes;
-  return 2 * ebrBlocks(config.lanes, wordsPerColour);
+  const wordsPerRow = config.size / 2 / config.lanes;
+  return 2 * ebrBlocks(config.lanes, wordsPerColour) + (wordsPerRow >= 2 ? 2 * ebrBlocks(config.lanes, wordsPerRow) : 0);
 }
 
 export const ising: Design<IsingDesignConfig> = {
@@ -107,7 +109,7 @@ export const ising: Design<IsingDesignConfig> = {
     if (needed > available) {
       const bits = base.replicas * base.size * base.size;
       throw new UserError(
-        `L=${base.size} × ${base.replicas} replica(s) with ${base.lanes} lanes needs ${needed} block RAMs for the lattice (${bits} bits) but ` +
+        `L=${base.size} × ${base.replicas} replica(s) with ${base.lanes} lanes needs ${needed} block RAMs (lattice: ${bits} bits, plus the neighbour window) but ` +
           `${board.title} has ${available} left after the link (${board.resources.ebr} × 4 Kbit): over by ${needed - available} blocks ` +
           `(${(needed - available) * 4096} bits)`,
       );
