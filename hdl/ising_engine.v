@@ -159,8 +159,11 @@ module ising_engine #(
     endfunction
 
     // ---- lattice memories ----
-    reg  [P-1:0] colour0 [0:DEPTH-1];
-    reg  [P-1:0] colour1 [0:DEPTH-1];
+    // no_rw_check: a word is never read in the clock it is written (the engine writes a step's target two
+    // steps after reading it, the other colour is not written during a half-sweep, host accesses read then
+    // write), so yosys needs no collision logic around the block RAMs.
+    (* no_rw_check *) reg [P-1:0] colour0 [0:DEPTH-1];
+    (* no_rw_check *) reg [P-1:0] colour1 [0:DEPTH-1];
     reg  [P-1:0] read0, read1;
     integer init_i;
     initial begin
@@ -225,8 +228,9 @@ module ising_engine #(
         end else begin : window_delay_lines
             // delay_near[k mod S] holds D(S) for stream word k, delay_far[k mod S] holds D(2S): each is read
             // when word k is issued and written when the word at stage 1 moves on.
-            (* ram_style = "block" *) reg [P-1:0] delay_near [0:S-1];
-            (* ram_style = "block" *) reg [P-1:0] delay_far  [0:S-1];
+            // A slot is read one step before it is rewritten (never in the same clock, S ≥ 2).
+            (* ram_style = "block", no_rw_check *) reg [P-1:0] delay_near [0:S-1];
+            (* ram_style = "block", no_rw_check *) reg [P-1:0] delay_far  [0:S-1];
             reg  [P-1:0]        near_q, far_q;
             wire [S_LOG2-1:0]   write_slot = s1_k[S_LOG2-1:0];
             wire [S_LOG2-1:0]   read_slot  = issue_k[S_LOG2-1:0];
