@@ -202,7 +202,9 @@ describe('link through the virtual board (real pty, real serialport)', () => {
       onClose: (listener) => real.onClose(listener),
       close: () => real.close(),
     };
-    const board = await SpinbitBoard.connect(flaky, virtual.path, { expect: expectation(), timeoutMs: 300, retries: 8 });
+    // The timeout only bounds how long a lost reply at the end of a pipeline waits; it must also survive a loaded
+    // CI machine, where the simulated board runs several times slower.
+    const board = await SpinbitBoard.connect(flaky, virtual.path, { expect: expectation(), timeoutMs: 1500, retries: 8 });
     try {
       const data = testBytes(3, 16384);
       await board.writeMemory(SCRATCH_MEMORY, 1000, data);
