@@ -1,0 +1,100 @@
+/**
+ * B-DCGAN generator architectures (Terada & Shouno): a conditional generator of binary dense and binary
+ * transposed-convolution layers with threshold batch-norm, and a multi-bit last layer with a sigmoid table.
+ *
+ * Activations are ternary: −1, 0, +1. z is quantised to {−1, 0, +1}; the label y is one-hot {0, 1} — a 0
+ * input contributes nothing (it is not a −1), so label conditioning costs one weight per layer in dense layers
+ * and one plane of taps in convolutions. Binary layers output ±1 (sign of the batch-normed sum, sign(0) = +1).
+ */
+import { UserError } from '../../errors.ts';
+
+export type LayerSpec =
+  | {
+      kind: 'dense';
+      /** Inputs: the previous layer's outputs (z for the first), then the labels when `label` is set. */
+      inputs: number;
+      outputs: number;
+      label: boolean;
+    }
+  | {
+      kind: 'deconv';
+      /** Input planes: the previous layer's channels, then one plane per label when `label` is set. */
+      inChannels: number;
+      outChannels: number;
+      /** Input height = width; the output is twice as large. */
+      size: number;
+      kernel: 4 | 5;
+      label: boolean;
+      /** The last layer: integer weights, a bias, the sigmoid table; otherwise binary with threshold BN. */
+      last: boolean;
+    };
+
+export interface Architecture {
+  name: string;
+  latent: number;
+  labels: number;
+  /** The dense chain's last output is viewed as channels × side × side before the first deconvolution. */
+  reshape: { channels: number; side: number };
+  layers: LayerSpec[];
+}
+
+/** Padding that makes a stride-2 transposed convolution exactly double the size (PyTorch semantics). */
+export function deconvPadding(kernel: 4 | 5): { padding: number; outputPadding: number } {
+  return kernel === 4 ? { padding: 1, outputPadding: 0 } : { padding: 2, outputPadding: 1 };
+}
+
+/** Inputs to a layer (its fan-in count before taps): what the weights are laid out over. */
+export function layerInputs(layer: LayerSpec, labels: number): number {
+  return layer.kind === 'dense' ? layer.inputs + (layer.label ? labels : 0) : layer.inChannels + (layer.label ? labels : 0);
+}
+
+/** Number of weights of a layer. */
+export function weightCount(layer: LayerSpec, labels: number): number {
+  return layer.kind === 'dense' ? layerInputs(layer, labels) * layer.outputs : layerInputs(layer, labels) * layer.outChannels * layer.kernel * layer.kernel;
+}
+
+/** Binary weight bits of the whole generator (the last layer's multi-bit weights counted separately). */
+export function weightBits(arch: Architecture, lastWeightBits = 8): { binary: number; last: number; total: number } {
+  let binary = 0;
+  let last = 0;
+  for (const layer of arch.layers) {
+    const n = weightCount(layer, arch.labels);
+    if (layer.kind === 'deconv' && layer.last) last += n * lastWeightBits;
+    else binary += n;
+  }
+  return { binary, last, total: binary + last };
+}
+
+function preset(name: string, latent: number, dense: number[], channels: number[], kernel: 4 | 5): Architecture {
+  const labels = 10;
+  const layers: LayerSpec[] = [];
+  let inputs = latent;
+  const side = 7;
+  const denseOut = [...dense, channels[0]! * side * side];
+  denseOut.forEach((outputs, i) => {
+    layers.push({ kind: 'dense', inputs, outputs, label: i === 0 || i === denseOut.length - 1 });
+    inputs = outputs;
+  });
+  // 7 → 14 → 28: one deconvolution per doubling; the last one makes the single image plane.
+  const planes = [channels[0]!, channels[1]!, 1];
+  for (let i = 0; i < 2; i++) {
+    layers.push({ kind: 'deconv', inChannels: planes[i]!, outChannels: planes[i + 1]!, size: side << i, kernel, label: true, last: i === 1 });
+  }
+  return { name, latent, labels, reshape: { channels: channels[0]!, side }, layers };
+}
+
+/**
+ * Presets. `mnist-up5k`: z64 + y → dense 64·7·7 → deconv4 74→32 (14×14) → deconv4 42→1 (28×28), ≈ 0.27 Mbit:
+ * fits the iCEBreaker's SPRAM with room. `paper`: the authors' generator — z100 + y → 3 × dense 600 → dense
+ * 64·7·7 → deconv5 74→64 → deconv5 74→1, ≈ 2.8 Mbit: simulated only, too large for an iCE40.
+ */
+export const PRESETS: Record<string, Architecture> = {
+  'mnist-up5k': preset('mnist-up5k', 64, [], [64, 32], 4),
+  paper: preset('paper', 100, [600, 600, 600], [64, 64], 5),
+};
+
+export function getPreset(name: string): Architecture {
+  const arch = PRESETS[name];
+  if (!arch) throw new UserError(`unknown B-DCGAN preset '${name}'; choose one of: ${Object.keys(PRESETS).join(', ')}`);
+  return arch;
+}
