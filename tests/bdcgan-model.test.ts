@@ -1,0 +1,78 @@
+/** The B-DCGAN model file: round trip, and clear errors for truncated, corrupt, foreign or mismatched files. */
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { layerInputs, PRESETS, type Architecture } from '../src/cores/bdcgan/arch.ts';
+import { decodeModel, encodeModel, readModelFile, writeModelFile } from '../src/cores/bdcgan/format.ts';
+import { generate, quantizeLatent, sigmoidTable, type BinaryLayer, type LastLayer, type Model } from '../src/cores/bdcgan/reference.ts';
+import { seededRandom } from './helpers.ts';
+
+export function randomModel(arch: Architecture, seed: number): Model {
+  const random = seededRandom(seed);
+  const layers = arch.layers.map((layer): BinaryLayer | LastLayer => {
+    const inputs = layerInputs(layer, arch.labels);
+    const outputs = layer.kind === 'dense' ? layer.outputs : layer.outChannels;
+    const n = layer.kind === 'dense' ? inputs * outputs : inputs * outputs * layer.kernel * layer.kernel;
+    if (layer.kind === 'deconv' && layer.last) {
+      return { weights: Int8Array.from({ length: n }, () => Math.floor(random() * 255) - 127), bias: Math.floor(random() * 200) - 100, sigmoid: sigmoidTable(0.01) };
+    }
+    return {
+      weights: Uint8Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)),
+      thresholds: Int32Array.from({ length: outputs }, () => Math.floor(random() * 9) - 4),
+      signs: Int8Array.from({ length: outputs }, () => (random() < 0.2 ? -1 : 1)),
+    };
+  });
+  return { arch, layers };
+}
+
+describe('B-DCGAN model file', () => {
+  const arch = PRESETS['mnist-up5k']!;
+  const model = randomModel(arch, 1);
+  const bytes = encodeModel(model, { recipe: 'random test weights' });
+
+  it('round-trips every tensor, and the decoded model generates the same images', () => {
+    const { model: back, hash, meta } = decodeModel(bytes, 'test', arch);
+    expect(meta).toEqual({ recipe: 'random test weights' });
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    for (const [i, layer] of model.layers.entries()) {
+      for (const [key, value] of Object.entries(layer)) {
+        const got = (back.layers[i] as unknown as Record<string, unknown>)[key];
+        expect(typeof value === 'number' ? got : Array.from(got as ArrayLike<number>), `layer ${i} ${key}`).toEqual(typeof value === 'number' ? value : Array.from(value as ArrayLike<number>));
+      }
+    }
+    const z = quantizeLatent(Array.from({ length: 64 }, (_, i) => Math.sin(i)));
+    expect(Array.from(generate(back, z, 4))).toEqual(Array.from(generate(model, z, 4)));
+    // 0.27 Mbit of weights (34 KB) + 3168 thresholds (int32) and signs + the last layer + the sigmoid table
+    expect(bytes.length).toBeLessThan(56_000);
+  });
+
+  it('truncated, corrupted, foreign and mismatched files fail with one clear line', () => {
+    expect(() => decodeModel(bytes.subarray(0, 20), 'm.sbgan')).toThrow(/m.sbgan: truncated/);
+    expect(() => decodeModel(bytes.subarray(0, bytes.length - 100), 'm.sbgan')).toThrow(/corrupt or truncated: SHA-256 checksum does not match/);
+    const flipped = bytes.slice();
+    flipped[5000]! ^= 0x40;
+    expect(() => decodeModel(flipped, 'm.sbgan')).toThrow(/checksum does not match/);
+    expect(() => decodeModel(new TextEncoder().encode('{"hello": "world"} padding padding padding padding padding'), 'x.json')).toThrow(/not a spinbit B-DCGAN model/);
+    const paperModel = encodeModel(randomModel(PRESETS.paper!, 2));
+    expect(() => decodeModel(paperModel, 'paper.sbgan', arch)).toThrow(/is a model for architecture 'paper' \(6 layers\), not 'mnist-up5k'/);
+    const badSigns = randomModel(arch, 3);
+    (badSigns.layers[0] as BinaryLayer).signs[7] = 0;
+    expect(() => decodeModel(encodeModel(badSigns), 'bad.sbgan')).toThrow(/layer0.signs\[7\] is 0: must be \+1 or −1/);
+    const broken: Architecture = { ...arch, reshape: { channels: 32, side: 7 } };
+    expect(() => encodeModel({ ...model, arch: broken })).toThrow(/reshape 32×7×7 does not match the dense output 3136/);
+  });
+
+  it('writes atomically and reads back from disk', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spinbit-model-'));
+    const file = join(dir, 'm.sbgan');
+    writeModelFile(file, model);
+    expect(readdirSync(dir)).toEqual(['m.sbgan']);
+    expect(Buffer.from(readFileSync(file)).equals(Buffer.from(encodeModel(model)))).toBe(true);
+    expect(readModelFile(file, arch).model.arch.name).toBe('mnist-up5k');
+    expect(() => readModelFile(join(dir, 'missing.sbgan'))).toThrow(/cannot read model .*missing.sbgan: ENOENT/);
+    writeFileSync(join(dir, 'empty.sbgan'), '');
+    expect(() => readModelFile(join(dir, 'empty.sbgan'))).toThrow(/truncated \(0 bytes\)/);
+    expect(existsSync(`${file}.tmp-${process.pid}`)).toBe(false);
+  });
+});
