@@ -76,3 +76,63 @@ describe('B-DCGAN model file', () => {
     expect(existsSync(`${file}.tmp-${process.pid}`)).toBe(false);
   });
 });
+
+describe('safetensors import', () => {
+  it('an exported model imports back to the identical integer model (both presets)', async () => {
+    const { exportSafetensors, importSafetensors } = await import('../src/cores/bdcgan/safetensors.ts');
+    for (const [name, arch] of Object.entries(PRESETS)) {
+      const model = randomModel(arch, 9);
+      const back = importSafetensors(exportSafetensors(model, 0.01), undefined, name);
+      expect(Buffer.from(encodeModel(back)).equals(Buffer.from(encodeModel(model))), name).toBe(true);
+    }
+  });
+
+  it('folds float latent weights and batch-norm (gamma < 0 included) as the float network would decide', async () => {
+    const { encodeSafetensors, importSafetensors } = await import('../src/cores/bdcgan/safetensors.ts');
+    const { denseForward } = await import('../src/cores/bdcgan/reference.ts');
+    const arch = PRESETS['mnist-up5k']!;
+    const random = seededRandom(4);
+    const floats = (n: number, scale = 1) => Float64Array.from({ length: n }, () => (random() - 0.5) * 2 * scale);
+    const dense = arch.layers[0]!;
+    const inputs = layerInputs(dense, 10);
+    const outputs = 3136;
+    const w0 = floats(outputs * inputs);
+    const gamma = floats(outputs);
+    const beta = floats(outputs, 3);
+    const mean = floats(outputs, 10);
+    const variance = Float64Array.from(floats(outputs), (v) => Math.abs(v) * 20 + 0.5);
+    const deconv = arch.layers[1]!;
+    const last = arch.layers[2]!;
+    const tensors: Record<string, { shape: number[]; data: ArrayLike<number> }> = {
+      'layers.0.weight': { shape: [outputs, inputs], data: w0 },
+      'layers.0.bn.weight': { shape: [outputs], data: gamma },
+      'layers.0.bn.bias': { shape: [outputs], data: beta },
+      'layers.0.bn.running_mean': { shape: [outputs], data: mean },
+      'layers.0.bn.running_var': { shape: [outputs], data: variance },
+      'layers.1.weight': { shape: [layerInputs(deconv, 10), 32, 4, 4], data: floats(74 * 32 * 16) },
+      'layers.1.bn.weight': { shape: [32], data: floats(32) },
+      'layers.1.bn.bias': { shape: [32], data: floats(32) },
+      'layers.1.bn.running_mean': { shape: [32], data: floats(32) },
+      'layers.1.bn.running_var': { shape: [32], data: new Float64Array(32).fill(1) },
+      'layers.2.weight': { shape: [layerInputs(last, 10), 1, 4, 4], data: floats(42 * 16, 0.3) },
+      'layers.2.bias': { shape: [1], data: [0.1] },
+    };
+    const model = importSafetensors(encodeSafetensors(tensors), arch, 'float.safetensors');
+    // the float network: sign(BN(Σ x·sign(w))) with float32-rounded parameters, against the folded integers
+    const f32 = (v: number) => Math.fround(v);
+    const z = Int8Array.from({ length: 64 }, () => Math.floor(random() * 3) - 1);
+    const { acc, out } = denseForward(dense as Extract<typeof dense, { kind: 'dense' }>, model.layers[0] as BinaryLayer, z, 6, 10);
+    let negative = 0;
+    for (let o = 0; o < outputs; o++) {
+      const bn = (f32(gamma[o]!) * (acc[o]! - f32(mean[o]!))) / Math.sqrt(f32(variance[o]!) + 1e-5) + f32(beta[o]!);
+      expect(out[o], `output ${o}`).toBe(bn >= 0 ? 1 : -1);
+      if (gamma[o]! < 0) negative++;
+    }
+    expect(negative).toBeGreaterThan(1000);
+    expect(() => importSafetensors(encodeSafetensors({ ...tensors, 'layers.1.weight': { shape: [74, 32, 5, 5], data: floats(74 * 32 * 25) } }), arch, 'f.safetensors')).toThrow(
+      /f.safetensors: tensor layers.1.weight has shape \[74, 32, 5, 5\], expected \[74, 32, 4, 4\]/,
+    );
+    const { 'layers.2.bias': _dropped, ...missing } = tensors;
+    expect(() => importSafetensors(encodeSafetensors(missing), arch, 'f.safetensors')).toThrow(/tensor layers.2.bias is missing/);
+  });
+});
