@@ -1,6 +1,6 @@
 /** The spinbit command as a user meets it: help with examples, clear errors with exit code 2, nothing written. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,7 @@ describe('spinbit CLI', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const command of [[], ['boards'], ['designs'], ['build'], ['build', 'loopback'], ['lint', 'loopback'], ['sim', 'loopback'], ['board-sim', 'loopback'], ['info'], ['run'], ['run', 'ising'], ['demo']]) {
+    for (const command of [[], ['boards'], ['designs'], ['build'], ['build', 'loopback'], ['lint', 'loopback'], ['sim', 'loopback'], ['board-sim', 'loopback'], ['info'], ['run'], ['run', 'ising'], ['run', 'bdcgan'], ['model'], ['model', 'import'], ['model', 'info'], ['model', 'random'], ['demo']]) {
       const { code, out } = spinbit(...command, '--help');
       expect(code, command.join(' ')).toBe(0);
       expect(out, command.join(' ')).toMatch(/Example/);
@@ -92,6 +92,35 @@ describe('spinbit CLI', () => {
       [['--T', '2', '--lanes', '3'], /--lanes must be a power of two, got 3/],
     ] as const) {
       const bad = spinbit('run', 'ising', '--ref', ...args);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.err).toMatch(message);
+    }
+  });
+
+  it('B-DCGAN: random model, info, reference generation to PNG and raw bytes; bad models and labels exit 2', () => {
+    const model = join(cwd, 'random.sbgan');
+    const made = spinbit('model', 'random', '--preset', 'mnist-up5k', '--seed', '3', '--out', model);
+    expect(made.code, made.err).toBe(0);
+    const info = spinbit('model', 'info', model);
+    expect(info.out).toMatch(/mnist-up5k, 3 layers, 269952 binary weights \+ 672 8-bit, sha256 [0-9a-f]{64}/);
+    const grid = join(cwd, 'digits.png');
+    const raw = join(cwd, 'digits.bin');
+    const run = spinbit('run', 'bdcgan', '--ref', '--model', model, '--labels', '3,7', '--n', '6', '--out', grid, '--raw', raw);
+    expect(run.code, run.err).toBe(0);
+    expect(readFileSync(raw).length).toBe(6 * 784);
+    const png = readFileSync(grid);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const bytes = readFileSync(model);
+    bytes[1000] ^= 1;
+    const corrupt = join(cwd, 'corrupt.sbgan');
+    writeFileSync(corrupt, bytes);
+    for (const [args, message] of [
+      [['run', 'bdcgan', '--ref', '--model', corrupt], /corrupt.sbgan: corrupt or truncated: SHA-256 checksum does not match/],
+      [['run', 'bdcgan', '--ref', '--model', model, '--labels', '5-12'], /--labels '5-12': labels run from 0 to 9/],
+      [['run', 'bdcgan', '--sim', '--model', model], /need the B-DCGAN generator RTL, which is not built yet/],
+      [['model', 'import', join(cwd, 'missing.safetensors'), '--preset', 'mnist-up5k', '--out', join(cwd, 'x.sbgan')], /cannot read .*missing.safetensors: ENOENT/],
+    ] as const) {
+      const bad = spinbit(...args);
       expect(bad.code, args.join(' ')).toBe(2);
       expect(bad.err).toMatch(message);
     }

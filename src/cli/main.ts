@@ -13,6 +13,7 @@ import { lint } from '../../sim/verilator.ts';
 import { lintStubs } from '../boards/primitives.ts';
 import { StagePrinter, formatReport } from './progress.ts';
 import { addRunIsing } from './run-ising.ts';
+import { addModelCommands, addRunBdcgan } from './run-bdcgan.ts';
 
 const EXIT_USER = 2;
 
@@ -165,6 +166,8 @@ export function createProgram(): Command {
     .description('run an accelerator and analyse the results')
     .addHelpText('after', '\nExample:\n  spinbit run ising --ref --T 2.0:2.6:0.1');
   addRunIsing(run);
+  addRunBdcgan(run);
+  addModelCommands(program);
 
   program
     .command('info')

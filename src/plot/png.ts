@@ -146,3 +146,36 @@ function drawPanel(ctx: Context, panel: Panel, left: number, width: number, heig
     ctx.fillText(series.label, x1 - 150, y1 + 15 + 20 * i);
   });
 }
+
+/** Images (8-bit grey, side × side) in a grid with a caption above each: `captions[i]` for image i. */
+export async function writeImageGridPng(file: string, images: Uint8Array[], side: number, captions: string[], columns: number, scale = 3): Promise<void> {
+  await loadFont();
+  const cell = side * scale;
+  const caption = 18;
+  const pad = 6;
+  const rows = Math.ceil(images.length / columns);
+  const width = columns * (cell + pad) + pad;
+  const height = rows * (cell + caption + pad) + pad;
+  const image = PImage.make(width, height);
+  const ctx = image.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.font = `13px ${FONT_FAMILY}`;
+  images.forEach((pixels, index) => {
+    const left = pad + (index % columns) * (cell + pad);
+    const top = pad + Math.floor(index / columns) * (cell + caption + pad);
+    ctx.fillStyle = '#333333';
+    ctx.fillText(captions[index] ?? '', left + 2, top + 13);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const v = pixels[y * side + x]!;
+        const hex = v.toString(16).padStart(2, '0');
+        ctx.fillStyle = `#${hex}${hex}${hex}`;
+        ctx.fillRect(left + x * scale, top + caption + y * scale, scale, scale);
+      }
+    }
+  });
+  const temp = `${file}.tmp-${process.pid}`;
+  await PImage.encodePNGToStream(image, createWriteStream(temp));
+  renameSync(temp, file);
+}

@@ -1,0 +1,155 @@
+/**
+ * `spinbit run bdcgan` and `spinbit model`: generate digits with a B-DCGAN model, and manage model files.
+ * `--ref` runs the integer reference (the exact arithmetic of the hardware); the generator RTL (`--sim`,
+ * `--port`) is not built yet. Model format: docs/bdcgan-model.md.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { UserError } from '../errors.ts';
+
+const integer = (what: string) => (text: string) => {
+  const value = Number(text);
+  if (!Number.isInteger(value)) throw new UserError(`${what} must be an integer, got '${text}'`);
+  return value;
+};
+
+/** "0-9", "3", "1,4,7" or "0-4,9" → label list. */
+export function parseLabels(text: string, labels = 10): number[] {
+  const out: number[] = [];
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) throw new UserError(`--labels '${text}': give labels like 0-9, 3 or 1,4,7`);
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from || to >= labels) throw new UserError(`--labels '${text}': labels run from 0 to ${labels - 1}`);
+    for (let l = from; l <= to; l++) out.push(l);
+  }
+  return out;
+}
+
+/** Seeded latent vectors: U[−1, 1] from mulberry32(seed), quantised to −1, 0, +1 (the paper's z). */
+export async function latentVectors(count: number, size: number, seed: number): Promise<Int8Array[]> {
+  const { quantizeLatent } = await import('../cores/bdcgan/reference.ts');
+  let a = seed >>> 0;
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  return Array.from({ length: count }, () => quantizeLatent(Array.from({ length: size }, () => random() * 2 - 1)));
+}
+
+export function addRunBdcgan(run: Command): void {
+  run
+    .command('bdcgan')
+    .description('generate 28×28 digits with a binarized DCGAN generator model')
+    .option('--ref', 'run the integer reference on this machine (the hardware arithmetic)')
+    .option('--sim', 'run on the virtual board (needs the generator RTL: not built yet)')
+    .option('--port <path>', 'run on a board (needs the generator RTL: not built yet)')
+    .requiredOption('--model <file>', 'model file (.sbgan, docs/bdcgan-model.md)')
+    .option('--labels <list>', 'labels to generate, e.g. 0-9 or 3,7', '0-9')
+    .option('--n <count>', 'number of images (labels repeat in order)', integer('--n'), 10)
+    .option('--seed <n>', 'seed of the latent vectors', integer('--seed'), 1)
+    .option('--out <grid.png>', 'PNG grid of the images, captioned with their labels')
+    .option('--raw <file>', 'the images as raw bytes (784 per image, row-major)')
+    .addHelpText('after', '\nExample:\n  spinbit run bdcgan --ref --model models/mnist-up5k.sbgan --labels 0-9 --n 40 --out digits.png')
+    .action(async (flags: Record<string, unknown>) => {
+      if (flags.sim || flags.port) throw new UserError('--sim and --port need the B-DCGAN generator RTL, which is not built yet; use --ref');
+      if (!flags.ref) throw new UserError('say where to run: --ref (integer reference); --sim / --port come with the generator RTL');
+      const n = flags.n as number;
+      if (!(n >= 1 && n <= 100_000)) throw new UserError(`--n must be from 1 to 100000, got ${n}`);
+      const { readModelFile } = await import('../cores/bdcgan/format.ts');
+      const { generate } = await import('../cores/bdcgan/reference.ts');
+      const { model, hash } = readModelFile(String(flags.model));
+      const labels = parseLabels(String(flags.labels), model.arch.labels);
+      const zs = await latentVectors(n, model.arch.latent, flags.seed as number);
+      const started = performance.now();
+      const images = zs.map((z, i) => generate(model, z, labels[i % labels.length]!));
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`${n} images from ${model.arch.name} model ${hash.slice(0, 16)} (reference): ${(n / seconds).toFixed(1)} images/s`);
+      if (flags.raw) {
+        const file = String(flags.raw);
+        const bytes = new Uint8Array(n * 784);
+        images.forEach((image, i) => bytes.set(image, i * 784));
+        const temp = `${file}.tmp-${process.pid}`;
+        writeFileSync(temp, bytes);
+        renameSync(temp, file);
+        console.log(`raw images written to ${file}`);
+      }
+      if (flags.out) {
+        const { writeImageGridPng } = await import('../plot/png.ts');
+        const columns = Math.min(labels.length, 10);
+        await writeImageGridPng(String(flags.out), images, 28, images.map((_, i) => String(labels[i % labels.length])), columns);
+        console.log(`grid written to ${String(flags.out)}`);
+      }
+    });
+}
+
+export function addModelCommands(program: Command): void {
+  const model = program
+    .command('model')
+    .description('B-DCGAN model files: import from safetensors, inspect, make random test weights')
+    .addHelpText('after', '\nExample:\n  spinbit model import generator.safetensors --preset mnist-up5k --out generator.sbgan');
+  model
+    .command('import <safetensors>')
+    .description('fold a float generator (safetensors, docs/bdcgan-model.md) into a spinbit model')
+    .option('--preset <name>', 'architecture (default: the file\'s spinbit.architecture metadata)')
+    .requiredOption('--out <file>', 'model file to write')
+    .addHelpText('after', '\nExample:\n  spinbit model import generator.safetensors --preset mnist-up5k --out generator.sbgan')
+    .action(async (input: string, flags: { preset?: string; out: string }) => {
+      const { readFileSync } = await import('node:fs');
+      const { getPreset } = await import('../cores/bdcgan/arch.ts');
+      const { importSafetensors } = await import('../cores/bdcgan/safetensors.ts');
+      const { writeModelFile } = await import('../cores/bdcgan/format.ts');
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(input);
+      } catch (e) {
+        throw new UserError(`cannot read ${input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      const imported = importSafetensors(bytes, flags.preset ? getPreset(flags.preset) : undefined, input);
+      writeModelFile(flags.out, imported, { importedFrom: input });
+      console.log(`${imported.arch.name} model written to ${flags.out}`);
+    });
+  model
+    .command('info <file>')
+    .description('check a model file and print its architecture and size')
+    .addHelpText('after', '\nExample:\n  spinbit model info generator.sbgan')
+    .action(async (file: string) => {
+      const { readModelFile } = await import('../cores/bdcgan/format.ts');
+      const { weightBits } = await import('../cores/bdcgan/arch.ts');
+      const { model: m, hash, meta } = readModelFile(file);
+      const bits = weightBits(m.arch);
+      console.log(`${file}: ${m.arch.name}, ${m.arch.layers.length} layers, ${bits.binary} binary weights + ${bits.last / 8} 8-bit, sha256 ${hash}`);
+      if (Object.keys(meta).length) console.log(`meta: ${JSON.stringify(meta)}`);
+    });
+  model
+    .command('random')
+    .description('write a model with random weights (for tests and co-simulation, not for pictures)')
+    .requiredOption('--preset <name>', 'architecture: mnist-up5k or paper')
+    .option('--seed <n>', 'seed', integer('--seed'), 1)
+    .requiredOption('--out <file>', 'model file to write')
+    .addHelpText('after', '\nExample:\n  spinbit model random --preset mnist-up5k --seed 3 --out random.sbgan')
+    .action(async (flags: { preset: string; seed: number; out: string }) => {
+      const { getPreset, layerInputs } = await import('../cores/bdcgan/arch.ts');
+      const { writeModelFile } = await import('../cores/bdcgan/format.ts');
+      const { sigmoidTable } = await import('../cores/bdcgan/reference.ts');
+      const arch = getPreset(flags.preset);
+      let a = flags.seed >>> 0;
+      const random = () => {
+        a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
+        return a / 2 ** 32;
+      };
+      const layers = arch.layers.map((layer) => {
+        const inputs = layerInputs(layer, arch.labels);
+        const outputs = layer.kind === 'dense' ? layer.outputs : layer.outChannels;
+        const count = layer.kind === 'dense' ? inputs * outputs : inputs * outputs * layer.kernel * layer.kernel;
+        if (layer.kind === 'deconv' && layer.last) return { weights: Int8Array.from({ length: count }, () => Math.floor(random() * 255) - 127), bias: 0, sigmoid: sigmoidTable(0.01) };
+        return { weights: Uint8Array.from({ length: count }, () => (random() < 0.5 ? 1 : 0)), thresholds: new Int32Array(outputs), signs: new Int8Array(outputs).fill(1) };
+      });
+      writeModelFile(flags.out, { arch, layers }, { random: true, seed: flags.seed });
+      console.log(`random ${arch.name} model written to ${flags.out}`);
+    });
+}
