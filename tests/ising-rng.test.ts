@@ -3,7 +3,7 @@
  * seeding input = one LUT4), and lanes that behave as independent uniform streams — not shifted copies.
  */
 import { describe, expect, it } from 'vitest';
-import { BANK_BITS, bankDesign, berlekampMassey, CHUNK_BITS, irreducibleOfPrimeDegree, LaneRandom, searchBankDesign } from '../src/cores/ising/rng.ts';
+import { BANK_BITS, BANK_SEARCH_SEED, bankDesign, berlekampMassey, CHUNK_BITS, irreducibleOfPrimeDegree, LaneRandom, searchBankDesign } from '../src/cores/ising/rng.ts';
 
 function period(taps: number[][], bits: number): number {
   let state = new Uint8Array(bits);
@@ -21,6 +21,10 @@ function period(taps: number[][], bits: number): number {
 describe('lane random generator', () => {
   it('the design search yields exactly the maximal period (checked exhaustively for 7, 13 and 17 bits)', () => {
     for (const bits of [7, 13, 17]) expect(period(searchBankDesign(bits, 3).taps, bits)).toBe(2 ** bits - 1);
+  });
+
+  it('the stored 127-bit bank design is what the deterministic search finds', () => {
+    expect(bankDesign().taps).toEqual(searchBankDesign(BANK_BITS, BANK_SEARCH_SEED).taps);
   });
 
   it('the 127-bit bank has an irreducible degree-127 minimal polynomial, and fits one LUT4 per bit', () => {

@@ -23,6 +23,8 @@
  * the 32-bit seed is XORed into the state (bit b gets seed bit b mod 32), which is the fourth LUT input.
  */
 
+import storedDesign from './bank-design.json' with { type: 'json' };
+
 export const BANK_BITS = 127;
 /** Each state bit is the XOR of two or three state bits (plus the seeding input: at most four LUT inputs). */
 export const MAX_TAPS_PER_BIT = 3;
@@ -171,12 +173,16 @@ function reverseBits(p: bigint, bits: number): bigint {
   return out;
 }
 
-let cachedDesign: BankDesign | undefined;
+/** Seed of the deterministic search that produced bank-design.json. */
+export const BANK_SEARCH_SEED = 0x5b1d_2026;
 
-/** The 127-bit bank design every spinbit Ising engine uses (found once per process, deterministically). */
+/**
+ * The 127-bit bank design every spinbit Ising engine uses: searchBankDesign(127, BANK_SEARCH_SEED), stored in
+ * bank-design.json so a process does not spend a second searching (tests/ising-rng.test.ts repeats the search
+ * and checks the file).
+ */
 export function bankDesign(): BankDesign {
-  cachedDesign ??= searchBankDesign(BANK_BITS, 0x5b1d_2026);
-  return cachedDesign;
+  return { taps: storedDesign.taps };
 }
 
 /** Reset constant of bank k (its flip-flops' set/reset values): non-zero, different per bank. */
