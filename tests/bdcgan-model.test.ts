@@ -136,3 +136,24 @@ describe('safetensors import', () => {
     expect(() => importSafetensors(encodeSafetensors(missing), arch, 'f.safetensors')).toThrow(/tensor layers.2.bias is missing/);
   });
 });
+
+describe('model memory image', () => {
+  it('round-trips, generates the same images after clamping, and sizes the presets against the UP5K SPRAM', async () => {
+    const { decodeImage, modelImage } = await import('../src/cores/bdcgan/image.ts');
+    const arch = PRESETS['mnist-up5k']!;
+    const model = randomModel(arch, 12);
+    (model.layers[0] as BinaryLayer).thresholds[5] = 2 ** 31 - 1; // a constant output: clamped, same decisions
+    (model.layers[1] as BinaryLayer).thresholds[3] = -(2 ** 31);
+    const { words, layout } = modelImage(model);
+    const back = decodeImage(arch, words);
+    const random = seededRandom(8);
+    for (let n = 0; n < 4; n++) {
+      const z = quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1));
+      expect(Array.from(generate(back, z, n))).toEqual(Array.from(generate(model, z, n)));
+    }
+    expect(Array.from(modelImage(back).words)).toEqual(Array.from(words));
+    const spramWords = 4 * 16384;
+    expect(layout.words).toBeLessThan(spramWords / 2); // ≈ 24 k words of 64 k
+    expect(modelImage(randomModel(PRESETS.paper!, 1)).layout.words).toBeGreaterThan(spramWords * 2);
+  });
+});
