@@ -108,3 +108,27 @@ export function linkParams(link: LinkConfig, identityLength: number): Record<str
     MEM_DEPTHS: packed(link.memories.map((m) => m.depth), 25, 400),
   };
 }
+
+/**
+ * Instantiates the identity ROM and link_core in a design's core, wired to the conventional signal names
+ * (id_addr/id_data, reg_*, mem_*, stream_*, line_error, link_idle), which the core declares; `busy` names the
+ * core's signal that makes memory commands answer BUSY.
+ */
+export function instantiateLink(core: Module, link: LinkConfig, identity: Uint8Array, busy: string): Module {
+  const rom = identityRom(identity);
+  core.instance(rom.asCell, 'u_identity', { clk: 'clk', addr: 'id_addr', data: 'id_data' });
+  core.blank();
+  core.instance(
+    linkCore,
+    'u_link',
+    {
+      clk: 'clk', rst: 'rst', uart_rx: 'uart_rx', uart_tx: 'uart_tx', id_addr: 'id_addr', id_data: 'id_data',
+      reg_addr: 'reg_addr', reg_wdata: 'reg_wdata', reg_write: 'reg_write', reg_read: 'reg_read', reg_rdata: 'reg_rdata',
+      mem_sel: 'mem_sel', mem_addr: 'mem_addr', mem_wdata: 'mem_wdata', mem_write: 'mem_write', mem_read: 'mem_read',
+      mem_ack: 'mem_ack', mem_rdata: 'mem_rdata', stream_data: 'stream_data', stream_valid: 'stream_valid',
+      stream_ready: 'stream_ready', core_busy: busy, line_error: 'line_error', idle: 'link_idle',
+    },
+    linkParams(link, identity.length),
+  );
+  return rom;
+}

@@ -6,8 +6,7 @@
 import { type Board } from '../../boards/index.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
-import { identityBytes, identityRom, LINK_CELLS, linkConfig, linkParams, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
-import { linkCore } from '../../hdl/cells.ts';
+import { identityBytes, instantiateLink, LINK_CELLS, linkConfig, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
 import type { Design, DesignOptions } from '../design.ts';
 import { validateIsingConfig, type IsingConfig } from './config.ts';
 import { laneRngModule, rngBankModule } from './rng-rtl.ts';
@@ -124,7 +123,6 @@ export const ising: Design<IsingDesignConfig> = {
 
   generate(config, _board, context) {
     const identity = identityBytes('ising', context.configHash, context.clock, config.link);
-    const rom = identityRom(identity);
     const bank = rngBankModule();
     const rng = laneRngModule(config.lanes, bank, config.chunkBits);
     const stats = statsModule(config.lanes);
@@ -148,20 +146,7 @@ export const ising: Design<IsingDesignConfig> = {
       .wire('stream_data', 8).wire('stream_valid').wire('stream_ready')
       .wire('line_error').wire('link_idle').wire('busy').wire('running')
       .blank();
-    core.instance(rom.asCell, 'u_identity', { clk: 'clk', addr: 'id_addr', data: 'id_data' });
-    core.blank();
-    core.instance(
-      linkCore,
-      'u_link',
-      {
-        clk: 'clk', rst: 'rst', uart_rx: 'uart_rx', uart_tx: 'uart_tx', id_addr: 'id_addr', id_data: 'id_data',
-        reg_addr: 'reg_addr', reg_wdata: 'reg_wdata', reg_write: 'reg_write', reg_read: 'reg_read', reg_rdata: 'reg_rdata',
-        mem_sel: 'mem_sel', mem_addr: 'mem_addr', mem_wdata: 'mem_wdata', mem_write: 'mem_write', mem_read: 'mem_read',
-        mem_ack: 'mem_ack', mem_rdata: 'mem_rdata', stream_data: 'stream_data', stream_valid: 'stream_valid',
-        stream_ready: 'stream_ready', core_busy: 'busy', line_error: 'line_error', idle: 'link_idle',
-      },
-      linkParams(config.link, identity.length),
-    );
+    const rom = instantiateLink(core, config.link, identity, 'busy');
     core.blank();
     core.instance(
       isingEngineCell,
