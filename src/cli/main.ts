@@ -42,7 +42,7 @@ function addDesignSubcommands(
       if (option.defaultValue !== undefined) flag.default(option.defaultValue);
       command.addOption(flag);
     }
-    command.addHelpText('after', `\nExample:\n  spinbit ${parent.name()} ${design.name} --board icebreaker`);
+    command.addHelpText('after', `\nExample:\n  spinbit ${parent.name()} ${design.name} ${design.exampleOptions ?? '--board icebreaker'}`);
     configure(command, design);
     command.action(async (flags: Record<string, unknown>) => {
       const designOptions: DesignOptions = {};

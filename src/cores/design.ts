@@ -48,6 +48,8 @@ export interface Design<Config> {
   name: string;
   summary: string;
   options: DesignOption[];
+  /** Options shown in the --help examples (default: --board icebreaker). */
+  exampleOptions?: string;
   /** Validates options for a board; throws UserError with the numbers when something cannot work. */
   configure(options: DesignOptions, board: Board, clock: ClockPlan): Config;
   generate(config: Config, board: Board, context: GenerateContext): CoreModules;

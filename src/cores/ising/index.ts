@@ -69,6 +69,7 @@ export function latticeEbrBlocks(config: IsingConfig): number {
 export const ising: Design<IsingDesignConfig> = {
   name: 'ising',
   summary: 'checkerboard Metropolis / heat-bath engine for the 2D Ising model: P lanes, runtime flip tables, replicas',
+  exampleOptions: '--board icebreaker --L 256 --lanes 32 --rng-bits 8 --clock-mhz 16',
   options: [
     { name: 'L', type: 'integer', description: 'lattice side, a power of two from 8 to 1024', defaultValue: 64 },
     { name: 'lanes', type: 'integer', description: 'spin updates per clock, a power of two from 2 to L/2 (default min(16, L/2))' },
