@@ -117,6 +117,9 @@ describe('Ising engine configuration', () => {
     const sim = spinbit('run', 'ising', '--sim', '--T', '0', '--L', '16');
     expect(sim.code).toBe(2);
     expect(sim.err).toMatch(/temperatures must be > 0/);
+    const silent = spinbit('run', 'ising', '--port', '/dev/ptmx', '--T', '2', '--L', '16', '--lanes', '4', '--sweeps', '64');
+    expect(silent.code).toBe(2);
+    expect(silent.err).toMatch(/\/dev\/ptmx does not answer as a spinbit board: .*no reply within 1000 ms \(flashed with `spinbit build ising` and the same options\? baud 1000000\?\)/);
     const noEngine = spinbit('run', 'ising', '--ref', '--check', '--T', '2');
     expect(noEngine.code).toBe(2);
     expect(noEngine.err).toMatch(/--check compares an engine with the reference model/);

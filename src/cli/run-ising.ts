@@ -223,17 +223,31 @@ async function runOnEngine(flags: Record<string, unknown>, options: Parameters<t
     virtual = await VirtualBoard.start(elaborated);
   }
   const path = virtual ? virtual.path : String(flags.port);
+  const { LinkError } = await import('../../host/link.ts');
   try {
-    const link = await SpinbitBoard.open(path, { expect: { design: 'ising', configHash: elaborated.configHash } });
+    const link = await SpinbitBoard.open(path, { baud: config.link.baud, expect: { design: 'ising', configHash: elaborated.configHash } }).catch((error: unknown) => {
+      if (error instanceof LinkError) {
+        throw new UserError(
+          `${path} does not answer as a spinbit board: ${error.message.replace(`${path}: `, '')} ` +
+            `(flashed with \`spinbit build ising\` and the same options? baud ${config.link.baud}?)`,
+        );
+      }
+      throw error;
+    });
     try {
       const engine = new IsingBoard(link, config);
       await engine.verify();
       await engine.seed(options.seed);
       for (let r = 0; r < config.replicas; r++) await engine.writeLattice(r, new IsingLattice(config.size));
-      const result = await scan(engine as IsingEngine, config, options);
-      const { spins } = await engine.readLattice(0);
-      const check = flags.check ? await compareWithReference(engine, config, options, options.seed, result) : undefined;
-      return { result, spins, check, config };
+      try {
+        const result = await scan(engine as IsingEngine, config, options);
+        const { spins } = await engine.readLattice(0);
+        const check = flags.check ? await compareWithReference(engine, config, options, options.seed, result) : undefined;
+        return { result, spins, check, config };
+      } catch (error) {
+        if (error instanceof LinkError) throw new UserError(error.message);
+        throw error;
+      }
     } finally {
       await link.close();
     }
