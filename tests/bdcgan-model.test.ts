@@ -6,25 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { layerInputs, PRESETS, type Architecture } from '../src/cores/bdcgan/arch.ts';
 import { decodeModel, encodeModel, readModelFile, writeModelFile } from '../src/cores/bdcgan/format.ts';
 import { generate, quantizeLatent, sigmoidTable, type BinaryLayer, type LastLayer, type Model } from '../src/cores/bdcgan/reference.ts';
-import { seededRandom } from './helpers.ts';
-
-export function randomModel(arch: Architecture, seed: number): Model {
-  const random = seededRandom(seed);
-  const layers = arch.layers.map((layer): BinaryLayer | LastLayer => {
-    const inputs = layerInputs(layer, arch.labels);
-    const outputs = layer.kind === 'dense' ? layer.outputs : layer.outChannels;
-    const n = layer.kind === 'dense' ? inputs * outputs : inputs * outputs * layer.kernel * layer.kernel;
-    if (layer.kind === 'deconv' && layer.last) {
-      return { weights: Int8Array.from({ length: n }, () => Math.floor(random() * 255) - 127), bias: Math.floor(random() * 200) - 100, sigmoid: sigmoidTable(0.01) };
-    }
-    return {
-      weights: Uint8Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)),
-      thresholds: Int32Array.from({ length: outputs }, () => Math.floor(random() * 9) - 4),
-      signs: Int8Array.from({ length: outputs }, () => (random() < 0.2 ? -1 : 1)),
-    };
-  });
-  return { arch, layers };
-}
+import { randomModel, seededRandom } from './helpers.ts';
 
 describe('B-DCGAN model file', () => {
   const arch = PRESETS['mnist-up5k']!;
