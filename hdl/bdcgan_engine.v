@@ -13,8 +13,7 @@ module bdcgan_engine #(
     parameter integer MODEL_BITS  = 15,
     parameter integer ACT_WORDS   = 1024,
     parameter integer ACT_BITS    = 10,
-    parameter integer Z_WORDS     = 4,
-    parameter integer LAYERS      = 3
+    parameter integer Z_WORDS     = 4
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -64,7 +63,6 @@ module bdcgan_engine #(
     reg  [1:0]  ty, tx;         // tap candidates
     reg  [15:0] w;              // word within a row
     reg  [15:0] row;            // dense: weight row = output index
-    reg         issue_last;     // the word being issued is the output's last
     reg         pending;        // a word was issued last clock: its data arrive now
     reg         pending_last;
     reg         pending_valid_tap;
@@ -88,7 +86,7 @@ module bdcgan_engine #(
     wire signed [9:0] ix = ix_2 >>> 1;
     wire tap_valid = (ky < {5'd0, kernel}) && (kx < {5'd0, kernel}) && (iy >= 0) && (ix >= 0) &&
                      (iy < $signed({2'b0, size})) && (ix < $signed({2'b0, size}));
-    wire [15:0] in_pixel = (kind == 2'd0) ? 16'd0 : (iy[7:0] * size + ix[7:0]);
+    wire [15:0] in_pixel = (kind == 2'd0) ? 16'd0 : ({8'd0, iy[7:0]} * {8'd0, size} + {8'd0, ix[7:0]});
     wire [15:0] tap_index = {8'd0, ky} * {13'd0, kernel} + {8'd0, kx};
     // addresses of the word to issue
     wire [31:0] weight_row = (kind == 2'd0) ? {16'd0, row} :
@@ -102,28 +100,29 @@ module bdcgan_engine #(
     wire        last_tap = (kind == 2'd0) || ((ty == taps_per_axis[1:0] - 2'd1) && (tx == taps_per_axis[1:0] - 2'd1));
 
     // ---- presence and label inputs of the word whose data arrive now ----
+    localparam [Z_WORDS*16-1:0] Z_ONE = {{(Z_WORDS*16-1){1'b0}}, 1'b1};
     // input index of bit j: binary layers 16·w + j; the last layer channels 2w, 2w + 1
-    function [15:0] present_bits(input [15:0] word, input [15:0] stored, input [15:0] total, input has_label, input [3:0] lab,
+    function [15:0] present_bits(input [11:0] word, input [15:0] stored, input [15:0] total, input has_label, input [3:0] lab,
                                  input first_layer, input [Z_WORDS*16-1:0] zp);
         integer j;
         reg [15:0] index;
         begin
             for (j = 0; j < 16; j = j + 1) begin
-                index = {word[11:0], 4'd0} + j[15:0];
-                if (index < stored) present_bits[j] = first_layer ? zp[index[7:0]] : 1'b1;
+                index = {word, 4'd0} + j[15:0];
+                if (index < stored) present_bits[j] = first_layer ? |(zp & (Z_ONE << index)) : 1'b1;
                 else if (has_label && index == stored + {12'd0, lab} && index < total) present_bits[j] = 1'b1;
                 else present_bits[j] = 1'b0;
             end
         end
     endfunction
-    function [15:0] value_bits(input [15:0] word, input [15:0] stored, input [15:0] data, input first_layer,
+    function [15:0] value_bits(input [11:0] word, input [15:0] stored, input [15:0] data, input first_layer,
                                input [Z_WORDS*16-1:0] zv);
         integer j;
         reg [15:0] index;
         begin
             for (j = 0; j < 16; j = j + 1) begin
-                index = {word[11:0], 4'd0} + j[15:0];
-                if (index < stored) value_bits[j] = first_layer ? zv[index[7:0]] : data[j];
+                index = {word, 4'd0} + j[15:0];
+                if (index < stored) value_bits[j] = first_layer ? |(zv & (Z_ONE << index)) : data[j];
                 else value_bits[j] = 1'b1;   // a present label input is +1
             end
         end
@@ -131,8 +130,8 @@ module bdcgan_engine #(
 
     wire        first_layer = (layer == 3'd0);
     wire [15:0] data_word = (kind == 2'd2) ? (pending_w >> 3) : pending_w;   // activation word index
-    wire [15:0] x_present = pending_valid_tap ? present_bits(data_word, prev, n_in, with_label, label, first_layer, z_present) : 16'd0;
-    wire [15:0] x_value   = value_bits(data_word, prev, act_q, first_layer, z_value);
+    wire [15:0] x_present = pending_valid_tap ? present_bits(data_word[11:0], prev, n_in, with_label, label, first_layer, z_present) : 16'd0;
+    wire [15:0] x_value   = value_bits(data_word[11:0], prev, act_q, first_layer, z_value);
     wire [15:0] agree     = ~(x_value ^ model_q) & x_present;
     function [4:0] popcount16(input [15:0] v);
         integer j;
@@ -163,7 +162,7 @@ module bdcgan_engine #(
     wire signed [31:0] threshold_wide_bias = $signed(bias);
     wire signed [31:0] shifted = with_bias + 32'sd512;
     wire [9:0]  sig_index = (shifted < 0) ? 10'd0 : (shifted > 32'sd1023) ? 10'd1023 : shifted[9:0];
-    reg  [9:0]  sig_index_q;
+    reg         sig_odd;        // the pixel is the high byte of its sigmoid word
 
     // ---- model memory port: host writes, engine reads ----
     // Reads are issued combinationally from the state, so the data arrive the next clock.
@@ -252,9 +251,9 @@ module bdcgan_engine #(
                 S_PIXEL: begin
                     // sigmoid lookup: word param_base + 2 + index/2, byte index mod 2
                     param_step <= param_step + 2'd1;
-                    if (param_step == 2'd0) sig_index_q <= sig_index;
+                    if (param_step == 2'd0) sig_odd <= sig_index[0];
                     if (param_step == 2'd2) begin
-                        pixel       <= sig_index_q[0] ? model_q[15:8] : model_q[7:0];
+                        pixel       <= sig_odd ? model_q[15:8] : model_q[7:0];
                         pixel_valid <= 1'b1;
                         state       <= S_EMIT;
                     end
@@ -307,7 +306,7 @@ module bdcgan_engine #(
     end
 
     wire unused = &{1'b0, act_addr_wide[31:ACT_BITS], weight_addr_wide[31:MODEL_BITS], out_addr_wide[31:ACT_BITS],
-                    pending_last, issue_last, n_in[15:12]};
+                    pending_last, param_index, taps_per_axis, data_word[15:12]};
 endmodule
 
 `default_nettype wire

@@ -11,7 +11,7 @@ import { generate, quantizeLatent } from '../src/cores/bdcgan/reference.ts';
 import { layersModule, modelAddressBits } from '../src/cores/bdcgan/rtl.ts';
 import { emitVerilog } from '../src/hdl/emit.ts';
 import { HDL_DIR } from '../src/hdl/cells.ts';
-import { buildModel, run } from '../sim/verilator.ts';
+import { buildModel, lint, run } from '../sim/verilator.ts';
 import { randomModel, seededRandom } from './helpers.ts';
 
 const Z_WORDS = 7;
@@ -53,16 +53,22 @@ int main(int argc, char **argv) {
 }
 `;
 
+const sourcesFor = (arch: Architecture) => ({
+  'bdcgan_engine.v': readFileSync(HDL_DIR + 'bdcgan_engine.v', 'utf8'),
+  'bdcgan_layers.v': emitVerilog(layersModule(arch)),
+});
+
 async function engine(arch: Architecture) {
-  const sources = {
-    'bdcgan_engine.v': readFileSync(HDL_DIR + 'bdcgan_engine.v', 'utf8'),
-    'bdcgan_layers.v': emitVerilog(layersModule(arch)),
-  };
+  const sources = sourcesFor(arch);
   const bits = modelAddressBits(arch);
   return buildModel({ sources, top: 'bdcgan_engine', harness: HARNESS, flags: [`-GZ_WORDS=${Z_WORDS}`, `-GMODEL_BITS=${bits}`, `-GMODEL_WORDS=${2 ** bits}`] });
 }
 
 describe('B-DCGAN engine RTL = integer reference', () => {
+  it('is lint-clean under verilator -Wall (mnist-up5k program)', async () => {
+    await lint(sourcesFor(PRESETS['mnist-up5k']!), 'bdcgan_engine');
+  });
+
   for (const [preset, images] of [['mnist-up5k', 8], ['paper', 2]] as const) it(`${preset}, random weights: ${images} random (z, label) images identical`, async () => {
     const arch = PRESETS[preset]!;
     const model = randomModel(arch, 31);
