@@ -17,10 +17,13 @@ module bdcgan_engine #(
 ) (
     input  wire                  clk,
     input  wire                  rst,
-    // model memory write / read port (host)
+    // model memory port for the host, used while the engine is idle: a write, or a read whose word appears on
+    // model_rdata the next clock
     input  wire                  model_write,
+    input  wire                  model_read_host,
     input  wire [MODEL_BITS-1:0] model_addr,
     input  wire [15:0]           model_wdata,
+    output wire [15:0]           model_rdata,
     // one image: z as value and presence bits, the label, start
     input  wire [Z_WORDS*16-1:0] z_value,
     input  wire [Z_WORDS*16-1:0] z_present,
@@ -171,10 +174,13 @@ module bdcgan_engine #(
     wire [MODEL_BITS-1:0] sigmoid_addr = param_base + 2 + {{(MODEL_BITS-9){1'b0}}, sig_index[9:1]};
     wire [MODEL_BITS-1:0] model_read_addr = (state == S_ACC) ? weight_addr_wide[MODEL_BITS-1:0] : (state == S_PARAM) ? param_addr : sigmoid_addr;
     wire                  model_read = (state == S_ACC) || (state == S_PARAM) || (state == S_PIXEL && param_step == 2'd0);
+    // One port (SPRAM-shaped: write, else read), shared by the host (idle) and the engine (busy).
+    wire [MODEL_BITS-1:0] model_port_addr = busy ? model_read_addr : model_addr;
     always @(posedge clk) begin
-        if (model_write) model[model_addr] <= model_wdata;
-        if (model_read) model_q <= model[model_read_addr];
+        if (model_write && !busy) model[model_port_addr] <= model_wdata;
+        else if (busy ? model_read : model_read_host) model_q <= model[model_port_addr];
     end
+    assign model_rdata = model_q;
 
     // activation reads (bank not written by this layer) and single-bit writes
     wire [ACT_BITS-1:0] act_read_addr = act_addr_wide[ACT_BITS-1:0];

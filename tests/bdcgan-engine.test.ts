@@ -25,7 +25,7 @@ int main(int argc, char **argv) {
   Verilated::commandArgs(argc, argv);
   Vdut *dut = new Vdut;
   auto tick = [&]() { dut->clk = 0; dut->eval(); dut->clk = 1; dut->eval(); };
-  dut->rst = 1; dut->start = 0; dut->pixel_ready = 1; dut->model_write = 0;
+  dut->rst = 1; dut->start = 0; dut->pixel_ready = 1; dut->model_write = 0; dut->model_read_host = 0;
   tick(); tick(); dut->rst = 0;
   unsigned words; if (scanf("%u", &words) != 1) return 2;
   for (unsigned a = 0; a < words; a++) {
@@ -69,7 +69,7 @@ describe('B-DCGAN engine RTL = integer reference', () => {
     await lint(sourcesFor(PRESETS['mnist-up5k']!), 'bdcgan_engine');
   });
 
-  for (const [preset, images] of [['mnist-up5k', 8], ['paper', 2]] as const) it(`${preset}, random weights: ${images} random (z, label) images identical`, async () => {
+  for (const [preset, images] of [['mnist-up5k', 32], ['paper', 32]] as const) it(`${preset}, random weights: ${images} random (z, label) images identical`, async () => {
     const arch = PRESETS[preset]!;
     const model = randomModel(arch, 31);
     const { words } = modelImage(model);
@@ -88,5 +88,51 @@ describe('B-DCGAN engine RTL = integer reference', () => {
       const [pixels, cycles] = lines[n]!.split(' ');
       expect(pixels, `image ${n} (label ${label}), ${cycles} cycles`).toBe(expected);
     });
+  });
+});
+
+describe('B-DCGAN generator through the virtual board', () => {
+  it('mnist-up5k, random weights: run bdcgan --sim --check, 32 random (z, label)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { fileURLToPath } = await import('node:url');
+    const { writeModelFile } = await import('../src/cores/bdcgan/format.ts');
+    const bin = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'spinbit-bdcgan-'));
+    const file = join(dir, 'random.sbgan');
+    writeModelFile(file, randomModel(PRESETS['mnist-up5k']!, 44));
+    const run = spawnSync(process.execPath, [bin, 'run', 'bdcgan', '--sim', '--check', '--model', file, '--n', '32', '--seed', '9', '--baud', '3000000', '--out', join(dir, 'grid.png')], { encoding: 'utf8' });
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/weights: 50852 bytes uploaded and read back/);
+    expect(run.stdout).toMatch(/check: 32 images identical to the integer reference — pass/);
+  });
+
+  it('the weights upload is skipped when the board already holds the model, and forced on request', async () => {
+    const { getBoard } = await import('../src/boards/index.ts');
+    const { elaborate } = await import('../src/cores/design.ts');
+    const { bdcgan } = await import('../src/cores/bdcgan/index.ts');
+    const { encodeModel, decodeModel } = await import('../src/cores/bdcgan/format.ts');
+    const { VirtualBoard } = await import('../sim/virtual-board.ts');
+    const { SpinbitBoard } = await import('../host/board.ts');
+    const { BdcganBoard } = await import('../host/bdcgan.ts');
+    const design = await elaborate(bdcgan, getBoard('icebreaker'), { baud: 3_000_000 });
+    const virtual = await VirtualBoard.start(design as never);
+    const link = await SpinbitBoard.open(virtual.path, { expect: { design: 'bdcgan', configHash: design.configHash } });
+    try {
+      const board = new BdcganBoard(link, design.config);
+      const { model, hash } = decodeModel(encodeModel(randomModel(PRESETS['mnist-up5k']!, 45)));
+      expect((await board.upload(model, hash)).skipped).toBe(false);
+      expect((await board.upload(model, hash)).skipped).toBe(true);
+      expect((await board.upload(model, hash, true)).skipped).toBe(false);
+      const z = quantizeLatent(Array.from({ length: 64 }, (_, i) => Math.cos(i * 1.7)));
+      expect(Buffer.from(await board.generate(z, 5)).equals(Buffer.from(generate(model, z, 5)))).toBe(true);
+      const other = decodeModel(encodeModel(randomModel(PRESETS.paper!, 1)));
+      await expect(board.upload(other.model, other.hash)).rejects.toThrow(/the model is for 'paper', the engine is built for 'mnist-up5k'/);
+    } finally {
+      await link.close();
+      await virtual.stop();
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `spinbit run bdcgan` and `spinbit model`: generate digits with a B-DCGAN model, and manage model files.
- * `--ref` runs the integer reference (the exact arithmetic of the hardware); the generator RTL (`--sim`,
- * `--port`) is not built yet. Model format: docs/bdcgan-model.md.
+ * `--ref` runs the integer reference (the exact arithmetic of the hardware), `--sim` the generator RTL on the
+ * virtual board, `--port` a board; `--check` compares every image with the reference. Model format:
+ * docs/bdcgan-model.md.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
@@ -46,8 +47,13 @@ export function addRunBdcgan(run: Command): void {
     .command('bdcgan')
     .description('generate 28×28 digits with a binarized DCGAN generator model')
     .option('--ref', 'run the integer reference on this machine (the hardware arithmetic)')
-    .option('--sim', 'run on the virtual board (needs the generator RTL: not built yet)')
-    .option('--port <path>', 'run on a board (needs the generator RTL: not built yet)')
+    .option('--sim', 'run the generator RTL on the virtual board (Verilator behind a pty)')
+    .option('--port <path>', 'run on a board flashed with `spinbit build bdcgan`')
+    .option('--check', 'with --sim / --port: require every image to equal the integer reference')
+    .option('--board <name>', 'board the generator is built for (--sim, --port)', 'icebreaker')
+    .option('--clock-mhz <mhz>', 'core clock the bitstream was built with (--port)', Number)
+    .option('--baud <n>', 'UART baud rate the bitstream was built with', Number)
+    .option('--force-upload', 'upload the weights even when the board holds this model')
     .requiredOption('--model <file>', 'model file (.sbgan, docs/bdcgan-model.md)')
     .option('--labels <list>', 'labels to generate, e.g. 0-9 or 3,7', '0-9')
     .option('--n <count>', 'number of images (labels repeat in order)', integer('--n'), 10)
@@ -56,8 +62,9 @@ export function addRunBdcgan(run: Command): void {
     .option('--raw <file>', 'the images as raw bytes (784 per image, row-major)')
     .addHelpText('after', '\nExample:\n  spinbit run bdcgan --ref --model models/mnist-up5k.sbgan --labels 0-9 --n 40 --out digits.png')
     .action(async (flags: Record<string, unknown>) => {
-      if (flags.sim || flags.port) throw new UserError('--sim and --port need the B-DCGAN generator RTL, which is not built yet; use --ref');
-      if (!flags.ref) throw new UserError('say where to run: --ref (integer reference); --sim / --port come with the generator RTL');
+      const where = [flags.ref && '--ref', flags.sim && '--sim', flags.port && '--port'].filter(Boolean);
+      if (where.length !== 1) throw new UserError(`say where to run with exactly one of --ref, --sim, --port${where.length ? ` (got ${where.join(' ')})` : ''}`);
+      if (flags.check && flags.ref) throw new UserError('--check compares the generator with the reference: use it with --sim or --port');
       const n = flags.n as number;
       if (!(n >= 1 && n <= 100_000)) throw new UserError(`--n must be from 1 to 100000, got ${n}`);
       const { readModelFile } = await import('../cores/bdcgan/format.ts');
@@ -66,9 +73,23 @@ export function addRunBdcgan(run: Command): void {
       const labels = parseLabels(String(flags.labels), model.arch.labels);
       const zs = await latentVectors(n, model.arch.latent, flags.seed as number);
       const started = performance.now();
-      const images = zs.map((z, i) => generate(model, z, labels[i % labels.length]!));
+      let images: Uint8Array[];
+      if (flags.ref) {
+        images = zs.map((z, i) => generate(model, z, labels[i % labels.length]!));
+      } else {
+        images = await onEngine(flags, model, hash, zs, labels);
+        if (flags.check) {
+          images.forEach((image, i) => {
+            const expected = generate(model, zs[i]!, labels[i % labels.length]!);
+            const pixel = expected.findIndex((p, j) => image[j] !== p);
+            if (pixel >= 0) throw new Error(`--check: image ${i} (label ${labels[i % labels.length]}) differs from the reference at pixel ${pixel}: ${image[pixel]} instead of ${expected[pixel]}`);
+          });
+        }
+      }
       const seconds = (performance.now() - started) / 1000;
-      console.log(`${n} images from ${model.arch.name} model ${hash.slice(0, 16)} (reference): ${(n / seconds).toFixed(1)} images/s`);
+      const mode = flags.ref ? 'reference' : flags.sim ? 'virtual board' : 'board';
+      console.log(`${n} images from ${model.arch.name} model ${hash.slice(0, 16)} (${mode}): ${(n / seconds).toFixed(1)} images/s`);
+      if (flags.check) console.log(`check: ${n} images identical to the integer reference — pass`);
       if (flags.raw) {
         const file = String(flags.raw);
         const bytes = new Uint8Array(n * 784);
@@ -152,4 +173,46 @@ export function addModelCommands(program: Command): void {
       writeModelFile(flags.out, { arch, layers }, { random: true, seed: flags.seed });
       console.log(`random ${arch.name} model written to ${flags.out}`);
     });
+}
+
+/** --sim / --port: elaborate the generator for the model's preset, connect, upload (unless held), generate. */
+async function onEngine(flags: Record<string, unknown>, model: import('../cores/bdcgan/reference.ts').Model, hash: string, zs: Int8Array[], labels: number[]): Promise<Uint8Array[]> {
+  const { getBoard } = await import('../boards/index.ts');
+  const { elaborate } = await import('../cores/design.ts');
+  const { bdcgan } = await import('../cores/bdcgan/index.ts');
+  const { SpinbitBoard } = await import('../../host/board.ts');
+  const { BdcganBoard } = await import('../../host/bdcgan.ts');
+  const { LinkError } = await import('../../host/link.ts');
+  const options = {
+    preset: model.arch.name,
+    fit: flags.sim ? 'simulation' : 'check',
+    'clock-mhz': flags.clockMhz as number | undefined,
+    baud: flags.baud as number | undefined,
+  };
+  const elaborated = await elaborate(bdcgan, getBoard(String(flags.board)), options);
+  let virtual: { path: string; stop(): Promise<void> } | undefined;
+  if (flags.sim) {
+    const { VirtualBoard } = await import('../../sim/virtual-board.ts');
+    virtual = await VirtualBoard.start(elaborated);
+  }
+  const path = virtual ? virtual.path : String(flags.port);
+  try {
+    const link = await SpinbitBoard.open(path, { baud: elaborated.config.link.baud, expect: { design: 'bdcgan', configHash: elaborated.configHash } }).catch((error: unknown) => {
+      if (error instanceof LinkError) throw new UserError(`${path} does not answer as a spinbit board: ${error.message.replace(`${path}: `, '')} (flashed with \`spinbit build bdcgan\`?)`);
+      throw error;
+    });
+    try {
+      const engine = new BdcganBoard(link, elaborated.config);
+      await engine.verify();
+      const upload = await engine.upload(model, hash, Boolean(flags.forceUpload));
+      console.log(upload.skipped ? 'weights: the board holds this model already (upload skipped)' : `weights: ${upload.bytes} bytes uploaded and read back in ${upload.seconds.toFixed(2)} s`);
+      const images: Uint8Array[] = [];
+      for (const [i, z] of zs.entries()) images.push(await engine.generate(z, labels[i % labels.length]!));
+      return images;
+    } finally {
+      await link.close();
+    }
+  } finally {
+    await virtual?.stop();
+  }
 }

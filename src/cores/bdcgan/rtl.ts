@@ -3,6 +3,7 @@
  * layer) that hdl/bdcgan_engine.v's sequencer follows. Work in progress: the engine runs at core level
  * (tests/bdcgan-engine.test.ts); the link, host upload and the design come next.
  */
+import type { LeafCell } from '../../hdl/cells.ts';
 import { Module } from '../../hdl/module.ts';
 import { layerInputs, type Architecture } from './arch.ts';
 import { imageLayout } from './image.ts';
@@ -66,3 +67,28 @@ ${lines.join('\n')}
 end`);
   return m;
 }
+
+
+
+export const bdcganEngineCell: LeafCell = {
+  name: 'bdcgan_engine',
+  file: 'bdcgan_engine.v',
+  params: { MODEL_WORDS: 32768, MODEL_BITS: 15, ACT_WORDS: 1024, ACT_BITS: 10, Z_WORDS: 4 },
+  ports: {
+    clk: { direction: 'input', width: 1 },
+    rst: { direction: 'input', width: 1 },
+    model_write: { direction: 'input', width: 1 },
+    model_read_host: { direction: 'input', width: 1 },
+    model_addr: { direction: 'input', width: (p) => p.MODEL_BITS! },
+    model_wdata: { direction: 'input', width: 16 },
+    model_rdata: { direction: 'output', width: 16 },
+    z_value: { direction: 'input', width: (p) => p.Z_WORDS! * 16 },
+    z_present: { direction: 'input', width: (p) => p.Z_WORDS! * 16 },
+    label: { direction: 'input', width: 4 },
+    start: { direction: 'input', width: 1 },
+    busy: { direction: 'output', width: 1 },
+    pixel: { direction: 'output', width: 8 },
+    pixel_valid: { direction: 'output', width: 1 },
+    pixel_ready: { direction: 'input', width: 1 },
+  },
+};
