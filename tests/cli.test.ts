@@ -117,7 +117,8 @@ describe('spinbit CLI', () => {
     for (const [args, message] of [
       [['run', 'bdcgan', '--ref', '--model', corrupt], /corrupt.sbgan: corrupt or truncated: SHA-256 checksum does not match/],
       [['run', 'bdcgan', '--ref', '--model', model, '--labels', '5-12'], /--labels '5-12': labels run from 0 to 9/],
-      [['run', 'bdcgan', '--sim', '--model', model], /need the B-DCGAN generator RTL, which is not built yet/],
+      [['run', 'bdcgan', '--ref', '--check', '--model', model], /--check compares the generator with the reference: use it with --sim or --port/],
+      [['run', 'bdcgan', '--model', model], /say where to run with exactly one of --ref, --sim, --port/],
       [['model', 'import', join(cwd, 'missing.safetensors'), '--preset', 'mnist-up5k', '--out', join(cwd, 'x.sbgan')], /cannot read .*missing.safetensors: ENOENT/],
     ] as const) {
       const bad = spinbit(...args);
