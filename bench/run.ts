@@ -217,13 +217,51 @@ async function benchIsing(): Promise<Record<string, unknown>> {
   };
 }
 
+/**
+ * B-DCGAN (issue 5, in progress): the integer reference's speed, and the generator on the virtual board
+ * (weights upload, images/s in simulation). No FPGA build yet, so no hardware images/s.
+ */
+async function benchBdcgan(): Promise<Record<string, unknown>> {
+  const { PRESETS } = await import('../src/cores/bdcgan/arch.ts');
+  const { generate, quantizeLatent } = await import('../src/cores/bdcgan/reference.ts');
+  const { decodeModel, encodeModel } = await import('../src/cores/bdcgan/format.ts');
+  const { bdcgan } = await import('../src/cores/bdcgan/index.ts');
+  const { BdcganBoard } = await import('../host/bdcgan.ts');
+  const { randomModel } = await import('../src/cores/bdcgan/random.ts');
+  const arch = PRESETS['mnist-up5k']!;
+  const { model, hash } = decodeModel(encodeModel(randomModel(arch, 7)));
+  const zs = Array.from({ length: 20 }, (_, n) => quantizeLatent(Array.from({ length: arch.latent }, (_, i) => Math.sin(7.1 * n + 1.3 * i))));
+  const t0 = performance.now();
+  zs.forEach((z, i) => generate(model, z, i % 10));
+  const referenceSeconds = (performance.now() - t0) / 1000;
+  const design = await elaborate(bdcgan, getBoard('icebreaker'), { baud: 3_000_000 });
+  const virtual = await VirtualBoard.start(design as never);
+  const link = await SpinbitBoard.open(virtual.path, { expect: { design: 'bdcgan', configHash: design.configHash } });
+  try {
+    const board = new BdcganBoard(link, design.config);
+    const upload = await board.upload(model, hash);
+    const t1 = performance.now();
+    for (const [i, z] of zs.slice(0, 8).entries()) await board.generate(z, i % 10);
+    const simSeconds = (performance.now() - t1) / 1000;
+    return {
+      preset: 'mnist-up5k',
+      reference_images_per_s: round(zs.length / referenceSeconds, 1),
+      virtual_board: { baud: 3_000_000, upload_bytes: upload.bytes, upload_seconds: round(upload.seconds, 2), images_per_s_in_simulation: round(8 / simSeconds, 2) },
+      note: 'no FPGA build yet: hardware images/s not measured',
+    };
+  } finally {
+    await link.close();
+    await virtual.stop();
+  }
+}
+
 /** The engine builds the bench proves (fit, timing) and measures (efficiency in simulation). */
 const ISING_TARGETS: { name: string; board: string; options: Record<string, string | number> }[] = [
   { name: 'icebreaker_L256_P32', board: 'icebreaker', options: { L: 256, lanes: 32, 'rng-bits': '8', 'clock-mhz': 16 } },
   { name: 'hx8k_L256_P64', board: 'hx8k', options: { L: 256, lanes: 64, 'rng-bits': '8', 'clock-mhz': 36 } },
 ];
 
-/** `npm run bench -- ising` runs only the named sections (spine, link, ising); results of the others are kept. */
+/** `npm run bench -- ising` runs only the named sections (spine, link, ising, bdcgan); results of the others are kept. */
 const only = new Set(process.argv.slice(2));
 const want = (section: string) => only.size === 0 || only.has(section);
 
@@ -240,6 +278,7 @@ const results = {
   ...(want('spine') ? { spine: await benchSpine() } : {}),
   ...(want('link') ? { link: await benchLink() } : {}),
   ...(want('ising') ? { ising: await benchIsing() } : {}),
+  ...(want('bdcgan') ? { bdcgan: await benchBdcgan() } : {}),
 };
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
 console.log(JSON.stringify(results, null, 2));

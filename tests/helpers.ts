@@ -1,6 +1,6 @@
-import { layerInputs, type Architecture } from '../src/cores/bdcgan/arch.ts';
-import { sigmoidTable, type BinaryLayer, type LastLayer, type Model } from '../src/cores/bdcgan/reference.ts';
 /** Test utilities: a seeded PRNG so random tests are reproducible (the seed is printed on failure). */
+
+export { randomModel } from '../src/cores/bdcgan/random.ts';
 
 /** mulberry32: a small, well-mixed 32-bit generator; plenty for test stimulus. */
 export function seededRandom(seed: number): () => number {
@@ -18,23 +18,4 @@ export function randomBytes(random: () => number, count: number): number[] {
   return Array.from({ length: count }, () => Math.floor(random() * 256));
 }
 
-
-/** A B-DCGAN model with random weights, thresholds (some comparisons flipped) and last layer. */
-export function randomModel(arch: Architecture, seed: number): Model {
-  const random = seededRandom(seed);
-  const layers = arch.layers.map((layer): BinaryLayer | LastLayer => {
-    const inputs = layerInputs(layer, arch.labels);
-    const outputs = layer.kind === 'dense' ? layer.outputs : layer.outChannels;
-    const n = layer.kind === 'dense' ? inputs * outputs : inputs * outputs * layer.kernel * layer.kernel;
-    if (layer.kind === 'deconv' && layer.last) {
-      return { weights: Int8Array.from({ length: n }, () => Math.floor(random() * 255) - 127), bias: Math.floor(random() * 200) - 100, sigmoid: sigmoidTable(0.01) };
-    }
-    return {
-      weights: Uint8Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)),
-      thresholds: Int32Array.from({ length: outputs }, () => Math.floor(random() * 9) - 4),
-      signs: Int8Array.from({ length: outputs }, () => (random() < 0.2 ? -1 : 1)),
-    };
-  });
-  return { arch, layers };
-}
 

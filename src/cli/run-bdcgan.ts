@@ -154,22 +154,10 @@ export function addModelCommands(program: Command): void {
     .requiredOption('--out <file>', 'model file to write')
     .addHelpText('after', '\nExample:\n  spinbit model random --preset mnist-up5k --seed 3 --out random.sbgan')
     .action(async (flags: { preset: string; seed: number; out: string }) => {
-      const { getPreset, layerInputs } = await import('../cores/bdcgan/arch.ts');
+      const { getPreset } = await import('../cores/bdcgan/arch.ts');
       const { writeModelFile } = await import('../cores/bdcgan/format.ts');
-      const { sigmoidTable } = await import('../cores/bdcgan/reference.ts');
-      const arch = getPreset(flags.preset);
-      let a = flags.seed >>> 0;
-      const random = () => {
-        a = (Math.imul(a, 1664525) + 1013904223) >>> 0;
-        return a / 2 ** 32;
-      };
-      const layers = arch.layers.map((layer) => {
-        const inputs = layerInputs(layer, arch.labels);
-        const outputs = layer.kind === 'dense' ? layer.outputs : layer.outChannels;
-        const count = layer.kind === 'dense' ? inputs * outputs : inputs * outputs * layer.kernel * layer.kernel;
-        if (layer.kind === 'deconv' && layer.last) return { weights: Int8Array.from({ length: count }, () => Math.floor(random() * 255) - 127), bias: 0, sigmoid: sigmoidTable(0.01) };
-        return { weights: Uint8Array.from({ length: count }, () => (random() < 0.5 ? 1 : 0)), thresholds: new Int32Array(outputs), signs: new Int8Array(outputs).fill(1) };
-      });
+      const { randomModel } = await import('../cores/bdcgan/random.ts');
+      const { arch, layers } = randomModel(getPreset(flags.preset), flags.seed);
       writeModelFile(flags.out, { arch, layers }, { random: true, seed: flags.seed });
       console.log(`random ${arch.name} model written to ${flags.out}`);
     });
