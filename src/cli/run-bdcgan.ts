@@ -31,14 +31,8 @@ export function parseLabels(text: string, labels = 10): number[] {
 /** Seeded latent vectors: U[−1, 1] from mulberry32(seed), quantised to −1, 0, +1 (the paper's z). */
 export async function latentVectors(count: number, size: number, seed: number): Promise<Int8Array[]> {
   const { quantizeLatent } = await import('../cores/bdcgan/reference.ts');
-  let a = seed >>> 0;
-  const random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const { mulberry32 } = await import('../util/random.ts');
+  const random = mulberry32(seed);
   return Array.from({ length: count }, () => quantizeLatent(Array.from({ length: size }, () => random() * 2 - 1)));
 }
 

@@ -4,21 +4,10 @@
  */
 import { layerInputs, type Architecture } from './arch.ts';
 import { sigmoidTable, type BinaryLayer, type LastLayer, type Model } from './reference.ts';
-
-/** mulberry32 */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../util/random.ts';
 
 export function randomModel(arch: Architecture, seed: number): Model {
-  const random = seeded(seed);
+  const random = mulberry32(seed);
   const layers = arch.layers.map((layer): BinaryLayer | LastLayer => {
     const inputs = layerInputs(layer, arch.labels);
     const outputs = layer.kind === 'dense' ? layer.outputs : layer.outChannels;

@@ -18,6 +18,7 @@ import { engineSweep, IsingLattice, type LaneStreams, type SweepCounts, type Swe
 import { CHUNK_BITS, laneStreams, THRESHOLD_BITS } from './rng.ts';
 import { analyze, type Observables } from './stats.ts';
 import { flipThresholds } from './tables.ts';
+import { mulberry32 } from '../../util/random.ts';
 
 /** What a scan needs from an engine. */
 export interface IsingEngine {
@@ -95,17 +96,8 @@ export interface ScanResult {
   swaps?: { attempted: number[]; accepted: number[]; replicaAt: number[] };
 }
 
-/** mulberry32: the host's generator for swap decisions (small, seeded, the same in every replay). */
-function hostRandom(seed: number): () => number {
-  let a = (seed ^ 0x5eed5eed) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** The host's generator for swap decisions: seeded, the same in every replay. */
+const hostRandom = (seed: number) => mulberry32(seed ^ 0x5eed5eed);
 
 export async function scan(engine: IsingEngine, config: IsingConfig, options: ScanOptions): Promise<ScanResult> {
   const L = config.size;
