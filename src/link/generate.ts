@@ -132,3 +132,25 @@ export function instantiateLink(core: Module, link: LinkConfig, identity: Uint8A
   );
   return rom;
 }
+
+/**
+ * The standard core ports (clk, rst, uart_rx, uart_tx, leds, idle) and the signals between a core and its
+ * link, declared under the names instantiateLink wires. `registered` says which of the core's answers are
+ * registers (reg_rdata, mem_ack) rather than wires driven by a submodule.
+ */
+export function declareLinkCore(core: Module, comments: { leds: string; idle: string }, registered: { regRdata: boolean; memAck: boolean }): Module {
+  core
+    .input('clk')
+    .input('rst', 1, 'synchronous, active high')
+    .input('uart_rx', 1, 'serial in, idle high')
+    .output('uart_tx', 1, 'serial out, idle high')
+    .output('leds', 2, comments.leds)
+    .output('idle', 1, comments.idle);
+  const answer = (name: string, width: number, asReg: boolean) => (asReg ? core.reg(name, width) : core.wire(name, width));
+  core.wire('id_addr', 8).wire('id_data', 8).wire('reg_addr', 16).wire('reg_wdata', 32).wire('reg_write').wire('reg_read');
+  answer('reg_rdata', 32, registered.regRdata);
+  core.wire('mem_sel', 8, 'only memory 0 exists; the link checks ids').wire('mem_addr', 24).wire('mem_wdata', 32).wire('mem_write').wire('mem_read');
+  answer('mem_ack', 1, registered.memAck);
+  core.wire('mem_rdata', 32).wire('stream_data', 8).wire('stream_valid').wire('stream_ready').wire('line_error').wire('link_idle');
+  return core;
+}

@@ -7,7 +7,7 @@
 import type { Board } from '../../boards/index.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
-import { DEFAULT_BAUD, identityBytes, instantiateLink, LINK_CELLS, linkConfig, type LinkConfig } from '../../link/generate.ts';
+import { declareLinkCore, DEFAULT_BAUD, identityBytes, instantiateLink, LINK_CELLS, linkConfig, type LinkConfig } from '../../link/generate.ts';
 import type { Design } from '../design.ts';
 import { getPreset, PRESETS, type Architecture } from './arch.ts';
 import { imageLayout } from './image.ts';
@@ -73,18 +73,8 @@ export const bdcgan: Design<BdcganConfig> = {
       `(bit 0 busy), 4 MODEL_TAG (host bookkeeping), 16 + i z value word i, 32 + i z presence word i (i < ${Z}).`,
       'The stream carries 784 pixels per image. leds[0] busy, leds[1] link line error.',
     ]);
+    declareLinkCore(core, { leds: '[0] busy, [1] link line error (active high)', idle: 'nothing in flight and no image being made' }, { regRdata: true, memAck: true });
     core
-      .input('clk')
-      .input('rst', 1, 'synchronous, active high')
-      .input('uart_rx', 1, 'serial in, idle high')
-      .output('uart_tx', 1, 'serial out, idle high')
-      .output('leds', 2, '[0] busy, [1] link line error (active high)')
-      .output('idle', 1, 'nothing in flight and no image being made');
-    core
-      .wire('id_addr', 8).wire('id_data', 8)
-      .wire('reg_addr', 16).wire('reg_wdata', 32).wire('reg_write').wire('reg_read').reg('reg_rdata', 32)
-      .wire('mem_sel', 8).wire('mem_addr', 24).wire('mem_wdata', 32).wire('mem_write').wire('mem_read').reg('mem_ack').wire('mem_rdata', 32)
-      .wire('stream_data', 8).wire('stream_valid').wire('stream_ready').wire('line_error').wire('link_idle')
       .wire('busy').wire('model_rdata', 16)
       .reg('z_value', Z * 16).reg('z_present', Z * 16).reg('label', 4).reg('start').reg('model_tag', 32).reg('host_read_pending')
       .blank();

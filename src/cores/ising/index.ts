@@ -6,7 +6,7 @@
 import { type Board } from '../../boards/index.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
-import { identityBytes, instantiateLink, LINK_CELLS, linkConfig, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
+import { declareLinkCore, identityBytes, instantiateLink, LINK_CELLS, linkConfig, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
 import type { Design, DesignOptions } from '../design.ts';
 import { validateIsingConfig, type IsingConfig } from './config.ts';
 import { laneRngModule, rngBankModule } from './rng-rtl.ts';
@@ -132,21 +132,12 @@ export const ising: Design<IsingDesignConfig> = {
       'The engine (hdl/ising_engine.v) behind the serial link: registers, the lattice as memory 0, a stream of',
       'per-sweep records. leds[0] lights while the engine runs, leds[1] latches a link line error.',
     ]);
-    core
-      .input('clk')
-      .input('rst', 1, 'synchronous, active high')
-      .input('uart_rx', 1, 'serial in, idle high')
-      .output('uart_tx', 1, 'serial out, idle high')
-      .output('leds', 2, '[0] running, [1] link line error (active high)')
-      .output('idle', 1, 'nothing in flight and the engine stopped: the virtual board may stop the clock');
-    core
-      .wire('id_addr', 8).wire('id_data', 8)
-      .wire('reg_addr', 16).wire('reg_wdata', 32).wire('reg_write').wire('reg_read').wire('reg_rdata', 32)
-      .wire('mem_sel', 8, 'only memory 0 exists; the link checks ids').wire('mem_addr', 24).wire('mem_wdata', 32)
-      .wire('mem_write').wire('mem_read').wire('mem_ack').wire('mem_rdata', 32)
-      .wire('stream_data', 8).wire('stream_valid').wire('stream_ready')
-      .wire('line_error').wire('link_idle').wire('busy').wire('running')
-      .blank();
+    declareLinkCore(
+      core,
+      { leds: '[0] running, [1] link line error (active high)', idle: 'nothing in flight and the engine stopped: the virtual board may stop the clock' },
+      { regRdata: false, memAck: false },
+    );
+    core.wire('busy').wire('running').blank();
     const rom = instantiateLink(core, config.link, identity, 'busy');
     core.blank();
     core.instance(

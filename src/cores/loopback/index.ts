@@ -8,7 +8,7 @@ import { ebrBits, type Board } from '../../boards/index.ts';
 import type { ClockPlan } from '../../boards/wrapper.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
-import { identityBytes, instantiateLink, LINK_CELLS, linkConfig, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
+import { declareLinkCore, identityBytes, instantiateLink, LINK_CELLS, linkConfig, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
 import { syncFifo, uartRx, uartTx } from '../../hdl/cells.ts';
 import type { MemoryInfo } from '../../link/protocol.ts';
 import type { Design, DesignOptions, Elaborated } from '../design.ts';
@@ -132,21 +132,12 @@ export const loopback: Design<LoopbackConfig> = {
       .localparam('SCRATCH_BITS', scratchBits, `${config.scratchWords} words`)
       .localparam('HEARTBEAT_BITS', config.heartbeatBits, 'top bit toggles about once a second');
     for (const [name, index] of Object.entries(LoopbackRegister)) core.localparam(`REG_${name}`, `16'd${index}`, undefined, 16);
+    declareLinkCore(
+      core,
+      { leds: '[0] heartbeat, [1] link line error (active high)', idle: 'nothing in flight: the virtual board may stop the clock' },
+      { regRdata: true, memAck: true },
+    );
     core
-      .input('clk')
-      .input('rst', 1, 'synchronous, active high')
-      .input('uart_rx', 1, 'serial in, idle high')
-      .output('uart_tx', 1, 'serial out, idle high')
-      .output('leds', 2, '[0] heartbeat, [1] link line error (active high)')
-      .output('idle', 1, 'nothing in flight: the virtual board may stop the clock');
-
-    core
-      .wire('id_addr', 8).wire('id_data', 8)
-      .wire('reg_addr', 16).wire('reg_wdata', 32).wire('reg_write').wire('reg_read').reg('reg_rdata', 32)
-      .wire('mem_sel', 8, 'only memory 0 exists; the link checks ids').wire('mem_addr', 24).wire('mem_wdata', 32)
-      .wire('mem_write').wire('mem_read').reg('mem_ack').wire('mem_rdata', 32)
-      .wire('stream_data', 8).wire('stream_valid').wire('stream_ready')
-      .wire('line_error').wire('link_idle')
       .reg('scratch_read', 16, 'scratch output register')
       .reg('scratch_value', 32)
       .reg('stream_seed', 8)
