@@ -1,318 +1,489 @@
-// bdcgan_engine — the binarized DCGAN generator's datapath and sequencer (work in progress: core level only,
-// no link yet). src/cores/bdcgan/reference.ts is the same arithmetic in TypeScript; the model memory holds the
-// image of src/cores/bdcgan/image.ts; the layer program (sizes, bases) comes from the generated bdcgan_layers.
+// bdcgan_engine — the binarized DCGAN generator: a P-wide XNOR-popcount datapath behind a layer sequencer.
+// src/cores/bdcgan/reference.ts is the same arithmetic in TypeScript; the model memory holds the image of
+// src/cores/bdcgan/image.ts; the layer program (sizes, bases, strides) comes from the generated bdcgan_layers.
 //
-// One 16-bit model word per clock: a binary step adds 2·popcount(XNOR(x, w) & present) − popcount(present) to
-// the accumulator; a last-layer step adds two ±int8 products. Activations live in two ping-pong banks of
-// 16-bit words, pixel-major with the channels packed (word p·CW + c/16, bit c mod 16); label inputs are made
-// on the fly (the requested label's input is a present +1, the other labels are absent).
+// Memories (the host writes and reads them while the engine is idle; reads answer the next clock):
+//   model  2^ROW_BITS rows × P bits, as P/16 lanes of 16-bit words (host word address = row·lanes + lane).
+//          Each lane is written SPRAM-shaped (write, else read) so yosys maps it to UP5K SPRAM.
+//   table  words 0 … 511: the sigmoid table, two 8-bit pixels per word; 512, 513: the last layer's bias.
+//   jobs   per image j, 16 words at 16·j: z value words, z presence words (Z_WORDS each), then the label.
+// `start` runs jobs 0 … job_count − 1; every image's 784 pixels leave through `pixel` (row-major).
+//
+// Pipeline: the sequencer issues one item per clock: a weight row (with the matching activation word), or at
+// the end of an output its parameter row (threshold and flag) / the last layer's pixel end. Taps outside the
+// input cost one clock and issue nothing. The row's masks (stored inputs, present inputs, the requested label's
+// bit) are formed at issue and travel with it. Stage 1 meets the memory words: XNOR with the present inputs
+// (binary) or conditional negation of the int8 weights (last layer); stage 1b sums: 2·popcount(agree) −
+// present, or the ±w sum; stage 2 accumulates and at the end item decides: writes the output bit to the
+// activation bank, or (stages 3 to 5) adds the bias, looks up the sigmoid and pushes the pixel. The pipeline
+// drains between layers.
 `default_nettype none
 
 module bdcgan_engine #(
-    parameter integer MODEL_WORDS = 32768,
-    parameter integer MODEL_BITS  = 15,
-    parameter integer ACT_WORDS   = 1024,
-    parameter integer ACT_BITS    = 10,
-    parameter integer Z_WORDS     = 4
+    parameter integer P          = 64,   // datapath width: 16, 32 or 64
+    parameter integer LANE_BITS  = 2,    // log2(P / 16)
+    parameter integer ROW_BITS   = 14,   // model rows = 2^ROW_BITS
+    parameter integer ACT_BITS   = 8,    // activation words per bank = 2^ACT_BITS
+    parameter integer Z_WORDS    = 4,    // 16-bit words of z (≤ 7)
+    parameter integer JOB_BITS   = 5     // up to 2^JOB_BITS images per start
 ) (
-    input  wire                  clk,
-    input  wire                  rst,
-    // model memory port for the host, used while the engine is idle: a write, or a read whose word appears on
-    // model_rdata the next clock
-    input  wire                  model_write,
-    input  wire                  model_read_host,
-    input  wire [MODEL_BITS-1:0] model_addr,
-    input  wire [15:0]           model_wdata,
-    output wire [15:0]           model_rdata,
-    // one image: z as value and presence bits, the label, start
-    input  wire [Z_WORDS*16-1:0] z_value,
-    input  wire [Z_WORDS*16-1:0] z_present,
-    input  wire [3:0]            label,
-    input  wire                  start,
-    output wire                  busy,
-    // pixels, row-major, 784 per image
-    output reg  [7:0]            pixel,
-    output reg                   pixel_valid,
-    input  wire                  pixel_ready
+    input  wire                          clk,
+    input  wire                          rst,
+    // host ports (idle only)
+    input  wire                          model_write,
+    input  wire                          model_read,
+    input  wire [ROW_BITS+LANE_BITS-1:0] model_addr,
+    input  wire [15:0]                   model_wdata,
+    output wire [15:0]                   model_rdata,
+    input  wire                          table_write,
+    input  wire                          table_read,
+    input  wire [9:0]                    table_addr,
+    input  wire [15:0]                   table_wdata,
+    output wire [15:0]                   table_rdata,
+    input  wire                          job_write,
+    input  wire                          job_read,
+    input  wire [JOB_BITS+3:0]           job_addr,
+    input  wire [15:0]                   job_wdata,
+    output wire [15:0]                   job_rdata,
+    // run
+    input  wire                          start,
+    input  wire [JOB_BITS:0]             job_count,
+    output wire                          busy,      // running, or pixels still buffered
+    output wire [7:0]                    pixel,
+    output wire                          pixel_valid,
+    input  wire                          pixel_ready
 );
+    localparam integer LANES = P / 16;
+    localparam integer BYTES = P / 8;        // last-layer weights per row
+    localparam integer PIXEL_FIFO_LOG2 = 9;
+    localparam integer DRAIN = 8;            // clocks from the last issue until its effects have landed
+    localparam integer ZB = Z_WORDS * 16;
+    localparam integer Z_ROWS = (ZB + P - 1) / P;
+    localparam integer LOG2P = LANE_BITS + 4;
+    localparam integer BIT_MASK = P - 1;
+    localparam [4:0]   ZW = Z_WORDS[4:0];
+
     // ---- layer program ----
     reg  [2:0]  layer;
-    wire [1:0]  kind;           // 0 dense, 1 binary deconvolution, 2 last layer
-    wire [15:0] n_in, prev, outputs, out_pixels, out_words, in_words, row_words;
-    wire [7:0]  size;           // deconvolution input side
-    wire [2:0]  kernel, pad;
+    wire [1:0]  kind;            // 0 dense, 1 binary deconvolution, 2 last layer
+    wire        last_layer_of_net;
+    wire [11:0] prev;            // stored inputs of a weight row (labels follow)
     wire        with_label;
-    wire [MODEL_BITS-1:0] weight_base, param_base;
+    wire [5:0]  rows;            // model rows per output (dense) or per tap (deconvolutions)
+    wire [11:0] outputs;         // dense outputs, or deconvolution output channels
+    wire [5:0]  out_pixels;      // dense: pixels of the reshaped output (1 between dense layers)
+    wire [3:0]  out_words;       // activation words per output pixel
+    wire [3:0]  in_words;        // activation words per input pixel
+    wire [4:0]  size;            // deconvolution input side
+    wire [5:0]  out_side;
+    wire [2:0]  kernel;
+    wire        pad_odd;         // padding parity (kernel 4: p = 1, kernel 5: p = 2)
+    wire [1:0]  pad;
+    wire [1:0]  taps_last;       // candidate taps per axis − 1
+    wire [9:0]  tap_stride_y;    // kernel · rows
+    wire [11:0] channel_stride;  // kernel² · rows
+    wire [ROW_BITS-1:0] weight_base, param_base;
     bdcgan_layers u_layers (
-        .layer(layer), .kind(kind), .n_in(n_in), .prev(prev), .outputs(outputs), .out_pixels(out_pixels),
-        .out_words(out_words), .in_words(in_words), .row_words(row_words), .size(size), .kernel(kernel), .pad(pad),
-        .with_label(with_label), .weight_base(weight_base), .param_base(param_base)
+        .layer(layer), .kind(kind), .last(last_layer_of_net), .prev(prev), .with_label(with_label), .rows(rows),
+        .outputs(outputs), .out_pixels(out_pixels), .out_words(out_words), .in_words(in_words), .size(size),
+        .out_side(out_side), .kernel(kernel), .pad(pad), .taps_last(taps_last), .tap_stride_y(tap_stride_y),
+        .channel_stride(channel_stride), .weight_base(weight_base), .param_base(param_base)
     );
-
-    // ---- memories ----
-    reg [15:0] model [0:MODEL_WORDS-1];
-    reg [15:0] model_q;
-    reg [15:0] bank0 [0:ACT_WORDS-1];
-    reg [15:0] bank1 [0:ACT_WORDS-1];
-    reg [15:0] act_q;
+    assign pad_odd = pad[0];
 
     // ---- sequencer state ----
-    localparam [2:0] S_IDLE = 3'd0, S_ACC = 3'd1, S_PARAM = 3'd2, S_DECIDE = 3'd3, S_PIXEL = 3'd4, S_EMIT = 3'd5,
-                     S_NEXT = 3'd6;
-    reg  [2:0]  state;
-    reg  [15:0] o_ch;           // output channel (dense: c of the (c, p) split; deconv: o)
-    reg  [15:0] o_pix;          // output pixel (dense: p; deconv: Y·2H + X)
-    reg  [7:0]  oy, ox;         // output position (deconvolutions)
-    reg  [1:0]  ty, tx;         // tap candidates
-    reg  [15:0] w;              // word within a row
-    reg  [15:0] row;            // dense: weight row = output index
-    reg         pending;        // a word was issued last clock: its data arrive now
-    reg         pending_last;
-    reg         pending_valid_tap;
-    reg  [15:0] pending_w;
-    reg  signed [31:0] acc;
-    reg  [15:0] threshold;
-    reg  [1:0]  param_step;
-    wire [15:0] param_index = (kind == 2'd0) ? row : o_ch;   // output whose threshold and flags are read
+    localparam [1:0] S_IDLE = 2'd0, S_LOAD = 2'd1, S_ISSUE = 2'd2, S_DRAIN = 2'd3;
+    reg  [1:0]  state;
+    wire        running = (state != S_IDLE);
+    reg  [JOB_BITS:0] job, jobs_total;
+    reg  [4:0]  load_step;       // job word being read
+    reg  [ZB-1:0] z_value, z_present;
+    reg  [3:0]  label;
+    reg  [3:0]  drain;
 
-    assign busy = (state != S_IDLE);
+    // output being computed
+    reg  [11:0] out_index;       // dense: output number (c · out_pixels + p)
+    reg  [11:0] channel;         // output channel c
+    reg  [5:0]  dense_pixel;     // dense: p
+    reg  [5:0]  oy, ox;          // deconvolutions: output position
+    reg  [ACT_BITS-1:0] pixel_base;   // activation word of the output pixel
+    reg  [ROW_BITS-1:0] weight_ptr;   // dense: next weight row; deconvolutions: the channel's first row
+    // within the output
+    reg  [1:0]  ty, tx;          // candidate tap
+    reg  [5:0]  w;               // row within the tap
+    reg  [11:0] row_first;       // input index of the row's bit 0
+    reg         at_param;        // all taps issued: the parameter / pixel-end item is next
+    reg         nothing_yet;     // no weight row of this output issued yet (the accumulator restarts)
+    reg         fresh;           // first clock of a layer: its bases are loaded
 
-    wire       out_bank = layer[0];            // layer l writes bank l mod 2, reads the other (layer 0 reads z)
-    wire [2:0] taps_per_axis = (kernel == 3'd5) ? 3'd3 : 3'd2;
-    wire [7:0] out_side = {size[6:0], 1'b0};
-    // tap under consideration
-    wire [7:0] ky = {7'd0, (oy[0] ^ pad[0])} + {5'd0, ty, 1'b0};
-    wire [7:0] kx = {7'd0, (ox[0] ^ pad[0])} + {5'd0, tx, 1'b0};
-    wire signed [9:0] iy_2 = $signed({2'b0, oy}) + $signed({7'd0, pad}) - $signed({2'b0, ky});
-    wire signed [9:0] ix_2 = $signed({2'b0, ox}) + $signed({7'd0, pad}) - $signed({2'b0, kx});
-    wire signed [9:0] iy = iy_2 >>> 1;
-    wire signed [9:0] ix = ix_2 >>> 1;
-    wire tap_valid = (ky < {5'd0, kernel}) && (kx < {5'd0, kernel}) && (iy >= 0) && (ix >= 0) &&
-                     (iy < $signed({2'b0, size})) && (ix < $signed({2'b0, size}));
-    wire [15:0] in_pixel = (kind == 2'd0) ? 16'd0 : ({8'd0, iy[7:0]} * {8'd0, size} + {8'd0, ix[7:0]});
-    wire [15:0] tap_index = {8'd0, ky} * {13'd0, kernel} + {8'd0, kx};
-    // addresses of the word to issue
-    wire [31:0] weight_row = (kind == 2'd0) ? {16'd0, row} :
-                             (kind == 2'd1) ? {16'd0, o_ch} * {27'd0, kernel} * {27'd0, kernel} + {16'd0, tap_index} : {16'd0, tap_index};
-    wire [31:0] weight_addr_wide = {17'd0, weight_base} + weight_row * {16'd0, row_words} + {16'd0, w};
-    // the activation word holding input 16·w (dense) or channel pair 2w (last layer)
-    wire [15:0] act_word = (kind == 2'd2) ? (w >> 3) : w;
-    wire [31:0] act_addr_wide = {16'd0, in_pixel} * {16'd0, in_words} + {16'd0, act_word};
-    wire [15:0] words_per_row = row_words;
-    wire        last_word = (w == words_per_row - 16'd1);
-    wire        last_tap = (kind == 2'd0) || ((ty == taps_per_axis[1:0] - 2'd1) && (tx == taps_per_axis[1:0] - 2'd1));
+    // ---- tap geometry (deconvolutions) ----
+    wire [2:0]  ky = {2'd0, oy[0] ^ pad_odd} + {ty, 1'b0};
+    wire [2:0]  kx = {2'd0, ox[0] ^ pad_odd} + {tx, 1'b0};
+    wire signed [7:0] iy_2 = $signed({2'b0, oy}) + $signed({6'd0, pad}) - $signed({5'd0, ky});
+    wire signed [7:0] ix_2 = $signed({2'b0, ox}) + $signed({6'd0, pad}) - $signed({5'd0, kx});
+    wire signed [7:0] iy = iy_2 >>> 1;
+    wire signed [7:0] ix = ix_2 >>> 1;
+    wire        tap_valid = (kind == 2'd0) ||
+                            ((ky < kernel) && (kx < kernel) && !iy[7] && !ix[7] &&
+                             (iy < $signed({3'b0, size})) && (ix < $signed({3'b0, size})));
+    wire        last_tap = (kind == 2'd0) || (ty == taps_last && tx == taps_last);
+    wire        last_row = (w == rows - 6'd1);
+    // small products only: tap offset (ky·k + kx)·rows, input pixel (iy·size + ix)·words
+    wire [12:0] tap_offset = {10'd0, ky} * {3'd0, tap_stride_y} + {10'd0, kx} * {7'd0, rows};
+    wire [9:0]  in_pixel = {5'd0, iy[4:0]} * {5'd0, size} + {5'd0, ix[4:0]};
+    wire [13:0] in_pixel_words = {4'd0, in_pixel} * {10'd0, in_words};
+    wire [ACT_BITS-1:0] in_pixel_base = in_pixel_words[ACT_BITS-1:0];
 
-    // ---- presence and label inputs of the word whose data arrive now ----
-    localparam [Z_WORDS*16-1:0] Z_ONE = {{(Z_WORDS*16-1){1'b0}}, 1'b1};
-    // input index of bit j: binary layers 16·w + j; the last layer channels 2w, 2w + 1
-    function [15:0] present_bits(input [11:0] word, input [15:0] stored, input [15:0] total, input has_label, input [3:0] lab,
-                                 input first_layer, input [Z_WORDS*16-1:0] zp);
-        integer j;
-        reg [15:0] index;
-        begin
-            for (j = 0; j < 16; j = j + 1) begin
-                index = {word, 4'd0} + j[15:0];
-                if (index < stored) present_bits[j] = first_layer ? |(zp & (Z_ONE << index)) : 1'b1;
-                else if (has_label && index == stored + {12'd0, lab} && index < total) present_bits[j] = 1'b1;
-                else present_bits[j] = 1'b0;
+    // ---- issue ----
+    wire [ROW_BITS-1:0] weight_row = (kind == 2'd0) ? weight_ptr : weight_ptr + {{(ROW_BITS-13){1'b0}}, tap_offset} + {{(ROW_BITS-6){1'b0}}, w};
+    wire [11:0] channel_word = channel >> LOG2P;          // activation word of the output channel
+    wire [11:0] param_output = (kind == 2'd0) ? out_index : channel;
+    wire [11:0] param_row_offset = param_output >> LANE_BITS;
+    wire [ROW_BITS-1:0] param_row = param_base + {{(ROW_BITS-12){1'b0}}, param_row_offset};
+    wire [ACT_BITS-1:0] act_row = (kind == 2'd0) ? {{(ACT_BITS-6){1'b0}}, w} :
+                                  (kind == 2'd1) ? in_pixel_base + {{(ACT_BITS-6){1'b0}}, w} :
+                                                   in_pixel_base + {{(ACT_BITS-3){1'b0}}, w[5:3]};
+    // the pixel FIFO must have room for every pixel in flight before a last-layer pixel starts
+    wire [PIXEL_FIFO_LOG2:0] fifo_count;
+    reg  [2:0]  pixels_in_flight;
+    wire        pixel_room = ({{(PIXEL_FIFO_LOG2-2){1'b0}}, pixels_in_flight} + fifo_count) < (1 << PIXEL_FIFO_LOG2);
+    wire        hold = fresh || ((kind == 2'd2) && nothing_yet && !at_param && ty == 2'd0 && tx == 2'd0 && !pixel_room);
+    wire        issue_weight = (state == S_ISSUE) && !at_param && tap_valid && !hold;
+    wire        issue_end = (state == S_ISSUE) && at_param;
+    wire        output_done_layer = (kind == 2'd0) ? (out_index == outputs - 12'd1)
+                                  : ((kind == 2'd2 || channel == outputs - 12'd1) && oy == out_side - 6'd1 && ox == out_side - 6'd1);
+
+    // ---- memories ----
+    // model: one SPRAM-shaped memory per lane
+    wire [ROW_BITS-1:0]  host_row  = model_addr[ROW_BITS+LANE_BITS-1:LANE_BITS];
+    wire [ROW_BITS-1:0]  model_row = running ? (issue_end ? param_row : weight_row) : host_row;
+    wire [P-1:0]         model_q;
+    genvar lane;
+    generate
+        for (lane = 0; lane < LANES; lane = lane + 1) begin : g_lane
+            reg [15:0] memory [0:(1<<ROW_BITS)-1];
+            reg [15:0] q;
+            wire       we = model_write && !running && (LANES == 1 || model_addr[LANE_BITS-1:0] == lane);
+            always @(posedge clk) begin
+                if (we) memory[model_row] <= model_wdata;
+                else q <= memory[model_row];
             end
+            assign model_q[16*lane +: 16] = q;
         end
-    endfunction
-    function [15:0] value_bits(input [11:0] word, input [15:0] stored, input [15:0] data, input first_layer,
-                               input [Z_WORDS*16-1:0] zv);
-        integer j;
-        reg [15:0] index;
-        begin
-            for (j = 0; j < 16; j = j + 1) begin
-                index = {word, 4'd0} + j[15:0];
-                if (index < stored) value_bits[j] = first_layer ? |(zv & (Z_ONE << index)) : data[j];
-                else value_bits[j] = 1'b1;   // a present label input is +1
-            end
-        end
-    endfunction
+    endgenerate
+    reg  [LANE_BITS-1:0] host_lane;
+    always @(posedge clk) host_lane <= model_addr[LANE_BITS-1:0];
+    assign model_rdata = model_q[16*host_lane +: 16];
 
+    // activations: two banks (bank = layer parity) of P-bit words, written one bit at a time
+    reg  [P-1:0] act [0:(2<<ACT_BITS)-1];
+    reg  [P-1:0] act_q;
+    reg          act_we;
+    reg  [ACT_BITS-1:0] act_waddr;
+    reg  [5:0]   act_wbit;
+    reg          act_wvalue;
+    always @(posedge clk) begin
+        if (act_we) act[{layer[0], act_waddr}][act_wbit] <= act_wvalue;
+        if (issue_weight) act_q <= act[{~layer[0], act_row}];
+    end
+
+    // table: sigmoid words (block RAM) and the bias (registers)
+    reg  [15:0] sigmoid [0:511];
+    reg  [15:0] sigmoid_q;
+    reg  [31:0] bias;
+    reg  [9:0]  sigmoid_index;   // stage 3
+    reg         host_table_bias;
+    reg         host_table_high;
+    always @(posedge clk) begin
+        if (table_write && !running && !table_addr[9]) sigmoid[table_addr[8:0]] <= table_wdata;
+        if (table_write && !running && table_addr[9] && !table_addr[0]) bias[15:0] <= table_wdata;
+        if (table_write && !running && table_addr[9] && table_addr[0]) bias[31:16] <= table_wdata;
+        sigmoid_q <= sigmoid[running ? sigmoid_index[9:1] : table_addr[8:0]];
+        host_table_bias <= table_addr[9];
+        host_table_high <= table_addr[0];
+    end
+    assign table_rdata = host_table_bias ? (host_table_high ? bias[31:16] : bias[15:0]) : sigmoid_q;
+
+    // jobs
+    reg  [15:0] jobs [0:(16<<JOB_BITS)-1];
+    reg  [15:0] job_q;
+    always @(posedge clk) begin
+        if (job_write && !running) jobs[job_addr] <= job_wdata;
+        job_q <= jobs[running ? {job[JOB_BITS-1:0], load_step[3:0]} : job_addr];
+    end
+    assign job_rdata = job_q;
+    wire unused = &{1'b0, model_read, table_read, job_read, in_pixel_words, channel_word};
+
+    // ---- issue-side row masks (registered with the item) ----
+    // stored bits of the row (value from memory or z), the requested label's bit, and for z rows the
+    // presence bits; the number of present inputs comes with them (z rows: counted when the job was loaded)
+    wire [3:0]  row_width_log2 = (kind == 2'd2) ? LANE_BITS[3:0] + 4'd1 : LANE_BITS[3:0] + 4'd4;
+    wire [11:0] row_width = 12'd1 << row_width_log2;
+    wire [11:0] stored_left = (prev > row_first) ? prev - row_first : 12'd0;
+    wire [6:0]  stored_bits = (stored_left > row_width) ? row_width[6:0] : stored_left[6:0];
+    wire [11:0] label_index = prev + {8'd0, label};
+    wire [11:0] label_offset = label_index - row_first;
+    wire        label_in_row = with_label && label_index >= row_first && label_offset < row_width;
+    wire [5:0]  z_row = (w < Z_ROWS[5:0]) ? w : 6'd0;   // rows past z hold only labels
+    wire [Z_ROWS*P-1:0] z_value_rows   = {{(Z_ROWS*P-ZB){1'b0}}, z_value};
+    wire [Z_ROWS*P-1:0] z_present_rows = {{(Z_ROWS*P-ZB){1'b0}}, z_present};
+    reg  [7*Z_ROWS-1:0] z_counts;                        // present z values per row, 7 bits each
+    reg  [P-1:0] stored_mask, label_mask;
+    integer j;
+    always @* begin
+        for (j = 0; j < P; j = j + 1) begin
+            stored_mask[j] = (j[6:0] < stored_bits);
+            label_mask[j]  = label_in_row && (j[5:0] == label_offset[5:0]);
+        end
+    end
     wire        first_layer = (layer == 3'd0);
-    wire [15:0] data_word = (kind == 2'd2) ? (pending_w >> 3) : pending_w;   // activation word index
-    wire [15:0] x_present = pending_valid_tap ? present_bits(data_word[11:0], prev, n_in, with_label, label, first_layer, z_present) : 16'd0;
-    wire [15:0] x_value   = value_bits(data_word[11:0], prev, act_q, first_layer, z_value);
-    wire [15:0] agree     = ~(x_value ^ model_q) & x_present;
+    wire [P-1:0] present_mask = (stored_mask & (first_layer ? z_present_rows[P*z_row +: P] : {P{1'b1}})) | label_mask;
+    wire [6:0]  present_count = (first_layer ? ((w < Z_ROWS[5:0]) ? z_counts[7*z_row +: 7] : 7'd0) : stored_bits) + {6'd0, label_in_row};
+
+    // ---- stage 1: inputs against weights ----
+    reg          s1_valid, s1_end, s1_first, s1_empty, s1_layer0, s1_last_kind;
+    reg  [P-1:0] s1_stored, s1_present, s1_z_value;
+    reg  [6:0]   s1_present_count;
+    reg  [2:0]   s1_byte_offset; // last layer: which P/8 channels of the activation word
+    reg  [LANE_BITS-1:0] s1_lane;
+    reg  [ACT_BITS-1:0]  s1_waddr;
+    reg  [5:0]   s1_wbit;
+    wire [P-1:0] source = s1_layer0 ? s1_z_value : s1_last_kind ? (act_q >> (BYTES * s1_byte_offset)) : act_q;
+    wire [P-1:0] value  = (s1_stored & source) | ~s1_stored;     // a present label input is +1
+    wire [P-1:0] agree  = ~(value ^ model_q) & s1_present;
+    // last layer: ±w as (w XOR s) + s with s = all ones for −w: the XOR here, the +1s counted
+    reg  [9*BYTES-1:0] flipped;
+    reg  [3:0]   negations;
+    integer b;
+    always @* begin
+        negations = 4'd0;
+        for (b = 0; b < BYTES; b = b + 1) begin
+            flipped[9*b +: 9] = s1_present[b] ? ({model_q[8*b+7], model_q[8*b +: 8]} ^ {9{~value[b]}}) : 9'd0;
+            negations = negations + {3'd0, s1_present[b] & ~value[b]};
+        end
+    end
+    wire [15:0] param_word = model_q[16*s1_lane +: 16];
+
+    // ---- stage 1b: sums ----
+    reg          t_valid, t_end, t_first, t_empty, t_last_kind;
+    reg  [P-1:0] t_agree;
+    reg  [6:0]   t_present_count;
+    reg  [9*BYTES-1:0] t_flipped;
+    reg  [3:0]   t_negations;
+    reg  [15:0]  t_param;
+    reg  [ACT_BITS-1:0] t_waddr;
+    reg  [5:0]   t_wbit;
+    function [7:0] popcount(input [P-1:0] v);
+        integer k;
+        begin
+            popcount = 8'd0;
+            for (k = 0; k < P; k = k + 1) popcount = popcount + {7'd0, v[k]};
+        end
+    endfunction
+    wire signed [12:0] binary_step = $signed({4'd0, popcount(t_agree), 1'b0}) - $signed({6'd0, t_present_count});
+    reg  signed [12:0] last_step;
+    integer c;
+    always @* begin
+        last_step = $signed({9'd0, t_negations});
+        for (c = 0; c < BYTES; c = c + 1) last_step = last_step + {{4{t_flipped[9*c+8]}}, t_flipped[9*c +: 9]};
+    end
+
+    // ---- stage 2: accumulate, decide ----
+    reg          s2_valid, s2_end, s2_first, s2_empty, s2_last_kind;
+    reg  signed [12:0] s2_step;
+    reg  signed [14:0] s2_threshold;
+    reg          s2_flag;
+    reg  [ACT_BITS-1:0] s2_waddr;
+    reg  [5:0]   s2_wbit;
+    reg  signed [31:0] acc;
+    wire signed [31:0] acc_final = s2_empty ? 32'sd0 : acc;
+    wire signed [31:0] threshold_wide = {{17{s2_threshold[14]}}, s2_threshold};
+    wire         out_bit = s2_flag ? (acc_final <= threshold_wide) : (acc_final >= threshold_wide);
+
+    // ---- stages 3 to 5: sigmoid index, lookup, pixel ----
+    reg  [31:0]  bias_offset;        // bias + half the table, added once per pixel
+    reg          s3_valid, s4_valid, s5_valid;
+    reg  signed [31:0] s3_sum;
+    wire [9:0]   table_index = s3_sum[31] ? 10'd0 : (s3_sum > 32'sd1023) ? 10'd1023 : s3_sum[9:0];
+    reg          s5_high;
+    wire [7:0]   pixel_byte = s5_high ? sigmoid_q[15:8] : sigmoid_q[7:0];
+    wire         fifo_in_ready;
+
+    sync_fifo #(.WIDTH(8), .DEPTH_LOG2(PIXEL_FIFO_LOG2)) u_pixels (
+        .clk(clk), .rst(rst), .in_data(pixel_byte), .in_valid(s5_valid), .in_ready(fifo_in_ready),
+        .out_data(pixel), .out_valid(pixel_valid), .out_ready(pixel_ready), .count(fifo_count)
+    );
+    assign busy = running || pixel_valid || (fifo_count != 0);
+
     function [4:0] popcount16(input [15:0] v);
-        integer j;
+        integer k;
         begin
             popcount16 = 5'd0;
-            for (j = 0; j < 16; j = j + 1) popcount16 = popcount16 + {4'd0, v[j]};
+            for (k = 0; k < 16; k = k + 1) popcount16 = popcount16 + {4'd0, v[k]};
         end
     endfunction
-    wire signed [31:0] binary_step = $signed({26'd0, popcount16(agree), 1'b0}) - $signed({27'd0, popcount16(x_present)});
-    // last layer: channels 2w' and 2w' + 1 sit at bits (2w') mod 16 and +1 of the activation word
-    wire [3:0]  pair_bit = {pending_w[2:0], 1'b0};
-    wire        p0 = x_present[pair_bit], p1 = x_present[pair_bit + 4'd1];
-    wire        v0 = x_value[pair_bit], v1 = x_value[pair_bit + 4'd1];
-    wire signed [31:0] w0 = {{24{model_q[7]}}, model_q[7:0]};
-    wire signed [31:0] w1 = {{24{model_q[15]}}, model_q[15:8]};
-    wire signed [31:0] last_step = (p0 ? (v0 ? w0 : -w0) : 32'sd0) + (p1 ? (v1 ? w1 : -w1) : 32'sd0);
 
-    // output bit of a binary layer: acc ≥ T, or acc ≤ T when flags bit 0 is set
-    reg         flags0;
-    wire signed [31:0] threshold_wide = {{16{threshold[15]}}, threshold};
-    wire        out_bit = flags0 ? (acc <= threshold_wide) : (acc >= threshold_wide);
-    wire [15:0] out_pixel_index = (kind == 2'd0) ? o_pix : ({8'd0, oy} * {8'd0, out_side} + {8'd0, ox});
-    wire [31:0] out_addr_wide = {16'd0, out_pixel_index} * {16'd0, out_words} + {16'd0, o_ch >> 4};
-
-    // last layer: the sigmoid index
-    wire signed [31:0] with_bias = acc + threshold_wide_bias;
-    reg  [31:0] bias;
-    wire signed [31:0] threshold_wide_bias = $signed(bias);
-    wire signed [31:0] shifted = with_bias + 32'sd512;
-    wire [9:0]  sig_index = (shifted < 0) ? 10'd0 : (shifted > 32'sd1023) ? 10'd1023 : shifted[9:0];
-    reg         sig_odd;        // the pixel is the high byte of its sigmoid word
-
-    // ---- model memory port: host writes, engine reads ----
-    // Reads are issued combinationally from the state, so the data arrive the next clock.
-    wire [MODEL_BITS-1:0] param_addr = (kind == 2'd2) ? param_base + {{(MODEL_BITS-2){1'b0}}, param_step}
-                                                      : param_base + {param_index[MODEL_BITS-2:0], 1'b0} + {{(MODEL_BITS-2){1'b0}}, param_step};
-    wire [MODEL_BITS-1:0] sigmoid_addr = param_base + 2 + {{(MODEL_BITS-9){1'b0}}, sig_index[9:1]};
-    wire [MODEL_BITS-1:0] model_read_addr = (state == S_ACC) ? weight_addr_wide[MODEL_BITS-1:0] : (state == S_PARAM) ? param_addr : sigmoid_addr;
-    wire                  model_read = (state == S_ACC) || (state == S_PARAM) || (state == S_PIXEL && param_step == 2'd0);
-    // One port (SPRAM-shaped: write, else read), shared by the host (idle) and the engine (busy).
-    wire [MODEL_BITS-1:0] model_port_addr = busy ? model_read_addr : model_addr;
     always @(posedge clk) begin
-        if (model_write && !busy) model[model_port_addr] <= model_wdata;
-        else if (busy ? model_read : model_read_host) model_q <= model[model_port_addr];
-    end
-    assign model_rdata = model_q;
-
-    // activation reads (bank not written by this layer) and single-bit writes
-    wire [ACT_BITS-1:0] act_read_addr = act_addr_wide[ACT_BITS-1:0];
-    wire                act_read = (state == S_ACC);
-    reg                 act_write;
-    reg  [ACT_BITS-1:0] act_write_addr;
-    reg  [3:0]          act_write_bit;
-    reg                 act_write_value;
-    always @(posedge clk) begin
-        if (act_write && !out_bank) bank0[act_write_addr][act_write_bit] <= act_write_value;
-        if (act_write && out_bank)  bank1[act_write_addr][act_write_bit] <= act_write_value;
-        if (act_read) act_q <= out_bank ? bank0[act_read_addr] : bank1[act_read_addr];
-    end
-
-    // ---- sequencer ----
-    always @(posedge clk) begin
-        act_write   <= 1'b0;
-        pending     <= 1'b0;
-        if (pixel_valid && pixel_ready) pixel_valid <= 1'b0;
+        act_we   <= 1'b0;
+        s1_valid <= 1'b0;
+        s3_valid <= 1'b0;
+        s4_valid <= s3_valid;
+        s5_valid <= s4_valid;
+        s5_high  <= sigmoid_index[0];
+        bias_offset <= bias + 32'd512;
         if (rst) begin
-            state       <= S_IDLE;
-            pixel_valid <= 1'b0;
+            state <= S_IDLE;
+            t_valid <= 1'b0;
+            s2_valid <= 1'b0;
+            s4_valid <= 1'b0;
+            s5_valid <= 1'b0;
+            pixels_in_flight <= 3'd0;
         end else begin
-            if (pending) acc <= acc + ((kind == 2'd2) ? last_step : binary_step);
+            // stage 1b
+            t_valid <= s1_valid;
+            t_end <= s1_end; t_first <= s1_first; t_empty <= s1_empty; t_last_kind <= s1_last_kind;
+            t_agree <= agree; t_present_count <= s1_present_count; t_flipped <= flipped; t_negations <= negations;
+            t_param <= param_word; t_waddr <= s1_waddr; t_wbit <= s1_wbit;
+            // stage 2
+            s2_valid <= t_valid;
+            s2_end <= t_end; s2_first <= t_first; s2_empty <= t_empty; s2_last_kind <= t_last_kind;
+            s2_step <= t_last_kind ? last_step : binary_step;
+            s2_threshold <= t_param[15:1];
+            s2_flag <= t_param[0];
+            s2_waddr <= t_waddr; s2_wbit <= t_wbit;
+            if (s2_valid && !s2_end) acc <= (s2_first ? 32'sd0 : acc) + {{19{s2_step[12]}}, s2_step};
+            if (s2_valid && s2_end && !s2_last_kind) begin
+                act_we     <= 1'b1;
+                act_waddr  <= s2_waddr;
+                act_wbit   <= s2_wbit;
+                act_wvalue <= out_bit;
+            end
+            if (s2_valid && s2_end && s2_last_kind) begin
+                s3_sum <= acc_final + $signed(bias_offset);
+                s3_valid <= 1'b1;
+            end
+            // stage 3: the table index; stage 4 reads the table (sigmoid_q); stage 5 pushes the pixel
+            if (s3_valid) sigmoid_index <= table_index;
+            // pixels issued but not yet in the FIFO (the FIFO never refuses: room was checked at the start)
+            pixels_in_flight <= pixels_in_flight + {2'd0, issue_end && kind == 2'd2} - {2'd0, s5_valid && fifo_in_ready};
+
             case (state)
-                S_IDLE: if (start) begin
-                    layer <= 3'd0;
-                    o_ch <= 16'd0; o_pix <= 16'd0; oy <= 8'd0; ox <= 8'd0; row <= 16'd0;
-                    ty <= 2'd0; tx <= 2'd0; w <= 16'd0;
-                    acc <= 32'sd0;
-                    state <= S_ACC;
+                S_IDLE: if (start && job_count != 0) begin
+                    jobs_total <= job_count;
+                    job <= 0;
+                    load_step <= 5'd0;
+                    state <= S_LOAD;
                 end
-                S_ACC: begin
-                    // issue one word: model word and activation word, with what the data will need
-                    pending         <= 1'b1;
-                    pending_w       <= w;
-                    pending_valid_tap <= (kind == 2'd0) || tap_valid;
-                    pending_last    <= last_word && last_tap;
-                    if (!last_word) begin
-                        w <= w + 16'd1;
-                    end else begin
-                        w <= 16'd0;
-                        if (!last_tap) begin
-                            if (tx == taps_per_axis[1:0] - 2'd1) begin
-                                tx <= 2'd0;
-                                ty <= ty + 2'd1;
-                            end else tx <= tx + 2'd1;
-                        end else begin
-                            ty <= 2'd0; tx <= 2'd0;
-                            param_step <= 2'd0;
-                            state <= S_PARAM;
+                S_LOAD: begin
+                    // job word load_step is read now; its data (word load_step − 1) arrive now
+                    load_step <= load_step + 5'd1;
+                    if (load_step == 0) z_counts <= {(7*Z_ROWS){1'b0}};
+                    if (load_step != 0) begin
+                        if (load_step <= ZW) z_value[16*(load_step-1) +: 16] <= job_q;
+                        else if (load_step <= 2 * ZW) begin
+                            z_present[16*(load_step-1-ZW) +: 16] <= job_q;
+                            z_counts[7*((load_step-1-ZW) >> LANE_BITS) +: 7] <= z_counts[7*((load_step-1-ZW) >> LANE_BITS) +: 7] + {2'd0, popcount16(job_q)};
+                        end
+                        else begin
+                            label <= job_q[3:0];
+                            layer <= 3'd0;
+                            state <= S_ISSUE;
                         end
                     end
                 end
-                S_PARAM: begin
-                    // read the output's threshold and flags (binary) or the bias (last layer); the last
-                    // accumulate lands this clock
-                    param_step <= param_step + 2'd1;
-                    if (param_step == 2'd1) state <= S_DECIDE;
-                    if (param_step == 2'd1 && kind != 2'd2) threshold <= model_q;
-                    if (param_step == 2'd1 && kind == 2'd2) bias[15:0] <= model_q;
-                end
-                S_DECIDE: begin
-                    if (kind == 2'd2) begin
-                        bias[31:16] <= model_q;
-                        state <= S_PIXEL;
-                        param_step <= 2'd0;
-                    end else begin
-                        flags0 <= model_q[0];
-                        state <= S_NEXT;
-                        param_step <= 2'd2;
-                    end
-                end
-                S_PIXEL: begin
-                    // sigmoid lookup: word param_base + 2 + index/2, byte index mod 2
-                    param_step <= param_step + 2'd1;
-                    if (param_step == 2'd0) sig_odd <= sig_index[0];
-                    if (param_step == 2'd2) begin
-                        pixel       <= sig_odd ? model_q[15:8] : model_q[7:0];
-                        pixel_valid <= 1'b1;
-                        state       <= S_EMIT;
-                    end
-                end
-                S_EMIT: if (!pixel_valid || pixel_ready) state <= S_NEXT;
-                S_NEXT: begin
-                    if (kind != 2'd2 && param_step == 2'd2) begin
-                        // write the output bit (flags arrived last clock)
-                        act_write       <= 1'b1;
-                        act_write_addr  <= out_addr_wide[ACT_BITS-1:0];
-                        act_write_bit   <= o_ch[3:0];
-                        act_write_value <= out_bit;
-                        param_step      <= 2'd3;
-                    end else begin
-                        acc <= 32'sd0;
-                        state <= S_ACC;
-                        // advance to the next output
-                        if (kind == 2'd0) begin
-                            row <= row + 16'd1;
-                            if (o_pix == out_pixels - 16'd1) begin
-                                o_pix <= 16'd0;
-                                o_ch <= o_ch + 16'd1;
-                            end else o_pix <= o_pix + 16'd1;
-                            if (row == outputs - 16'd1) begin
-                                layer <= layer + 3'd1;
-                                row <= 16'd0; o_pix <= 16'd0; o_ch <= 16'd0;
-                            end
-                        end else begin
-                            // deconvolution: channels inner, then x, then y
-                            if (kind == 2'd1 && o_ch != outputs - 16'd1) o_ch <= o_ch + 16'd1;
-                            else begin
-                                o_ch <= 16'd0;
-                                if (ox != out_side - 8'd1) ox <= ox + 8'd1;
-                                else begin
-                                    ox <= 8'd0;
-                                    if (oy != out_side - 8'd1) oy <= oy + 8'd1;
-                                    else begin
-                                        oy <= 8'd0;
-                                        if (kind == 2'd2) state <= S_IDLE;
-                                        else layer <= layer + 3'd1;
-                                    end
-                                end
-                            end
+                S_DRAIN: begin
+                    drain <= drain - 4'd1;
+                    if (drain == 4'd0) begin
+                        if (!last_layer_of_net) begin
+                            layer <= layer + 3'd1;
+                            state <= S_ISSUE;
+                        end else if (job + 1 == jobs_total) state <= S_IDLE;
+                        else begin
+                            job <= job + 1;
+                            load_step <= 5'd0;
+                            state <= S_LOAD;
                         end
                     end
                 end
-                default: state <= S_IDLE;
+                default: ;
             endcase
+
+            // issue: counters of the output being worked on
+            if (state == S_LOAD || (state == S_DRAIN && drain == 4'd0)) begin
+                out_index <= 12'd0; channel <= 12'd0; dense_pixel <= 6'd0; oy <= 6'd0; ox <= 6'd0;
+                pixel_base <= {ACT_BITS{1'b0}}; ty <= 2'd0; tx <= 2'd0; w <= 6'd0; row_first <= 12'd0;
+                at_param <= 1'b0; nothing_yet <= 1'b1; fresh <= 1'b1;
+            end
+            if (state == S_ISSUE && fresh) begin
+                weight_ptr <= weight_base;
+                fresh <= 1'b0;
+            end else if (issue_weight && kind == 2'd0) weight_ptr <= weight_ptr + 1'b1;
+
+            s1_first <= nothing_yet;
+            s1_empty <= nothing_yet;
+            s1_layer0 <= first_layer;
+            s1_last_kind <= (kind == 2'd2);
+            s1_stored <= stored_mask;
+            s1_present <= present_mask;
+            s1_present_count <= present_count;
+            s1_z_value <= z_value_rows[P*z_row +: P];
+            s1_byte_offset <= w[2:0];
+            s1_lane <= param_output[LANE_BITS-1:0];
+            s1_waddr <= pixel_base + channel_word[ACT_BITS-1:0];
+            s1_wbit <= channel[5:0] & BIT_MASK[5:0];
+            s1_end <= issue_end;
+            if (issue_weight || issue_end) s1_valid <= 1'b1;
+            if (state == S_ISSUE && !at_param && !hold) begin
+                // the next candidate: row, tap, then the parameter item
+                if (issue_weight) nothing_yet <= 1'b0;
+                if (issue_weight && !last_row) begin
+                    w <= w + 6'd1;
+                    row_first <= row_first + row_width;
+                end else begin
+                    w <= 6'd0;
+                    row_first <= 12'd0;
+                    if (last_tap) at_param <= 1'b1;
+                    else if (tx == taps_last) begin
+                        tx <= 2'd0;
+                        ty <= ty + 2'd1;
+                    end else tx <= tx + 2'd1;
+                end
+            end
+            if (issue_end) begin
+                // next output
+                at_param <= 1'b0;
+                nothing_yet <= 1'b1;
+                ty <= 2'd0; tx <= 2'd0;
+                if (output_done_layer) begin
+                    drain <= DRAIN[3:0];
+                    state <= S_DRAIN;
+                end
+                if (kind == 2'd0) begin
+                    out_index <= out_index + 12'd1;
+                    if (dense_pixel == out_pixels - 6'd1) begin
+                        dense_pixel <= 6'd0;
+                        pixel_base <= {ACT_BITS{1'b0}};
+                        channel <= channel + 12'd1;
+                    end else begin
+                        dense_pixel <= dense_pixel + 6'd1;
+                        pixel_base <= pixel_base + {{(ACT_BITS-4){1'b0}}, out_words};
+                    end
+                end else if (kind == 2'd1 && channel != outputs - 12'd1) begin
+                    channel <= channel + 12'd1;
+                    weight_ptr <= weight_ptr + {{(ROW_BITS-12){1'b0}}, channel_stride};
+                end else begin
+                    channel <= 12'd0;
+                    weight_ptr <= weight_base;
+                    pixel_base <= pixel_base + {{(ACT_BITS-4){1'b0}}, out_words};
+                    if (ox != out_side - 6'd1) ox <= ox + 6'd1;
+                    else begin
+                        ox <= 6'd0;
+                        oy <= oy + 6'd1;
+                    end
+                end
+            end
         end
     end
-
-    wire unused = &{1'b0, act_addr_wide[31:ACT_BITS], weight_addr_wide[31:MODEL_BITS], out_addr_wide[31:ACT_BITS],
-                    pending_last, param_index, taps_per_axis, data_word[15:12]};
 endmodule
 
 `default_nettype wire

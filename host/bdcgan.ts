@@ -1,13 +1,22 @@
 /**
  * BdcganBoard: the B-DCGAN generator behind the link (a board or the virtual board). Uploads a model's memory
- * image (skipped when the board already holds that model: its tag register carries the model hash), reads it
- * back to verify, and generates images for (z, label).
+ * images (skipped when the board already holds that model: its tag register carries the model hash), reads
+ * them back to verify, and generates images in batches: the z and label of up to 32 images go into the job
+ * memory in one write, one START makes them all, and their pixels arrive through the stream.
  */
 import { UserError } from '../src/errors.ts';
-import { BDCGAN_ID, BdcganRegister, IMAGE_BYTES, MODEL_MEMORY, type BdcganConfig } from '../src/cores/bdcgan/index.ts';
+import { BDCGAN_ID, BdcganRegister, IMAGE_BYTES, JOB_WORDS, MEMORY, type BdcganConfig } from '../src/cores/bdcgan/index.ts';
 import { modelImage } from '../src/cores/bdcgan/image.ts';
 import type { Model } from '../src/cores/bdcgan/reference.ts';
 import type { SpinbitBoard } from './board.ts';
+
+export interface GenerateRequest {
+  /** Ternary latent (−1, 0, +1). */
+  z: Int8Array;
+  label: number;
+}
+
+const asBytes = (words: Uint16Array) => new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
 
 export class BdcganBoard {
   constructor(
@@ -20,41 +29,64 @@ export class BdcganBoard {
     if (id !== BDCGAN_ID) throw new UserError(`${this.board.path}: not a B-DCGAN generator (ID register 0x${id.toString(16)})`);
   }
 
-  /** Uploads the model unless the board holds it already; verifies by reading the whole image back. */
+  /** Uploads the model unless the board holds it already; verifies by reading both images back. */
   async upload(model: Model, hash: string, force = false): Promise<{ skipped: boolean; seconds: number; bytes: number }> {
     if (model.arch.name !== this.config.preset) throw new UserError(`the model is for '${model.arch.name}', the engine is built for '${this.config.preset}'`);
     const tag = parseInt(hash.slice(0, 8), 16) >>> 0;
     const started = performance.now();
     if (!force && (await this.board.readRegister(BdcganRegister.MODEL_TAG)) === tag) return { skipped: true, seconds: 0, bytes: 0 };
-    const { words } = modelImage(model);
-    const bytes = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
-    await this.board.writeRegister(BdcganRegister.MODEL_TAG, 0); // invalid while the memory changes
-    await this.board.writeMemory(MODEL_MEMORY, 0, bytes);
-    const back = await this.board.readMemory(MODEL_MEMORY, 0, words.length);
-    const wrong = bytes.findIndex((b, i) => back[i] !== b);
-    if (wrong >= 0) {
-      const word = wrong >> 1;
-      const got = back[2 * word]! | (back[2 * word + 1]! << 8);
-      throw new UserError(`${this.board.path}: the model memory reads back wrong at word ${word}: wrote 0x${words[word]!.toString(16)}, read 0x${got.toString(16)}`);
+    const image = modelImage(model, this.config.width);
+    await this.board.writeRegister(BdcganRegister.MODEL_TAG, 0); // invalid while the memories change
+    let bytes = 0;
+    for (const [memory, name, words] of [[MEMORY.MODEL, 'model', image.words], [MEMORY.TABLE, 'table', image.table]] as const) {
+      const data = asBytes(words);
+      await this.board.writeMemory(memory, 0, data);
+      const back = await this.board.readMemory(memory, 0, words.length);
+      const wrong = data.findIndex((b, i) => back[i] !== b);
+      if (wrong >= 0) {
+        const word = wrong >> 1;
+        const got = back[2 * word]! | (back[2 * word + 1]! << 8);
+        throw new UserError(`${this.board.path}: the ${name} memory reads back wrong at word ${word}: wrote 0x${words[word]!.toString(16)}, read 0x${got.toString(16)}`);
+      }
+      bytes += data.length;
     }
     await this.board.writeRegister(BdcganRegister.MODEL_TAG, tag);
-    return { skipped: false, seconds: (performance.now() - started) / 1000, bytes: bytes.length };
+    return { skipped: false, seconds: (performance.now() - started) / 1000, bytes };
   }
 
-  /** One image for a ternary z and a label: 784 pixels, row-major. */
-  async generate(z: Int8Array, label: number): Promise<Uint8Array> {
-    for (let w = 0; w < this.config.zWords; w++) {
-      let value = 0;
-      let present = 0;
-      for (let j = 0; j < 16; j++) {
-        const v = z[16 * w + j] ?? 0;
-        if (v > 0) value |= 1 << j;
-        if (v !== 0) present |= 1 << j;
-      }
-      await this.board.writeRegister(BdcganRegister.Z_VALUE + w, value);
-      await this.board.writeRegister(BdcganRegister.Z_PRESENT + w, present);
+  /** The job memory words of one image: z values, z presence, label. */
+  jobWords({ z, label }: GenerateRequest): Uint16Array {
+    const { zWords } = this.config;
+    const words = new Uint16Array(JOB_WORDS);
+    for (let i = 0; i < this.config.arch.latent; i++) {
+      const v = z[i] ?? 0;
+      if (v > 0) words[i >> 4]! |= 1 << (i & 15);
+      if (v !== 0) words[zWords + (i >> 4)]! |= 1 << (i & 15);
     }
-    await this.board.writeRegister(BdcganRegister.START, label);
-    return this.board.readStreamExactly(IMAGE_BYTES, 20_000);
+    words[2 * zWords] = label;
+    return words;
+  }
+
+  /** Images for (z, label) requests: 784 pixels each, row-major, in request order. */
+  async generateMany(requests: GenerateRequest[], onImage?: (done: number) => void): Promise<Uint8Array[]> {
+    const images: Uint8Array[] = [];
+    for (let first = 0; first < requests.length; first += this.config.jobs) {
+      const batch = requests.slice(first, first + this.config.jobs);
+      const jobs = new Uint16Array(batch.length * JOB_WORDS);
+      batch.forEach((request, i) => jobs.set(this.jobWords(request), i * JOB_WORDS));
+      await this.board.writeMemory(MEMORY.JOBS, 0, asBytes(jobs));
+      await this.board.writeRegister(BdcganRegister.START, batch.length);
+      const pixels = await this.board.readStreamExactly(batch.length * IMAGE_BYTES, 20_000);
+      for (let i = 0; i < batch.length; i++) {
+        images.push(pixels.slice(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES));
+        onImage?.(images.length);
+      }
+    }
+    return images;
+  }
+
+  /** One image for a ternary z and a label. */
+  async generate(z: Int8Array, label: number): Promise<Uint8Array> {
+    return (await this.generateMany([{ z, label }]))[0]!;
   }
 }

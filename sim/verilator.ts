@@ -41,12 +41,12 @@ export class LintError extends UserError {
 }
 
 /** `verilator --lint-only -Wall` over the given sources; throws LintError with the full output. */
-export async function lint(sources: Record<string, string>, top: string): Promise<void> {
+export async function lint(sources: Record<string, string>, top: string, flags: string[] = []): Promise<void> {
   verilatorVersion();
   const dir = mkdtempSync(join(tmpdir(), 'spinbit-lint-'));
   try {
     for (const [name, text] of Object.entries(sources)) writeFileSync(join(dir, name), text);
-    const result = await run('verilator', ['--lint-only', '-Wall', '--top-module', top, ...Object.keys(sources).sort()], { cwd: dir });
+    const result = await run('verilator', ['--lint-only', '-Wall', '--top-module', top, ...flags, ...Object.keys(sources).sort()], { cwd: dir });
     if (result.code !== 0 || result.stderr.trim()) throw new LintError(top, result.stderr + result.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });

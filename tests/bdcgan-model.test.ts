@@ -121,21 +121,26 @@ describe('safetensors import', () => {
 
 describe('model memory image', () => {
   it('round-trips, generates the same images after clamping, and sizes the presets against the UP5K SPRAM', async () => {
-    const { decodeImage, modelImage } = await import('../src/cores/bdcgan/image.ts');
+    const { decodeImage, imageLayout, modelImage } = await import('../src/cores/bdcgan/image.ts');
     const arch = PRESETS['mnist-up5k']!;
     const model = randomModel(arch, 12);
     (model.layers[0] as BinaryLayer).thresholds[5] = 2 ** 31 - 1; // a constant output: clamped, same decisions
     (model.layers[1] as BinaryLayer).thresholds[3] = -(2 ** 31);
-    const { words, layout } = modelImage(model);
-    const back = decodeImage(arch, words);
-    const random = seededRandom(8);
-    for (let n = 0; n < 4; n++) {
-      const z = quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1));
-      expect(Array.from(generate(back, z, n))).toEqual(Array.from(generate(model, z, n)));
+    const spramBits = 4 * 16384 * 16;
+    for (const width of [32, 64]) {
+      const { words, table, layout } = modelImage(model, width);
+      const back = decodeImage(arch, width, words, table);
+      const random = seededRandom(8);
+      for (let n = 0; n < 4; n++) {
+        const z = quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1));
+        expect(Array.from(generate(back, z, n))).toEqual(Array.from(generate(model, z, n)));
+      }
+      const again = modelImage(back, width);
+      expect(Array.from(again.words)).toEqual(Array.from(words));
+      expect(Array.from(again.table)).toEqual(Array.from(table));
+      expect(layout.words * 16).toBeLessThan(spramBits / 2); // ≈ 0.3 Mbit of the UP5K's 1 Mbit
+      expect(modelImage(randomModel(PRESETS.paper!, 1), width).layout.words * 16).toBeGreaterThan(spramBits * 2);
     }
-    expect(Array.from(modelImage(back).words)).toEqual(Array.from(words));
-    const spramWords = 4 * 16384;
-    expect(layout.words).toBeLessThan(spramWords / 2); // ≈ 24 k words of 64 k
-    expect(modelImage(randomModel(PRESETS.paper!, 1)).layout.words).toBeGreaterThan(spramWords * 2);
+    expect(() => imageLayout(arch, 16)).toThrow(/datapath width 16: supported 32, 64/);
   });
 });

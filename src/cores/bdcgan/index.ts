@@ -1,7 +1,8 @@
 /**
  * The bdcgan design: hdl/bdcgan_engine.v behind the link. Memory 0 is the model memory (the image of
- * image.ts, 16-bit words); registers take z (value and presence words) and start an image for a label; the
- * stream carries the 784 pixels. The model memory must hold the preset's image: `paper` does not fit an iCE40
+ * image.ts, 16-bit words), memory 1 the sigmoid table and bias, memory 2 the job slots (z and label of up to 32
+ * images); START(n) makes n images, whose 784 pixels each the stream carries. Batching keeps the link busy with
+ * pixels instead of per-image register round trips. The model memory must hold the preset's image: `paper` does not fit an iCE40
  * and the build stops with the number of bits it is over by.
  */
 import type { Board } from '../../boards/index.ts';
@@ -10,23 +11,31 @@ import { UserError } from '../../errors.ts';
 import { declareLinkCore, DEFAULT_BAUD, identityBytes, instantiateLink, LINK_CELLS, linkConfig, type LinkConfig } from '../../link/generate.ts';
 import type { Design } from '../design.ts';
 import { getPreset, PRESETS, type Architecture } from './arch.ts';
-import { imageLayout } from './image.ts';
-import { bdcganEngineCell, layersModule, modelAddressBits } from './rtl.ts';
+import { imageLayout, TABLE_WORDS, WIDTHS } from './image.ts';
+import { activationBits, bdcganEngineCell, layersModule, modelRowBits } from './rtl.ts';
 
 export interface BdcganConfig {
   preset: string;
   arch: Architecture;
+  /** Datapath width P: model row and activation word bits. */
+  width: number;
+  /** 16-bit words of the model memory image. */
   modelWords: number;
-  modelBits: number;
+  rowBits: number;
+  actBits: number;
   zWords: number;
+  /** Images per START (job slots). */
+  jobs: number;
   link: LinkConfig;
 }
 
-export const BdcganRegister = { ID: 0, START: 2, STATUS: 3, MODEL_TAG: 4, Z_VALUE: 16, Z_PRESENT: 32 } as const;
+export const BdcganRegister = { ID: 0, START: 2, STATUS: 3, MODEL_TAG: 4 } as const;
 /** "BGAN" */
 export const BDCGAN_ID = 0x4247414e;
-export const MODEL_MEMORY = 0;
+export const MEMORY = { MODEL: 0, TABLE: 1, JOBS: 2 } as const;
 export const IMAGE_BYTES = 784;
+export const JOB_WORDS = 16;
+const JOB_BITS = 5;
 
 export const bdcgan: Design<BdcganConfig> = {
   name: 'bdcgan',
@@ -34,6 +43,7 @@ export const bdcgan: Design<BdcganConfig> = {
   exampleOptions: '--board icebreaker --preset mnist-up5k',
   options: [
     { name: 'preset', type: 'choice', choices: Object.keys(PRESETS), description: 'generator architecture', defaultValue: 'mnist-up5k' },
+    { name: 'width', type: 'choice', choices: WIDTHS.map(String), description: 'datapath width P (weight bits per clock)', defaultValue: '64' },
     { name: 'fit', type: 'choice', choices: ['check', 'simulation'], description: 'simulation: skip the model-memory fit check (to simulate presets too large for the board)', defaultValue: 'check' },
     { name: 'clock-mhz', type: 'number', description: 'core clock in MHz (default: board clock)' },
     { name: 'baud', type: 'integer', description: 'UART baud rate', defaultValue: DEFAULT_BAUD },
@@ -43,20 +53,25 @@ export const bdcgan: Design<BdcganConfig> = {
   configure(options, board: Board, clock) {
     const preset = (options.preset as string | undefined) ?? 'mnist-up5k';
     const arch = getPreset(preset);
-    const modelWords = imageLayout(arch).words;
-    const capacityWords = board.resources.spram > 0 ? board.resources.spram * 16384 : 0;
-    if (modelWords > capacityWords && options.fit !== 'simulation') {
+    const width = Number(options.width ?? 64);
+    const layout = imageLayout(arch, width);
+    const capacityRows = board.resources.spram > 0 ? (board.resources.spram * 16384 * 16) / width : 0;
+    if (layout.rows > capacityRows && options.fit !== 'simulation') {
       const where = board.resources.spram > 0 ? `${board.resources.spram} SPRAM × 256 Kbit` : 'no SPRAM (block RAM is kept for activations and the link)';
       throw new UserError(
-        `the ${preset} generator's weights need ${modelWords * 16} bits of model memory but ${board.title} has ${capacityWords * 16} (${where}): ` +
-          `over by ${(modelWords - capacityWords) * 16} bits — use --preset mnist-up5k, or simulate (spinbit run bdcgan --ref)`,
+        `the ${preset} generator's weights need ${layout.rows * width} bits of model memory (${layout.rows} rows of ${width}) but ${board.title} has ${capacityRows * width} (${where}): ` +
+          `over by ${(layout.rows - capacityRows) * width} bits — use --preset mnist-up5k, or simulate (spinbit run bdcgan --ref)`,
       );
     }
     const zWords = Math.ceil(arch.latent / 16);
+    if (2 * zWords + 1 > JOB_WORDS) throw new UserError(`a latent of ${arch.latent} values does not fit a ${JOB_WORDS}-word job`);
+    const jobs = 1 << JOB_BITS;
     const link = linkConfig(clock, (options.baud as number | undefined) ?? DEFAULT_BAUD, 48, [
-      { id: MODEL_MEMORY, name: 'model', wordBytes: 2, depth: modelWords },
+      { id: MEMORY.MODEL, name: 'model', wordBytes: 2, depth: layout.words },
+      { id: MEMORY.TABLE, name: 'table', wordBytes: 2, depth: TABLE_WORDS },
+      { id: MEMORY.JOBS, name: 'jobs', wordBytes: 2, depth: jobs * JOB_WORDS },
     ]);
-    return { preset, arch, modelWords, modelBits: modelAddressBits(arch), zWords, link };
+    return { preset, arch, width, modelWords: layout.words, rowBits: modelRowBits(arch, width), actBits: activationBits(arch, width), zWords, jobs, link };
   },
 
   async selfCheck() {
@@ -65,55 +80,58 @@ export const bdcgan: Design<BdcganConfig> = {
 
   generate(config, _board, context) {
     const identity = identityBytes('bdcgan', context.configHash, context.clock, config.link);
-    const layers = layersModule(config.arch);
-    const Z = config.zWords;
+    const layers = layersModule(config.arch, config.width);
+    const laneBits = Math.log2(config.width / 16);
     const core = new Module('bdcgan_core', [
-      `bdcgan_core: the ${config.preset} generator behind the serial link (docs/bdcgan-model.md).`,
-      'Memory 0: the model image (16-bit words). Registers: 0 ID "BGAN", 2 START (write the label), 3 STATUS',
-      `(bit 0 busy), 4 MODEL_TAG (host bookkeeping), 16 + i z value word i, 32 + i z presence word i (i < ${Z}).`,
-      'The stream carries 784 pixels per image. leds[0] busy, leds[1] link line error.',
+      `bdcgan_core: the ${config.preset} generator (datapath width ${config.width}) behind the serial link (docs/bdcgan-model.md).`,
+      'Memories: 0 the model image, 1 the sigmoid table and bias, 2 the jobs (16 words per image: z values, z',
+      'presence, label). Registers: 0 ID "BGAN", 2 START (write n: make images for jobs 0 … n − 1), 3 STATUS',
+      `(bit 0 busy), 4 MODEL_TAG (host bookkeeping). The stream carries 784 pixels per image. leds[0] busy, leds[1]`,
+      'link line error.',
     ]);
     declareLinkCore(core, { leds: '[0] busy, [1] link line error (active high)', idle: 'nothing in flight and no image being made' }, { regRdata: true, memAck: true });
     core
-      .wire('busy').wire('model_rdata', 16)
-      .reg('z_value', Z * 16).reg('z_present', Z * 16).reg('label', 4).reg('start').reg('model_tag', 32).reg('host_read_pending')
+      .wire('busy').wire('model_rdata', 16).wire('table_rdata', 16).wire('job_rdata', 16)
+      .reg('start').reg('job_count', JOB_BITS + 1).reg('model_tag', 32).reg('host_read_pending').reg('read_sel', 2).reg('read_data', 16)
       .blank();
     const rom = instantiateLink(core, config.link, identity, 'busy');
     core.blank();
+    const select = (id: number) => `mem_sel == 8'd${id}`;
     core.instance(
       bdcganEngineCell,
       'u_engine',
       {
-        clk: 'clk', rst: 'rst', model_write: 'mem_write', model_read_host: 'mem_read', model_addr: `mem_addr[${config.modelBits - 1}:0]`,
-        model_wdata: 'mem_wdata[15:0]', model_rdata: 'model_rdata', z_value: 'z_value', z_present: 'z_present', label: 'label',
-        start: 'start', busy: 'busy', pixel: 'stream_data', pixel_valid: 'stream_valid', pixel_ready: 'stream_ready',
+        clk: 'clk', rst: 'rst',
+        model_write: `mem_write && ${select(MEMORY.MODEL)}`, model_read: `mem_read && ${select(MEMORY.MODEL)}`,
+        model_addr: `mem_addr[${config.rowBits + laneBits - 1}:0]`, model_wdata: 'mem_wdata[15:0]', model_rdata: 'model_rdata',
+        table_write: `mem_write && ${select(MEMORY.TABLE)}`, table_read: `mem_read && ${select(MEMORY.TABLE)}`,
+        table_addr: 'mem_addr[9:0]', table_wdata: 'mem_wdata[15:0]', table_rdata: 'table_rdata',
+        job_write: `mem_write && ${select(MEMORY.JOBS)}`, job_read: `mem_read && ${select(MEMORY.JOBS)}`,
+        job_addr: `mem_addr[${JOB_BITS + 3}:0]`, job_wdata: 'mem_wdata[15:0]', job_rdata: 'job_rdata',
+        start: 'start', job_count: 'job_count', busy: 'busy', pixel: 'stream_data', pixel_valid: 'stream_valid', pixel_ready: 'stream_ready',
       },
-      { MODEL_WORDS: config.modelWords, MODEL_BITS: config.modelBits, Z_WORDS: Z },
+      { P: config.width, LANE_BITS: laneBits, ROW_BITS: config.rowBits, ACT_BITS: config.actBits, Z_WORDS: config.zWords, JOB_BITS },
     );
     core.body(`
-      // Memory commands: writes land in one clock; reads return the word the clock after.
+      // Memory commands (only while idle: the host waits for STATUS): writes land in one clock; a read's
+      // word is taken from the selected memory the clock after.
       always @(posedge clk) begin
           host_read_pending <= mem_read;
+          read_sel <= mem_sel[1:0];
           mem_ack <= mem_write || host_read_pending;
+          if (host_read_pending)
+              read_data <= (read_sel == 2'd${MEMORY.MODEL}) ? model_rdata : (read_sel == 2'd${MEMORY.TABLE}) ? table_rdata : job_rdata;
       end
-      assign mem_rdata = {16'd0, model_rdata};
+      assign mem_rdata = {16'd0, read_data};
 
-      // Registers: z words, the label and start, a tag the host keeps with the model it uploaded.
-      integer i;
+      // Registers: START(n), STATUS, a tag the host keeps with the model it uploaded.
       always @(posedge clk) begin
           start <= 1'b0;
           if (rst) begin
-              z_value   <= ${Z * 16}'d0;
-              z_present <= ${Z * 16}'d0;
-              label     <= 4'd0;
               model_tag <= 32'd0;
           end else if (reg_write) begin
-              for (i = 0; i < ${Z}; i = i + 1) begin
-                  if (reg_addr == 16'd${BdcganRegister.Z_VALUE} + i[15:0])   z_value[i * 16 +: 16]   <= reg_wdata[15:0];
-                  if (reg_addr == 16'd${BdcganRegister.Z_PRESENT} + i[15:0]) z_present[i * 16 +: 16] <= reg_wdata[15:0];
-              end
-              if (reg_addr == 16'd${BdcganRegister.START} && !busy) begin
-                  label <= reg_wdata[3:0];
+              if (reg_addr == 16'd${BdcganRegister.START} && !busy && reg_wdata[15:0] != 16'd0 && reg_wdata[15:0] <= 16'd${config.jobs}) begin
+                  job_count <= reg_wdata[${JOB_BITS}:0];
                   start <= 1'b1;
               end
               if (reg_addr == 16'd${BdcganRegister.MODEL_TAG}) model_tag <= reg_wdata;
@@ -130,7 +148,7 @@ export const bdcgan: Design<BdcganConfig> = {
 
       assign leds = {line_error, busy};
       assign idle = link_idle && !busy && !stream_valid;
-      wire unused_bits = &{1'b0, mem_sel, mem_addr[23:${config.modelBits}], mem_wdata[31:16]};
+      wire unused_bits = &{1'b0, mem_sel[7:2], mem_addr[23:${Math.max(config.rowBits + laneBits, JOB_BITS + 4)}], mem_wdata[31:16]};
     `);
     return { core, submodules: [rom, layers], cells: [...LINK_CELLS, bdcganEngineCell] };
   },

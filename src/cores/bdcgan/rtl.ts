@@ -1,65 +1,90 @@
 /**
- * Generated parts of the B-DCGAN generator hardware: the layer program (sizes and memory-image bases per
- * layer) that hdl/bdcgan_engine.v's sequencer follows. Work in progress: the engine runs at core level
- * (tests/bdcgan-engine.test.ts); the link, host upload and the design come next.
+ * Generated parts of the B-DCGAN generator hardware: the layer program (sizes, strides and memory-image bases
+ * per layer) that hdl/bdcgan_engine.v's sequencer follows, and the engine's cell description.
  */
 import type { LeafCell } from '../../hdl/cells.ts';
 import { Module } from '../../hdl/module.ts';
 import { layerInputs, type Architecture } from './arch.ts';
 import { imageLayout } from './image.ts';
 
-/** Address bits of the model memory for an architecture's image. */
-export function modelAddressBits(arch: Architecture): number {
-  return Math.max(8, Math.ceil(Math.log2(imageLayout(arch).words)));
+/** Row address bits of the model memory for an architecture's image at a datapath width. */
+export function modelRowBits(arch: Architecture, width: number): number {
+  return Math.max(13, Math.ceil(Math.log2(imageLayout(arch, width).rows)));
 }
 
-export function layersModule(arch: Architecture): Module {
-  const layout = imageLayout(arch);
-  const addressBits = modelAddressBits(arch);
-  const m = new Module('bdcgan_layers', [`bdcgan_layers: the layer program of the '${arch.name}' generator (src/cores/bdcgan/rtl.ts).`]);
+/** Activation words per bank: the largest layer output (pixels × words per pixel), as address bits. */
+export function activationBits(arch: Architecture, width: number): number {
+  let most = 1;
+  arch.layers.forEach((layer, i) => {
+    const next = arch.layers[i + 1];
+    if (layer.kind === 'dense') {
+      const toDeconv = next?.kind === 'deconv';
+      most = Math.max(most, toDeconv ? arch.reshape.side ** 2 * Math.ceil(arch.reshape.channels / width) : Math.ceil(layer.outputs / width));
+    } else if (!layer.last) most = Math.max(most, (2 * layer.size) ** 2 * Math.ceil(layer.outChannels / width));
+  });
+  return Math.max(4, Math.ceil(Math.log2(most)));
+}
+
+/** The layer program: per layer, the sizes, strides and memory bases the sequencer follows. */
+export function layersModule(arch: Architecture, width: number): Module {
+  const layout = imageLayout(arch, width);
+  const rowBits = modelRowBits(arch, width);
+  const m = new Module('bdcgan_layers', [`bdcgan_layers: the layer program of the '${arch.name}' generator at datapath width ${width} (src/cores/bdcgan/rtl.ts).`]);
   m.input('layer', 3)
     .output('kind', 2, '0 dense, 1 binary deconvolution, 2 last layer', { reg: true })
-    .output('n_in', 16, 'inputs including labels', { reg: true })
-    .output('prev', 16, 'stored inputs (before the labels)', { reg: true })
-    .output('outputs', 16, 'outputs (dense) or output channels', { reg: true })
-    .output('out_pixels', 16, 'dense: pixels of the reshaped output (1 when a dense layer follows)', { reg: true })
-    .output('out_words', 16, 'activation words per output pixel', { reg: true })
-    .output('in_words', 16, 'activation words per input pixel', { reg: true })
-    .output('row_words', 16, 'model words per weight row (per output, or per output and tap)', { reg: true })
-    .output('size', 8, 'deconvolution input side', { reg: true })
-    .output('kernel', 3, undefined, { reg: true })
-    .output('pad', 3, undefined, { reg: true })
+    .output('last', 1, 'the last layer of the generator', { reg: true })
+    .output('prev', 12, 'stored inputs of a weight row (the labels follow)', { reg: true })
     .output('with_label', 1, undefined, { reg: true })
-    .output('weight_base', addressBits, undefined, { reg: true })
-    .output('param_base', addressBits, undefined, { reg: true });
+    .output('rows', 6, 'model rows per output (dense) or per tap', { reg: true })
+    .output('outputs', 12, 'dense outputs, or output channels', { reg: true })
+    .output('out_pixels', 6, 'dense: pixels of the reshaped output (1 when a dense layer follows)', { reg: true })
+    .output('out_words', 4, 'activation words per output pixel', { reg: true })
+    .output('in_words', 4, 'activation words per input pixel', { reg: true })
+    .output('size', 5, 'deconvolution input side', { reg: true })
+    .output('out_side', 6, undefined, { reg: true })
+    .output('kernel', 3, undefined, { reg: true })
+    .output('pad', 2, undefined, { reg: true })
+    .output('taps_last', 2, 'candidate taps per axis − 1', { reg: true })
+    .output('tap_stride_y', 10, 'kernel · rows', { reg: true })
+    .output('channel_stride', 12, 'kernel² · rows', { reg: true })
+    .output('weight_base', rowBits, undefined, { reg: true })
+    .output('param_base', rowBits, undefined, { reg: true });
+  const widths: Record<string, number> = {
+    kind: 2, last: 1, prev: 12, with_label: 1, rows: 6, outputs: 12, out_pixels: 6, out_words: 4, in_words: 4, size: 5,
+    out_side: 6, kernel: 3, pad: 2, taps_last: 2, tap_stride_y: 10, channel_stride: 12, weight_base: rowBits, param_base: rowBits,
+  };
   const lines = arch.layers.map((layer, i) => {
     const inputs = layerInputs(layer, arch.labels);
     const next = arch.layers[i + 1];
     const region = layout.regions[i]!;
+    const rows = region.rowsPerTap;
     let fields: Record<string, number>;
     if (layer.kind === 'dense') {
       const toDeconv = next?.kind === 'deconv';
       const channels = toDeconv ? arch.reshape.channels : layer.outputs;
       fields = {
-        kind: 0, n_in: inputs, prev: layer.inputs, outputs: layer.outputs,
-        out_pixels: toDeconv ? arch.reshape.side ** 2 : 1, out_words: Math.ceil(channels / 16), in_words: Math.ceil(layer.inputs / 16),
-        row_words: Math.ceil(inputs / 16), size: 0, kernel: 0, pad: 0, with_label: layer.label ? 1 : 0,
+        kind: 0, last: 0, prev: layer.inputs, with_label: layer.label ? 1 : 0, rows, outputs: layer.outputs,
+        out_pixels: toDeconv ? arch.reshape.side ** 2 : 1, out_words: toDeconv ? Math.ceil(channels / width) : 0, in_words: 0,
+        size: 0, out_side: 0, kernel: 0, pad: 0, taps_last: 0, tap_stride_y: 0, channel_stride: 0,
       };
     } else {
+      const k = layer.kernel;
       fields = {
-        kind: layer.last ? 2 : 1, n_in: inputs, prev: layer.inChannels, outputs: layer.outChannels, out_pixels: 0,
-        out_words: layer.last ? 0 : Math.ceil(layer.outChannels / 16), in_words: Math.ceil(layer.inChannels / 16),
-        row_words: layer.last ? Math.ceil(inputs / 2) : Math.ceil(inputs / 16), size: layer.size, kernel: layer.kernel,
-        pad: layer.kernel === 4 ? 1 : 2, with_label: layer.label ? 1 : 0,
+        kind: layer.last ? 2 : 1, last: layer.last ? 1 : 0, prev: layer.inChannels, with_label: layer.label ? 1 : 0, rows,
+        outputs: layer.outChannels, out_pixels: 0, out_words: layer.last ? 0 : Math.ceil(layer.outChannels / width),
+        in_words: Math.ceil(layer.inChannels / width), size: layer.size, out_side: 2 * layer.size, kernel: k,
+        pad: k === 4 ? 1 : 2, taps_last: k === 4 ? 1 : 2, tap_stride_y: k * rows, channel_stride: k * k * rows,
       };
     }
     fields.weight_base = region.weights;
     fields.param_base = region.params;
-    return `        3'd${i}: begin ${Object.entries(fields).map(([k, v]) => `${k} = ${v};`).join(' ')} end`;
+    for (const [name, value] of Object.entries(fields)) {
+      if (value >= 2 ** widths[name]!) throw new RangeError(`layer ${i}: ${name} = ${value} does not fit ${widths[name]} bits`);
+    }
+    return `        3'd${i}: begin ${Object.entries(fields).map(([k, v]) => `${k} = ${widths[k]}'d${v};`).join(' ')} end`;
   });
   m.body(`always @* begin
-    kind = 2'd0; n_in = 16'd0; prev = 16'd0; outputs = 16'd0; out_pixels = 16'd0; out_words = 16'd0; in_words = 16'd0;
-    row_words = 16'd0; size = 8'd0; kernel = 3'd0; pad = 3'd0; with_label = 1'b0; weight_base = ${addressBits}'d0; param_base = ${addressBits}'d0;
+    ${Object.keys(widths).map((k) => `${k} = ${widths[k]}'d0;`).join(' ')}
     case (layer)
 ${lines.join('\n')}
         default: ;
@@ -68,24 +93,30 @@ end`);
   return m;
 }
 
-
-
 export const bdcganEngineCell: LeafCell = {
   name: 'bdcgan_engine',
   file: 'bdcgan_engine.v',
-  params: { MODEL_WORDS: 32768, MODEL_BITS: 15, ACT_WORDS: 1024, ACT_BITS: 10, Z_WORDS: 4 },
+  params: { P: 64, LANE_BITS: 2, ROW_BITS: 14, ACT_BITS: 8, Z_WORDS: 4, JOB_BITS: 5 },
   ports: {
     clk: { direction: 'input', width: 1 },
     rst: { direction: 'input', width: 1 },
     model_write: { direction: 'input', width: 1 },
-    model_read_host: { direction: 'input', width: 1 },
-    model_addr: { direction: 'input', width: (p) => p.MODEL_BITS! },
+    model_read: { direction: 'input', width: 1 },
+    model_addr: { direction: 'input', width: (p) => p.ROW_BITS! + p.LANE_BITS! },
     model_wdata: { direction: 'input', width: 16 },
     model_rdata: { direction: 'output', width: 16 },
-    z_value: { direction: 'input', width: (p) => p.Z_WORDS! * 16 },
-    z_present: { direction: 'input', width: (p) => p.Z_WORDS! * 16 },
-    label: { direction: 'input', width: 4 },
+    table_write: { direction: 'input', width: 1 },
+    table_read: { direction: 'input', width: 1 },
+    table_addr: { direction: 'input', width: 10 },
+    table_wdata: { direction: 'input', width: 16 },
+    table_rdata: { direction: 'output', width: 16 },
+    job_write: { direction: 'input', width: 1 },
+    job_read: { direction: 'input', width: 1 },
+    job_addr: { direction: 'input', width: (p) => p.JOB_BITS! + 4 },
+    job_wdata: { direction: 'input', width: 16 },
+    job_rdata: { direction: 'output', width: 16 },
     start: { direction: 'input', width: 1 },
+    job_count: { direction: 'input', width: (p) => p.JOB_BITS! + 1 },
     busy: { direction: 'output', width: 1 },
     pixel: { direction: 'output', width: 8 },
     pixel_valid: { direction: 'output', width: 1 },
