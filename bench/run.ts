@@ -218,36 +218,72 @@ async function benchIsing(): Promise<Record<string, unknown>> {
 }
 
 /**
- * B-DCGAN (issue 5, in progress): the integer reference's speed, and the generator on the virtual board
- * (weights upload, images/s in simulation). No FPGA build yet, so no hardware images/s.
+ * B-DCGAN: the iCEBreaker build (fit, timing), clocks per image measured on the RTL (the CLOCKS register, virtual
+ * board), images/s on the board at the built clock (compute) and at the baud (link), weight upload time, and
+ * the integer reference's speed. No board here: hardware rates are computed from measured clocks and the
+ * link's framing, not timed on hardware.
  */
 async function benchBdcgan(): Promise<Record<string, unknown>> {
   const { PRESETS } = await import('../src/cores/bdcgan/arch.ts');
   const { generate, quantizeLatent } = await import('../src/cores/bdcgan/reference.ts');
   const { decodeModel, encodeModel } = await import('../src/cores/bdcgan/format.ts');
-  const { bdcgan } = await import('../src/cores/bdcgan/index.ts');
+  const { bdcgan, IMAGE_BYTES } = await import('../src/cores/bdcgan/index.ts');
   const { BdcganBoard } = await import('../host/bdcgan.ts');
   const { randomModel } = await import('../src/cores/bdcgan/random.ts');
+  const { FRAME_OVERHEAD } = await import('../src/link/protocol.ts');
   const arch = PRESETS['mnist-up5k']!;
   const { model, hash } = decodeModel(encodeModel(randomModel(arch, 7)));
-  const zs = Array.from({ length: 20 }, (_, n) => quantizeLatent(Array.from({ length: arch.latent }, (_, i) => Math.sin(7.1 * n + 1.3 * i))));
+  const zs = Array.from({ length: 32 }, (_, n) => quantizeLatent(Array.from({ length: arch.latent }, (_, i) => Math.sin(7.1 * n + 1.3 * i))));
   const t0 = performance.now();
   zs.forEach((z, i) => generate(model, z, i % 10));
   const referenceSeconds = (performance.now() - t0) / 1000;
-  const design = await elaborate(bdcgan, getBoard('icebreaker'), { baud: 3_000_000 });
+
+  // the build that proves fit and timing
+  const out = join(mkdtempSync(join(tmpdir(), 'spinbit-bench-bdcgan-')), 'bdcgan');
+  const started = performance.now();
+  const built = spawnSync(process.execPath, [BIN, 'build', 'bdcgan', '--board', 'icebreaker', '--out', out], { encoding: 'utf8' });
+  const buildSeconds = (performance.now() - started) / 1000;
+  if (built.status !== 0) throw new Error(`bdcgan build failed: ${built.stderr}`);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+
+  const design = await elaborate(bdcgan, getBoard('icebreaker'), {});
   const virtual = await VirtualBoard.start(design as never);
   const link = await SpinbitBoard.open(virtual.path, { expect: { design: 'bdcgan', configHash: design.configHash } });
   try {
     const board = new BdcganBoard(link, design.config);
+    await board.verify();
     const upload = await board.upload(model, hash);
     const t1 = performance.now();
-    for (const [i, z] of zs.slice(0, 8).entries()) await board.generate(z, i % 10);
+    await board.generateMany(zs.map((z, i) => ({ z, label: i % 10 })));
     const simSeconds = (performance.now() - t1) / 1000;
+    const clocksPerImage = (await board.clocks()) / zs.length;
+    const { baud, maxPayload } = design.config.link;
+    const clockMHz: number = report.target_mhz;
+    // link: 10 bits per byte on the wire, stream replies of up to maxPayload bytes each with its frame overhead
+    const wireBytesPerImage = IMAGE_BYTES * (1 + FRAME_OVERHEAD / maxPayload);
+    const linkImagesPerS = baud / 10 / wireBytesPerImage;
+    const computeImagesPerS = (clockMHz * 1e6) / clocksPerImage;
+    const uploadWireBytes = upload.bytes * 2 * (1 + FRAME_OVERHEAD / maxPayload); // written, then read back
     return {
       preset: 'mnist-up5k',
+      width: design.config.width,
       reference_images_per_s: round(zs.length / referenceSeconds, 1),
-      virtual_board: { baud: 3_000_000, upload_bytes: upload.bytes, upload_seconds: round(upload.seconds, 2), images_per_s_in_simulation: round(8 / simSeconds, 2) },
-      note: 'no FPGA build yet: hardware images/s not measured',
+      build: {
+        seconds: round(buildSeconds, 1), logic_cells: report.resources.lc, ebr: report.resources.ebr, spram: report.resources.spram,
+        clock_mhz: clockMHz, fmax_mhz: report.fmax_mhz, timing_ok: report.timing_ok,
+      },
+      clocks_per_image: Math.round(clocksPerImage),
+      icebreaker: {
+        baud,
+        compute_images_per_s: round(computeImagesPerS, 1),
+        compute_images_per_s_at_fmax: round((report.fmax_mhz * 1e6) / clocksPerImage, 1),
+        link_images_per_s: round(linkImagesPerS, 1),
+        end_to_end_images_per_s_estimate: round(Math.min(computeImagesPerS, linkImagesPerS), 1),
+        upload_bytes: upload.bytes,
+        upload_seconds_estimate: round((uploadWireBytes * 10) / baud, 2),
+        note: 'no board: rates from measured clocks per image and the link framing; the 512-pixel FIFO and the link stream buffer let the link drain one image while the next is computed',
+      },
+      virtual_board: { upload_seconds: round(upload.seconds, 2), images_per_s_in_simulation: round(zs.length / simSeconds, 2) },
     };
   } finally {
     await link.close();

@@ -49,6 +49,7 @@ module bdcgan_engine #(
     input  wire                          start,
     input  wire [JOB_BITS:0]             job_count,
     output wire                          busy,      // running, or pixels still buffered
+    output wire                          running,   // making images (pixels may still be buffered after)
     output wire [7:0]                    pixel,
     output wire                          pixel_valid,
     input  wire                          pixel_ready
@@ -94,7 +95,7 @@ module bdcgan_engine #(
     // ---- sequencer state ----
     localparam [1:0] S_IDLE = 2'd0, S_LOAD = 2'd1, S_ISSUE = 2'd2, S_DRAIN = 2'd3;
     reg  [1:0]  state;
-    wire        running = (state != S_IDLE);
+    assign      running = (state != S_IDLE);
     reg  [JOB_BITS:0] job, jobs_total;
     reg  [4:0]  load_step;       // job word being read
     reg  [ZB-1:0] z_value, z_present;

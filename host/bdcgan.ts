@@ -24,9 +24,22 @@ export class BdcganBoard {
     readonly config: BdcganConfig,
   ) {}
 
+  /** Checks the ID and settles the board: a batch left running by an interrupted host finishes, its pixels are dropped. */
   async verify(): Promise<void> {
     const id = await this.board.readRegister(BdcganRegister.ID);
     if (id !== BDCGAN_ID) throw new UserError(`${this.board.path}: not a B-DCGAN generator (ID register 0x${id.toString(16)})`);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const busy = ((await this.board.readRegister(BdcganRegister.STATUS)) & 1) !== 0;
+      const stale = await this.board.readStream();
+      if (!busy && stale.length === 0) return;
+      if (Date.now() > deadline) throw new UserError(`${this.board.path}: the generator stays busy (a batch that never ends?): reset the board`);
+    }
+  }
+
+  /** Engine clocks of the last batch (from its START until the last pixel was made). */
+  async clocks(): Promise<number> {
+    return this.board.readRegister(BdcganRegister.CLOCKS);
   }
 
   /** Uploads the model unless the board holds it already; verifies by reading both images back. */

@@ -12,6 +12,16 @@ import { activationBits, layersModule, modelRowBits } from '../src/cores/bdcgan/
 import { emitVerilog } from '../src/hdl/emit.ts';
 import { HDL_DIR } from '../src/hdl/cells.ts';
 import { buildModel, lint, run } from '../sim/verilator.ts';
+import { getBoard } from '../src/boards/index.ts';
+import { elaborate, type Elaborated } from '../src/cores/design.ts';
+import { bdcgan, BdcganRegister, MEMORY, type BdcganConfig } from '../src/cores/bdcgan/index.ts';
+import { decodeModel, encodeModel } from '../src/cores/bdcgan/format.ts';
+import { Command, encodeFrame, FrameDecoder, SYNC_REQUEST } from '../src/link/protocol.ts';
+import { VirtualBoard } from '../sim/virtual-board.ts';
+import { SpinbitBoard } from '../host/board.ts';
+import { BdcganBoard } from '../host/bdcgan.ts';
+import { openSerial } from '../host/serial.ts';
+import type { Transport } from '../host/link.ts';
 import { randomModel, seededRandom } from './helpers.ts';
 
 const WIDTH = 64;
@@ -143,24 +153,20 @@ describe('B-DCGAN generator through the virtual board', () => {
   });
 
   it('the weights upload is skipped when the board already holds the model, and forced on request', async () => {
-    const { getBoard } = await import('../src/boards/index.ts');
-    const { elaborate } = await import('../src/cores/design.ts');
-    const { bdcgan } = await import('../src/cores/bdcgan/index.ts');
-    const { encodeModel, decodeModel } = await import('../src/cores/bdcgan/format.ts');
-    const { VirtualBoard } = await import('../sim/virtual-board.ts');
-    const { SpinbitBoard } = await import('../host/board.ts');
-    const { BdcganBoard } = await import('../host/bdcgan.ts');
-    const design = await elaborate(bdcgan, getBoard('icebreaker'), { baud: 3_000_000 });
-    const virtual = await VirtualBoard.start(design as never);
-    const link = await SpinbitBoard.open(virtual.path, { expect: { design: 'bdcgan', configHash: design.configHash } });
+    const { board: link, design, virtual } = await virtualGenerator();
     try {
       const board = new BdcganBoard(link, design.config);
+      await board.verify();
       const { model, hash } = decodeModel(encodeModel(randomModel(PRESETS['mnist-up5k']!, 45)));
       expect((await board.upload(model, hash)).skipped).toBe(false);
       expect((await board.upload(model, hash)).skipped).toBe(true);
       expect((await board.upload(model, hash, true)).skipped).toBe(false);
       const z = quantizeLatent(Array.from({ length: 64 }, (_, i) => Math.cos(i * 1.7)));
       expect(Buffer.from(await board.generate(z, 5)).equals(Buffer.from(generate(model, z, 5)))).toBe(true);
+      // the CLOCKS register holds the batch's engine clocks: one image here
+      const clocks = await board.clocks();
+      expect(clocks).toBeGreaterThan(50_000);
+      expect(clocks).toBeLessThan(100_000);
       const other = decodeModel(encodeModel(randomModel(PRESETS.paper!, 1)));
       await expect(board.upload(other.model, other.hash)).rejects.toThrow(/the model is for 'paper', the engine is built for 'mnist-up5k'/);
     } finally {
@@ -168,4 +174,50 @@ describe('B-DCGAN generator through the virtual board', () => {
       await virtual.stop();
     }
   });
+
+  it('a model memory that reads back wrong is reported with the word, and the model is not marked as held', async () => {
+    // A bit error the link CRC cannot see (as from a faulty memory on the board): one WRITE_MEM frame to the
+    // model memory gets a data bit flipped and its CRC recomputed on the way, so the board stores a wrong word.
+    const { design, virtual } = await virtualGenerator(false);
+    const real = await openSerial(virtual.path, 3_000_000);
+    const requests = new FrameDecoder(SYNC_REQUEST, 4096);
+    let corrupted = false;
+    const faulty: Transport = {
+      write(bytes) {
+        for (const event of requests.push(bytes)) {
+          if (event.kind !== 'frame') continue;
+          const frame = event.frame;
+          if (!corrupted && frame.cmd === Command.WRITE_MEM && frame.payload[0] === MEMORY.MODEL && frame.payload.length > 100) {
+            corrupted = true;
+            const payload = frame.payload.slice();
+            payload[4 + 2 * 37]! ^= 0x04; // word 37 of this frame, bit 2
+            real.write(encodeFrame({ ...frame, payload }));
+          } else real.write(encodeFrame(frame));
+        }
+      },
+      onData: (listener) => real.onData(listener),
+      onClose: (listener) => real.onClose(listener),
+      close: () => real.close(),
+    };
+    const link = await SpinbitBoard.connect(faulty, virtual.path, { expect: { design: 'bdcgan', configHash: design.configHash } });
+    try {
+      const board = new BdcganBoard(link, design.config);
+      const { model, hash } = decodeModel(encodeModel(randomModel(PRESETS['mnist-up5k']!, 46)));
+      const words = modelImage(model, design.config.width).words;
+      await expect(board.upload(model, hash)).rejects.toThrow(new RegExp(`the model memory reads back wrong at word 37: wrote 0x${words[37]!.toString(16)}, read 0x${(words[37]! ^ 4).toString(16)}`));
+      expect(corrupted).toBe(true);
+      expect(await link.readRegister(BdcganRegister.MODEL_TAG)).toBe(0); // not marked as held: the next upload is full
+    } finally {
+      await link.close();
+      await virtual.stop();
+    }
+  });
 });
+
+/** The mnist-up5k generator on a virtual board at 3 Mbaud, and (unless told not to) a host connected to it. */
+async function virtualGenerator(connect = true) {
+  const design = await elaborate(bdcgan, getBoard('icebreaker'), {});
+  const virtual = await VirtualBoard.start(design as never);
+  const board = connect ? await SpinbitBoard.open(virtual.path, { expect: { design: 'bdcgan', configHash: design.configHash } }) : (undefined as never);
+  return { design: design as Elaborated<BdcganConfig>, virtual, board };
+}

@@ -8,7 +8,7 @@
 import type { Board } from '../../boards/index.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
-import { declareLinkCore, DEFAULT_BAUD, identityBytes, instantiateLink, LINK_CELLS, linkConfig, type LinkConfig } from '../../link/generate.ts';
+import { declareLinkCore, identityBytes, instantiateLink, LINK_CELLS, linkConfig, type LinkConfig } from '../../link/generate.ts';
 import type { Design } from '../design.ts';
 import { getPreset, PRESETS, type Architecture } from './arch.ts';
 import { imageLayout, TABLE_WORDS, WIDTHS } from './image.ts';
@@ -29,7 +29,9 @@ export interface BdcganConfig {
   link: LinkConfig;
 }
 
-export const BdcganRegister = { ID: 0, START: 2, STATUS: 3, MODEL_TAG: 4 } as const;
+export const BdcganRegister = { ID: 0, START: 2, STATUS: 3, MODEL_TAG: 4, CLOCKS: 5 } as const;
+/** Pixels stream at 784 bytes per image: the link runs at 3 Mbaud (the FT2232H's safe fast rate) unless told. */
+export const BDCGAN_BAUD = 3_000_000;
 /** "BGAN" */
 export const BDCGAN_ID = 0x4247414e;
 export const MEMORY = { MODEL: 0, TABLE: 1, JOBS: 2 } as const;
@@ -46,7 +48,7 @@ export const bdcgan: Design<BdcganConfig> = {
     { name: 'width', type: 'choice', choices: WIDTHS.map(String), description: 'datapath width P (weight bits per clock)', defaultValue: '64' },
     { name: 'fit', type: 'choice', choices: ['check', 'simulation'], description: 'simulation: skip the model-memory fit check (to simulate presets too large for the board)', defaultValue: 'check' },
     { name: 'clock-mhz', type: 'number', description: 'core clock in MHz (default: board clock)' },
-    { name: 'baud', type: 'integer', description: 'UART baud rate', defaultValue: DEFAULT_BAUD },
+    { name: 'baud', type: 'integer', description: 'UART baud rate', defaultValue: BDCGAN_BAUD },
   ],
   coreClockMHz: (options, board) => (options['clock-mhz'] as number | undefined) ?? board.clock.mhz,
 
@@ -66,7 +68,7 @@ export const bdcgan: Design<BdcganConfig> = {
     const zWords = Math.ceil(arch.latent / 16);
     if (2 * zWords + 1 > JOB_WORDS) throw new UserError(`a latent of ${arch.latent} values does not fit a ${JOB_WORDS}-word job`);
     const jobs = 1 << JOB_BITS;
-    const link = linkConfig(clock, (options.baud as number | undefined) ?? DEFAULT_BAUD, 48, [
+    const link = linkConfig(clock, (options.baud as number | undefined) ?? BDCGAN_BAUD, 48, [
       { id: MEMORY.MODEL, name: 'model', wordBytes: 2, depth: layout.words },
       { id: MEMORY.TABLE, name: 'table', wordBytes: 2, depth: TABLE_WORDS },
       { id: MEMORY.JOBS, name: 'jobs', wordBytes: 2, depth: jobs * JOB_WORDS },
@@ -86,12 +88,12 @@ export const bdcgan: Design<BdcganConfig> = {
       `bdcgan_core: the ${config.preset} generator (datapath width ${config.width}) behind the serial link (docs/bdcgan-model.md).`,
       'Memories: 0 the model image, 1 the sigmoid table and bias, 2 the jobs (16 words per image: z values, z',
       'presence, label). Registers: 0 ID "BGAN", 2 START (write n: make images for jobs 0 … n − 1), 3 STATUS',
-      `(bit 0 busy), 4 MODEL_TAG (host bookkeeping). The stream carries 784 pixels per image. leds[0] busy, leds[1]`,
-      'link line error.',
+      '(bit 0 busy), 4 MODEL_TAG (host bookkeeping), 5 CLOCKS (engine clocks since START). The stream carries 784',
+      'pixels per image. leds[0] busy, leds[1] link line error.',
     ]);
     declareLinkCore(core, { leds: '[0] busy, [1] link line error (active high)', idle: 'nothing in flight and no image being made' }, { regRdata: true, memAck: true });
     core
-      .wire('busy').wire('model_rdata', 16).wire('table_rdata', 16).wire('job_rdata', 16)
+      .wire('busy').wire('running').reg('clocks', 32).wire('model_rdata', 16).wire('table_rdata', 16).wire('job_rdata', 16)
       .reg('start').reg('job_count', JOB_BITS + 1).reg('model_tag', 32).reg('host_read_pending').reg('read_sel', 2).reg('read_data', 16)
       .blank();
     const rom = instantiateLink(core, config.link, identity, 'busy');
@@ -108,7 +110,7 @@ export const bdcgan: Design<BdcganConfig> = {
         table_addr: 'mem_addr[9:0]', table_wdata: 'mem_wdata[15:0]', table_rdata: 'table_rdata',
         job_write: `mem_write && ${select(MEMORY.JOBS)}`, job_read: `mem_read && ${select(MEMORY.JOBS)}`,
         job_addr: `mem_addr[${JOB_BITS + 3}:0]`, job_wdata: 'mem_wdata[15:0]', job_rdata: 'job_rdata',
-        start: 'start', job_count: 'job_count', busy: 'busy', pixel: 'stream_data', pixel_valid: 'stream_valid', pixel_ready: 'stream_ready',
+        start: 'start', job_count: 'job_count', busy: 'busy', running: 'running', pixel: 'stream_data', pixel_valid: 'stream_valid', pixel_ready: 'stream_ready',
       },
       { P: config.width, LANE_BITS: laneBits, ROW_BITS: config.rowBits, ACT_BITS: config.actBits, Z_WORDS: config.zWords, JOB_BITS },
     );
@@ -124,9 +126,12 @@ export const bdcgan: Design<BdcganConfig> = {
       end
       assign mem_rdata = {16'd0, read_data};
 
-      // Registers: START(n), STATUS, a tag the host keeps with the model it uploaded.
+      // Registers: START(n), STATUS, a tag the host keeps with the model it uploaded, CLOCKS (engine clocks
+      // since the last START: the hardware cost of a batch, for benchmarks).
       always @(posedge clk) begin
           start <= 1'b0;
+          if (start) clocks <= 32'd0;
+          else if (running) clocks <= clocks + 32'd1;
           if (rst) begin
               model_tag <= 32'd0;
           end else if (reg_write) begin
@@ -141,6 +146,7 @@ export const bdcgan: Design<BdcganConfig> = {
                   16'd${BdcganRegister.ID}:        reg_rdata <= 32'h${BDCGAN_ID.toString(16)};
                   16'd${BdcganRegister.STATUS}:    reg_rdata <= {31'd0, busy};
                   16'd${BdcganRegister.MODEL_TAG}: reg_rdata <= model_tag;
+                  16'd${BdcganRegister.CLOCKS}:    reg_rdata <= clocks;
                   default:          reg_rdata <= 32'd0;
               endcase
           end

@@ -118,6 +118,7 @@ export const bdcganEngineCell: LeafCell = {
     start: { direction: 'input', width: 1 },
     job_count: { direction: 'input', width: (p) => p.JOB_BITS! + 1 },
     busy: { direction: 'output', width: 1 },
+    running: { direction: 'output', width: 1 },
     pixel: { direction: 'output', width: 8 },
     pixel_valid: { direction: 'output', width: 1 },
     pixel_ready: { direction: 'input', width: 1 },
