@@ -135,7 +135,7 @@ describe('B-DCGAN engine RTL = integer reference', () => {
 });
 
 describe('B-DCGAN generator through the virtual board', () => {
-  it('mnist-up5k, random weights: run bdcgan --sim --check, 32 random (z, label)', async () => {
+  for (const [preset, uploaded] of [['mnist-up5k', 66500], ['paper', 395108]] as const) it(`${preset}, random weights: run bdcgan --sim --check, 32 random (z, label)`, async () => {
     const { spawnSync } = await import('node:child_process');
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -145,10 +145,10 @@ describe('B-DCGAN generator through the virtual board', () => {
     const bin = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), 'spinbit-bdcgan-'));
     const file = join(dir, 'random.sbgan');
-    writeModelFile(file, randomModel(PRESETS['mnist-up5k']!, 44));
-    const run = spawnSync(process.execPath, [bin, 'run', 'bdcgan', '--sim', '--check', '--model', file, '--n', '32', '--seed', '9', '--baud', '3000000', '--out', join(dir, 'grid.png')], { encoding: 'utf8' });
+    writeModelFile(file, randomModel(PRESETS[preset]!, 44));
+    const run = spawnSync(process.execPath, [bin, 'run', 'bdcgan', '--sim', '--check', '--model', file, '--n', '32', '--seed', '9', '--out', join(dir, 'grid.png')], { encoding: 'utf8' });
     expect(run.status, run.stderr + run.stdout).toBe(0);
-    expect(run.stdout).toMatch(/weights: 66500 bytes uploaded and read back/);
+    expect(run.stdout).toMatch(new RegExp(`weights: ${uploaded} bytes uploaded and read back`));
     expect(run.stdout).toMatch(/check: 32 images identical to the integer reference — pass/);
   });
 

@@ -95,6 +95,7 @@ describe('spinbit CLI', () => {
       expect(bad.code, args.join(' ')).toBe(2);
       expect(bad.err).toMatch(message);
     }
+    expect(existsSync(join(cwd, 'never'))).toBe(false);
   });
 
   it('B-DCGAN: random model, info, reference generation to PNG and raw bytes; bad models and labels exit 2', () => {
@@ -120,6 +121,9 @@ describe('spinbit CLI', () => {
       [['run', 'bdcgan', '--ref', '--check', '--model', model], /--check compares the generator with the reference: use it with --sim or --port/],
       [['run', 'bdcgan', '--model', model], /say where to run with exactly one of --ref, --sim, --port/],
       [['model', 'import', join(cwd, 'missing.safetensors'), '--preset', 'mnist-up5k', '--out', join(cwd, 'x.sbgan')], /cannot read .*missing.safetensors: ENOENT/],
+      // weights that do not fit: the numbers (3152640 = 49260 rows × 64 bits; 4 SPRAM = 1048576 bits)
+      [['build', 'bdcgan', '--board', 'icebreaker', '--preset', 'paper', '--out', join(cwd, 'never')], /need 3152640 bits of model memory \(49260 rows of 64\) but iCEBreaker has 1048576 \(4 SPRAM × 256 Kbit\): over by 2104064 bits/],
+      [['build', 'bdcgan', '--board', 'hx8k', '--out', join(cwd, 'never')], /kept in SPRAM, which iCE40-HX8K breakout does not have .*over by 523776 bits — use --board icebreaker or upduino3/],
     ] as const) {
       const bad = spinbit(...args);
       expect(bad.code, args.join(' ')).toBe(2);

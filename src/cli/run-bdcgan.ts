@@ -182,7 +182,8 @@ async function onEngine(flags: Record<string, unknown>, model: import('../cores/
   }
   const path = virtual ? virtual.path : String(flags.port);
   try {
-    const link = await SpinbitBoard.open(path, { baud: elaborated.config.link.baud, expect: { design: 'bdcgan', configHash: elaborated.configHash } }).catch((error: unknown) => {
+    // a simulated board answers slower than hardware, more so on a loaded machine: wait longer for its replies
+    const link = await SpinbitBoard.open(path, { baud: elaborated.config.link.baud, expect: { design: 'bdcgan', configHash: elaborated.configHash }, timeoutMs: virtual ? 5000 : undefined }).catch((error: unknown) => {
       if (error instanceof LinkError) throw new UserError(`${path} does not answer as a spinbit board: ${error.message.replace(`${path}: `, '')} (flashed with \`spinbit build bdcgan\`?)`);
       throw error;
     });

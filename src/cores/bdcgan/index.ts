@@ -5,7 +5,7 @@
  * pixels instead of per-image register round trips. The model memory must hold the preset's image: `paper` does not fit an iCE40
  * and the build stops with the number of bits it is over by.
  */
-import type { Board } from '../../boards/index.ts';
+import { BOARDS, type Board } from '../../boards/index.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
 import { declareLinkCore, identityBytes, instantiateLink, LINK_CELLS, linkConfig, type LinkConfig } from '../../link/generate.ts';
@@ -59,10 +59,13 @@ export const bdcgan: Design<BdcganConfig> = {
     const layout = imageLayout(arch, width);
     const capacityRows = board.resources.spram > 0 ? (board.resources.spram * 16384 * 16) / width : 0;
     if (layout.rows > capacityRows && options.fit !== 'simulation') {
-      const where = board.resources.spram > 0 ? `${board.resources.spram} SPRAM × 256 Kbit` : 'no SPRAM (block RAM is kept for activations and the link)';
+      const needs = `the ${preset} generator's weights need ${layout.rows * width} bits of model memory (${layout.rows} rows of ${width})`;
+      if (board.resources.spram === 0) {
+        const withSpram = Object.values(BOARDS).filter((b) => b.resources.spram > 0).map((b) => b.name);
+        throw new UserError(`${needs}, kept in SPRAM, which ${board.title} does not have (its ${board.resources.ebr} block RAMs hold ${board.resources.ebr * 4096} bits): over by ${layout.rows * width} bits — use --board ${withSpram.join(' or ')}, or simulate (spinbit run bdcgan --ref)`);
+      }
       throw new UserError(
-        `the ${preset} generator's weights need ${layout.rows * width} bits of model memory (${layout.rows} rows of ${width}) but ${board.title} has ${capacityRows * width} (${where}): ` +
-          `over by ${(layout.rows - capacityRows) * width} bits — use --preset mnist-up5k, or simulate (spinbit run bdcgan --ref)`,
+        `${needs} but ${board.title} has ${capacityRows * width} (${board.resources.spram} SPRAM × 256 Kbit): over by ${(layout.rows - capacityRows) * width} bits — use --preset mnist-up5k, or simulate (spinbit run bdcgan --ref)`,
       );
     }
     const zWords = Math.ceil(arch.latent / 16);
