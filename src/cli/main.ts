@@ -14,6 +14,7 @@ import { lintStubs } from '../boards/primitives.ts';
 import { StagePrinter, formatReport } from './progress.ts';
 import { addRunIsing } from './run-ising.ts';
 import { addModelCommands, addRunBdcgan } from './run-bdcgan.ts';
+import { addTrainCommands } from './train.ts';
 
 const EXIT_USER = 2;
 
@@ -168,6 +169,7 @@ export function createProgram(): Command {
   addRunIsing(run);
   addRunBdcgan(run);
   addModelCommands(program);
+  addTrainCommands(program);
 
   program
     .command('info')

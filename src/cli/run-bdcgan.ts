@@ -204,3 +204,10 @@ async function onEngine(flags: Record<string, unknown>, model: import('../cores/
     await virtual?.stop();
   }
 }
+
+/** Images for (z, label) from a model file on the virtual board (the iCEBreaker build of its preset). */
+export async function generateOnVirtualBoard(file: string, zs: Int8Array[], labels: number[]): Promise<Uint8Array[]> {
+  const { readModelFile } = await import('../cores/bdcgan/format.ts');
+  const { model, hash } = readModelFile(file);
+  return onEngine({ sim: true, board: 'icebreaker' }, model, hash, zs, labels);
+}

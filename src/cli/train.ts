@@ -1,0 +1,113 @@
+/**
+ * `spinbit train bdcgan` and `spinbit eval bdcgan`: train the conditional B-DCGAN on MNIST (src/train/), and
+ * measure a generator with the paper's metric, conditional nearest-neighbour accuracy.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { UserError } from '../errors.ts';
+
+const positiveInt = (name: string) => (text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`${name} must be a positive integer, got '${text}'`);
+  return n;
+};
+
+export function addTrainCommands(program: Command): void {
+  const train = program.command('train').description('train a model for an accelerator');
+  train
+    .command('bdcgan')
+    .description('train the conditional binarized DCGAN generator on MNIST (BinaryNet: sign forward, straight-through gradients)')
+    .option('--preset <name>', 'generator architecture (kernel-4 presets)', 'mnist-up5k')
+    .option('--epochs <n>', 'epochs to reach (a resumed run continues to this many)', positiveInt('--epochs'), 5)
+    .option('--batch <n>', 'batch size', positiveInt('--batch'), 64)
+    .option('--lr <rate>', 'Adam learning rate (both networks)', Number, 2e-4)
+    .option('--beta1 <b>', 'Adam β1', Number, 0.5)
+    .option('--seed <n>', 'seed: initial weights, shuffling, z and labels', Number, 1)
+    .option('--images <n>', 'MNIST training images to use (the first n)', positiveInt('--images'), 60000)
+    .option('--full-precision', 'train the same architecture with float weights and activations (the comparison twin)')
+    .requiredOption('--out <dir>', 'folder for checkpoint.safetensors, model.sbgan, sample grids and log.json')
+    .option('--resume', 'continue from the checkpoint in --out')
+    .addHelpText('after', '\nExample:\n  spinbit train bdcgan --epochs 5 --seed 1 --out runs/mnist-up5k\n  spinbit train bdcgan --epochs 8 --seed 1 --out runs/mnist-up5k --resume')
+    .action(async (flags: Record<string, unknown>) => {
+      const { Trainer, saveEpoch } = await import('../train/trainer.ts');
+      const { SingleBar, Presets } = await import('cli-progress');
+      const out = String(flags.out);
+      const checkpoint = join(out, 'checkpoint.safetensors');
+      if (!flags.resume && existsSync(checkpoint)) throw new UserError(`${out} holds a checkpoint already: add --resume to continue it, or choose another --out`);
+      const recipe = {
+        preset: String(flags.preset), fullPrecision: Boolean(flags.fullPrecision), batch: flags.batch as number, learningRate: flags.lr as number,
+        beta1: flags.beta1 as number, seed: flags.seed as number, images: flags.images as number,
+      };
+      if (!(recipe.learningRate > 0 && recipe.learningRate < 1)) throw new UserError(`--lr must be between 0 and 1, got ${recipe.learningRate}`);
+      const trainer = await Trainer.create(recipe);
+      if (flags.resume) {
+        await trainer.loadCheckpoint(checkpoint);
+        console.log(`resumed ${checkpoint} after epoch ${trainer.epoch}`);
+      }
+      const epochs = flags.epochs as number;
+      const kind = recipe.fullPrecision ? 'full-precision' : 'binarized';
+      console.log(`training the ${kind} ${recipe.preset} generator: ${recipe.images} images, batch ${recipe.batch}, ${trainer.stepsPerEpoch} steps per epoch, epochs ${trainer.epoch + 1}…${epochs}`);
+      const tty = Boolean(process.stderr.isTTY);
+      for (let epoch = trainer.epoch; epoch < epochs; epoch++) {
+        const bar = new SingleBar({ format: `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} steps | D {lossD} G {lossG} | {rate} samples/s | eta {eta_formatted}`, noTTYOutput: !tty, notTTYSchedule: 30_000, stream: process.stderr }, Presets.shades_classic);
+        bar.start(trainer.stepsPerEpoch, 0, { lossD: '-', lossG: '-', rate: '-' });
+        const log = trainer.runEpoch((p) => bar.update(p.step, { lossD: p.lossD.toFixed(3), lossG: p.lossG.toFixed(3), rate: p.samplesPerS.toFixed(0) }));
+        bar.stop();
+        const saved = await saveEpoch(trainer, out);
+        console.log(`epoch ${epoch + 1}: D ${log.lossD.toFixed(3)}, G ${log.lossG.toFixed(3)}, ${log.samplesPerS.toFixed(0)} samples/s, ${log.seconds.toFixed(0)} s — ${saved.grid}${saved.model ? `, ${saved.model}` : ''}`);
+      }
+    });
+
+  const evaluate = program.command('eval').description('measure a trained model');
+  evaluate
+    .command('bdcgan')
+    .description('conditional nearest-neighbour accuracy: generate per label, classify each image by its nearest MNIST training image')
+    .option('--model <file>', 'integer model (.sbgan): images from the integer reference, or the virtual board with --sim')
+    .option('--checkpoint <file>', 'a training checkpoint (e.g. a --full-precision twin): images from the float generator')
+    .option('--sim', 'with --model: make the images on the virtual board (generator RTL in Verilator), checked against the reference')
+    .option('--n <count>', 'images (labels 0-9 in turn)', positiveInt('--n'), 1000)
+    .option('--seed <n>', 'seed for z', Number, 2024)
+    .option('--json <file>', 'write the result as JSON')
+    .addHelpText('after', '\nExample:\n  spinbit eval bdcgan --model models/mnist-up5k.sbgan --n 1000 --sim\n  spinbit eval bdcgan --checkpoint runs/fp/checkpoint.safetensors --n 1000')
+    .action(async (flags: Record<string, unknown>) => {
+      if (Boolean(flags.model) === Boolean(flags.checkpoint)) throw new UserError('say what to evaluate with exactly one of --model, --checkpoint');
+      if (flags.sim && !flags.model) throw new UserError('--sim runs an integer model: use it with --model');
+      const { latentVectors } = await import('./run-bdcgan.ts');
+      const { nearestNeighbourAccuracy } = await import('../train/evaluate.ts');
+      const n = flags.n as number;
+      const labels = Array.from({ length: n }, (_, i) => i % 10);
+      let images: Uint8Array[];
+      let source: string;
+      if (flags.model) {
+        const { readModelFile } = await import('../cores/bdcgan/format.ts');
+        const { generate } = await import('../cores/bdcgan/reference.ts');
+        const { model } = readModelFile(String(flags.model));
+        const zs = await latentVectors(n, model.arch.latent, flags.seed as number);
+        images = zs.map((z, i) => generate(model, z, labels[i]!));
+        source = `${flags.model} (integer reference)`;
+        if (flags.sim) {
+          const { generateOnVirtualBoard } = await import('./run-bdcgan.ts');
+          const fromBoard = await generateOnVirtualBoard(String(flags.model), zs, labels);
+          const wrong = fromBoard.findIndex((image, i) => Buffer.compare(image, images[i]!) !== 0);
+          if (wrong >= 0) throw new Error(`--sim: image ${wrong} from the virtual board differs from the integer reference`);
+          images = fromBoard;
+          source = `${flags.model} (virtual board, ${n} images identical to the integer reference)`;
+        }
+      } else {
+        const { generatorFromCheckpoint, floatImages } = await import('../train/trainer.ts');
+        const { generator, recipe } = await generatorFromCheckpoint(String(flags.checkpoint));
+        const zs = await latentVectors(n, generator.arch.latent, flags.seed as number);
+        images = floatImages(generator, zs, labels);
+        source = `${flags.checkpoint} (${recipe.fullPrecision ? 'full-precision' : 'binarized'} float generator)`;
+      }
+      const started = performance.now();
+      const result = await nearestNeighbourAccuracy(images, labels);
+      console.log(`${source}: conditional 1-NN accuracy ${(100 * result.accuracy).toFixed(1)} % on ${n} images (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      console.log(`per label: ${result.perLabel.map((a, d) => `${d}: ${(100 * a).toFixed(0)} %`).join(', ')}`);
+      if (flags.json) {
+        const { writeFileSync } = await import('node:fs');
+        writeFileSync(String(flags.json), JSON.stringify({ source, n, seed: flags.seed, accuracy: result.accuracy, perLabel: result.perLabel }, null, 2) + '\n');
+      }
+    });
+}

@@ -1,0 +1,341 @@
+/**
+ * The conditional B-DCGAN in TensorFlow.js: a generator with the hardware's architecture and arithmetic, a
+ * full-precision conditional discriminator, and the export to the integer model the accelerator runs.
+ *
+ * Generator (binarized, the BinaryNet way): latent float weights clipped to [−1, 1]; the forward pass uses
+ * sign(w) and sign(BN(acc)) (sign(0) = +1, as the hardware); gradients pass straight through both signs where
+ * |x| ≤ 1. Inputs are ternary z and one-hot labels (0 = absent, as in hardware). Transposed convolutions (kernel
+ * 4, stride 2, padding 1) are four sub-pixel products: output parity (ry, rx) sees exactly 2 × 2 taps of the
+ * zero-padded input, so border taps are absent, as in hardware. The last layer is trained with its weights and
+ * bias fake-quantised to multiples of LAST_SCALE (int8) and its sum clamped to the sigmoid table's range, so the
+ * exported integer model computes what was trained. `fullPrecision` trains the same architecture with float
+ * weights and BN + ReLU activations (the comparison twin; it has no integer export).
+ */
+import { layerInputs, type Architecture } from '../cores/bdcgan/arch.ts';
+import { foldBatchNorm, sigmoidTable, type BinaryLayer, type LastLayer, type Model } from '../cores/bdcgan/reference.ts';
+import { mulberry32 } from '../util/random.ts';
+import { UserError } from '../errors.ts';
+import { tf } from './tf.ts';
+
+/** Last-layer weight unit: int8 weights span ±1.98, the sigmoid table spans acc·s ∈ [−8, 8). */
+export const LAST_SCALE = 1 / 64;
+export const BN_EPSILON = 1e-5;
+const BN_MOMENTUM = 0.9;
+const TABLE_HALF = 512;
+
+type Rank2 = tf.Tensor2D;
+
+export interface GeneratorOptions {
+  fullPrecision: boolean;
+}
+
+/** Standard normal from a seeded uniform generator (Box–Muller). */
+function normal(random: () => number): number {
+  const u = Math.max(random(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+function initTensor(shape: number[], scale: number, random: () => number): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: size }, () => normal(random) * scale), shape);
+}
+
+/** sign with sign(0) = +1, gradient passed straight through where |x| ≤ 1 (BinaryNet). */
+const signSte = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x]);
+  return {
+    value: tf.sub(tf.mul(tf.cast(tf.greaterEqual(x, 0), 'float32'), 2), 1),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.cast(tf.lessEqual(tf.abs(saved[0]!), 1), 'float32')),
+  };
+}) as never) as (x: tf.Tensor) => tf.Tensor;
+
+/**
+ * Matrix product whose gradients use explicit transposes: the wasm backend's matMul with transposeA/B set (what
+ * the built-in gradient uses) runs ≈ 10× slower than a transpose followed by a plain product (measured).
+ */
+export const mm = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [tf.matMul(dy, tf.transpose(saved[1]! as tf.Tensor2D)), tf.matMul(tf.transpose(saved[0]! as tf.Tensor2D), dy)],
+  };
+}) as never) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+
+/** round with a straight-through gradient (fake quantisation). */
+const roundSte = tf.customGrad(((x: tf.Tensor) => ({ value: tf.round(x), gradFunc: (dy: tf.Tensor) => dy })) as never) as (x: tf.Tensor) => tf.Tensor;
+
+interface BatchNorm {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  mean: tf.Variable;
+  variance: tf.Variable;
+}
+
+interface GenLayer {
+  weight: tf.Variable;
+  bn?: BatchNorm;
+  bias?: tf.Variable;
+}
+
+/** The generator's variables and forward pass for a kernel-4 architecture. */
+export class Generator {
+  readonly layers: GenLayer[];
+
+  constructor(
+    readonly arch: Architecture,
+    readonly options: GeneratorOptions,
+    seed: number,
+  ) {
+    for (const layer of arch.layers) {
+      if (layer.kind === 'deconv' && layer.kernel !== 4) throw new UserError(`training supports kernel-4 architectures (mnist-up5k); '${arch.name}' uses kernel ${layer.kernel}`);
+    }
+    const random = mulberry32(seed);
+    this.layers = arch.layers.map((layer, i) => {
+      const inputs = layerInputs(layer, arch.labels);
+      const name = `g${i}`;
+      if (layer.kind === 'dense') {
+        return { weight: tf.variable(initTensor([inputs, layer.outputs], 1 / Math.sqrt(inputs), random), true, `${name}.weight`), bn: batchNorm(name, layer.outputs) };
+      }
+      const weight = tf.variable(initTensor([16, inputs, layer.outChannels], 1 / Math.sqrt(4 * inputs), random), true, `${name}.weight`);
+      if (layer.last) return { weight, bias: tf.variable(tf.zeros([1]), true, `${name}.bias`) };
+      return { weight, bn: batchNorm(name, layer.outChannels) };
+    });
+  }
+
+  get variables(): tf.Variable[] {
+    return this.layers.flatMap((l) => [l.weight, ...(l.bn ? [l.bn.gamma, l.bn.beta] : []), ...(l.bias ? [l.bias] : [])]);
+  }
+
+  /** All state, for checkpoints: trainable variables and the BN running statistics. */
+  get state(): tf.Variable[] {
+    return this.layers.flatMap((l) => [l.weight, ...(l.bn ? [l.bn.gamma, l.bn.beta, l.bn.mean, l.bn.variance] : []), ...(l.bias ? [l.bias] : [])]);
+  }
+
+  /** Keeps the latent binary weights in [−1, 1] (BinaryNet) and the last layer inside int8. */
+  clip(): void {
+    if (this.options.fullPrecision) return;
+    tf.tidy(() => {
+      this.layers.forEach((l, i) => {
+        const layer = this.arch.layers[i]!;
+        const limit = layer.kind === 'deconv' && layer.last ? 127 * LAST_SCALE : 1;
+        l.weight.assign(tf.clipByValue(l.weight, -limit, limit));
+      });
+    });
+  }
+
+  /**
+   * Images [B, 28, 28] in [0, 1] for ternary z [B, latent] and labels. `training`: batch statistics (and the
+   * running statistics are updated when `updateStats`); otherwise the running statistics, as exported.
+   */
+  forward(z: tf.Tensor2D, labels: Int32Array, training: boolean, updateStats = false): tf.Tensor3D {
+    const { arch } = this;
+    const batch = labels.length;
+    const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), arch.labels).toFloat() as Rank2;
+    let x: tf.Tensor = z;
+    let side = 0;
+    for (const [i, layer] of arch.layers.entries()) {
+      const params = this.layers[i]!;
+      if (layer.kind === 'dense') {
+        const input = layer.label ? tf.concat([x as Rank2, oneHot], 1) : (x as Rank2);
+        const acc = mm(input, this.weightOf(i));
+        x = this.activate(this.normalise(acc, params.bn!, [0], training, updateStats));
+        const next = arch.layers[i + 1];
+        if (next?.kind === 'deconv') {
+          // channel-major (c·side² + p) to [H, W, B, C]
+          side = arch.reshape.side;
+          x = tf.transpose(tf.reshape(x, [batch, arch.reshape.channels, side, side]), [2, 3, 0, 1]);
+        }
+        continue;
+      }
+      const weight = layer.last ? this.quantisedLast(i) : this.weightOf(i);
+      let acc: tf.Tensor = deconv4(x as tf.Tensor4D, weight as tf.Tensor3D, layer.label ? oneHot : undefined);
+      side *= 2;
+      if (layer.last) {
+        const bias = tf.mul(roundSte(tf.div(params.bias!, LAST_SCALE)), LAST_SCALE);
+        acc = tf.clipByValue(tf.add(acc, bias), -TABLE_HALF * LAST_SCALE, (TABLE_HALF - 1) * LAST_SCALE);
+        return tf.transpose(tf.reshape(tf.sigmoid(acc), [side, side, batch]), [2, 0, 1]) as tf.Tensor3D;
+      }
+      x = this.activate(this.normalise(acc, params.bn!, [0, 1, 2], training, updateStats));
+    }
+    throw new Error(`architecture ${arch.name} has no last layer`);
+  }
+
+  private weightOf(i: number): tf.Tensor {
+    const w = this.layers[i]!.weight;
+    return this.options.fullPrecision ? w : signSte(w);
+  }
+
+  private quantisedLast(i: number): tf.Tensor {
+    const w = this.layers[i]!.weight;
+    if (this.options.fullPrecision) return w;
+    return tf.mul(tf.clipByValue(roundSte(tf.div(w, LAST_SCALE)), -127, 127), LAST_SCALE);
+  }
+
+  private activate(x: tf.Tensor): tf.Tensor {
+    return this.options.fullPrecision ? tf.relu(x) : signSte(x);
+  }
+
+  private normalise(x: tf.Tensor, bn: BatchNorm, axes: number[], training: boolean, updateStats: boolean): tf.Tensor {
+    let mean: tf.Tensor = bn.mean;
+    let variance: tf.Tensor = bn.variance;
+    if (training) {
+      const moments = tf.moments(x, axes);
+      mean = moments.mean;
+      variance = moments.variance;
+      if (updateStats) {
+        const m = tf.keep(mean.clone());
+        const v = tf.keep(variance.clone());
+        pendingStats.push(() => {
+          bn.mean.assign(tf.add(tf.mul(bn.mean, BN_MOMENTUM), tf.mul(m, 1 - BN_MOMENTUM)));
+          bn.variance.assign(tf.add(tf.mul(bn.variance, BN_MOMENTUM), tf.mul(v, 1 - BN_MOMENTUM)));
+          m.dispose();
+          v.dispose();
+        });
+      }
+    }
+    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPSILON))), bn.gamma), bn.beta);
+  }
+
+  /** Applies the running-statistics updates recorded by the last `forward(…, true, true)`. */
+  commitStats(): void {
+    tf.tidy(() => {
+      for (const update of pendingStats.splice(0)) update();
+    });
+  }
+
+  /** The integer model the accelerator runs (binarized generators only). */
+  exportModel(): Model {
+    if (this.options.fullPrecision) throw new UserError('a full-precision generator has no integer model: train without --full-precision');
+    const { arch } = this;
+    const layers = arch.layers.map((layer, i): BinaryLayer | LastLayer => {
+      const inputs = layerInputs(layer, arch.labels);
+      const w = this.layers[i]!.weight.dataSync();
+      if (layer.kind === 'deconv' && layer.last) {
+        const k = layer.kernel;
+        const weights = new Int8Array(inputs * k * k);
+        for (let t = 0; t < k * k; t++) for (let c = 0; c < inputs; c++) weights[c * k * k + t] = Math.max(-127, Math.min(127, Math.round(w[t * inputs + c]! / LAST_SCALE)));
+        const bias = Math.round(this.layers[i]!.bias!.dataSync()[0]! / LAST_SCALE);
+        return { weights, bias, sigmoid: sigmoidTable(LAST_SCALE, TABLE_HALF) };
+      }
+      const outputs = layer.kind === 'dense' ? layer.outputs : layer.outChannels;
+      const taps = layer.kind === 'dense' ? 1 : layer.kernel * layer.kernel;
+      const weights = new Uint8Array(outputs * inputs * taps);
+      for (let o = 0; o < outputs; o++) {
+        for (let c = 0; c < inputs; c++) {
+          for (let t = 0; t < taps; t++) {
+            const latent = layer.kind === 'dense' ? w[c * outputs + o]! : w[(t * inputs + c) * outputs + o]!;
+            weights[(o * inputs + c) * taps + t] = latent >= 0 ? 1 : 0;
+          }
+        }
+      }
+      const bn = this.layers[i]!.bn!;
+      const [gamma, beta, mean, variance] = [bn.gamma, bn.beta, bn.mean, bn.variance].map((v) => v.dataSync());
+      const thresholds = new Int32Array(outputs);
+      const signs = new Int8Array(outputs);
+      for (let o = 0; o < outputs; o++) {
+        const folded = foldBatchNorm(gamma![o]!, beta![o]!, mean![o]!, variance![o]!, BN_EPSILON);
+        thresholds[o] = folded.threshold;
+        signs[o] = folded.sign;
+      }
+      return { weights, thresholds, signs };
+    });
+    return { arch, layers };
+  }
+}
+
+const pendingStats: (() => void)[] = [];
+
+function batchNorm(name: string, n: number): BatchNorm {
+  return {
+    gamma: tf.variable(tf.ones([n]), true, `${name}.bn.weight`),
+    beta: tf.variable(tf.zeros([n]), true, `${name}.bn.bias`),
+    mean: tf.variable(tf.zeros([n]), false, `${name}.bn.running_mean`),
+    variance: tf.variable(tf.ones([n]), false, `${name}.bn.running_var`),
+  };
+}
+
+/**
+ * Transposed convolution, kernel 4, stride 2, padding 1, in [H, W, B, C] layout (pixels outermost). x [H, H, B,
+ * C], w [16 taps (ky·4 + kx), C, O] → [2H, 2H, B, O]. `labels` (one-hot [B, L]) adds label planes as further
+ * input channels whose weights are rows C … C + L − 1 of w.
+ *
+ * Output (2m + ry, 2n + rx) sums four taps: input row m + dy with ky = 1 − 2dy (ry = 0, dy ∈ {0, −1}) or
+ * ky = 2 − 2dy (ry = 1, dy ∈ {1, 0}), the same for columns; outside the input the zero padding makes a tap
+ * absent, as in hardware. Written for the wasm backend, whose slow paths cost 10–100× (measured): slices only
+ * on outer axes, no concat or stack on inner axes, products without transposed operands (`mm`). With many
+ * output channels the shifted inputs are multiplied per tap; with one (the last layer) all taps are
+ * multiplied first and the small products shifted.
+ */
+export function deconv4(x: tf.Tensor4D, w: tf.Tensor3D, labels?: tf.Tensor2D): tf.Tensor4D {
+  const [side, , batch, channels] = x.shape;
+  const outChannels = w.shape[2];
+  const grid = side + 2;
+  const padded = tf.pad(x, [[1, 1], [1, 1], [0, 0], [0, 0]]);
+  const planes = labels ? tf.pad(tf.tile(tf.reshape(labels, [1, 1, batch, labels.shape[1]]), [side, side, 1, 1]), [[1, 1], [1, 1], [0, 0], [0, 0]]) : undefined;
+  const weightRows = (tap: number, first: number, count: number) => tf.reshape(tf.slice(w, [tap, first, 0], [1, count, outChannels]), [count, outChannels]);
+  const rowsFor = (r: number) => (r === 0 ? [[1, 0], [3, -1]] : [[0, 1], [2, 0]]); // [k, d] pairs
+  let term: (ky: number, dy: number, kx: number, dx: number) => tf.Tensor;
+  if (outChannels === 1) {
+    // all 16 taps at once on the padded grid: [tap, row, col, b]
+    const allTaps = (source: tf.Tensor, first: number, count: number) =>
+      mm(tf.reshape(source, [grid * grid * batch, count]), tf.transpose(tf.reshape(tf.slice(w, [0, first, 0], [16, count, 1]), [16, count])));
+    let products = allTaps(padded, 0, channels) as tf.Tensor;
+    if (planes) products = tf.add(products, allTaps(planes, channels, labels!.shape[1]));
+    const byTap = tf.transpose(tf.reshape(products, [grid, grid, batch, 16]), [3, 0, 1, 2]);
+    term = (ky, dy, kx, dx) => tf.slice(byTap, [ky * 4 + kx, 1 + dy, 1 + dx, 0], [1, side, side, batch]);
+  } else {
+    const shifted = (source: tf.Tensor, dy: number, dx: number) => tf.reshape(tf.slice(source, [1 + dy, 1 + dx, 0, 0], [side, side, batch, source.shape[3]!]), [side * side * batch, source.shape[3]!]);
+    term = (ky, dy, kx, dx) => {
+      const tap = ky * 4 + kx;
+      // inputs and label planes side by side in one product
+      const inputs = planes ? tf.concat([shifted(padded, dy, dx), shifted(planes, dy, dx)], 1) : shifted(padded, dy, dx);
+      return mm(inputs, weightRows(tap, 0, w.shape[1]));
+    };
+  }
+  const parity: tf.Tensor[] = [];
+  for (const ry of [0, 1]) {
+    for (const rx of [0, 1]) {
+      const terms: tf.Tensor[] = [];
+      for (const [ky, dy] of rowsFor(ry)) for (const [kx, dx] of rowsFor(rx)) terms.push(tf.reshape(term(ky!, dy!, kx!, dx!), [side, side, batch, outChannels]));
+      parity.push(tf.addN(terms));
+    }
+  }
+  // o[ry][rx][m, n] → [2m + ry, 2n + rx]: stack on a new outer axis, transpose
+  const stacked = tf.reshape(tf.stack(parity, 0), [2, 2, side, side, batch, outChannels]);
+  return tf.reshape(tf.transpose(stacked, [2, 0, 3, 1, 4, 5]), [2 * side, 2 * side, batch, outChannels]) as tf.Tensor4D;
+}
+
+/** Conditional full-precision discriminator: [image, one-hot label] → 512 → 256 → logit, leaky ReLU 0.2. */
+export class Discriminator {
+  readonly variables: tf.Variable[];
+
+  constructor(
+    readonly labels: number,
+    seed: number,
+  ) {
+    const random = mulberry32(seed ^ 0x5eed);
+    const sizes = [784 + labels, 512, 256, 1];
+    this.variables = sizes.slice(1).flatMap((out, i) => [
+      tf.variable(initTensor([sizes[i]!, out], Math.sqrt(2 / sizes[i]!), random), true, `d${i}.weight`),
+      tf.variable(tf.zeros([out]), true, `d${i}.bias`),
+    ]);
+  }
+
+  /** Logits [B] for images [B, 28, 28] in [0, 1]. */
+  forward(images: tf.Tensor3D, oneHot: Rank2): tf.Tensor1D {
+    const batch = images.shape[0];
+    let x: tf.Tensor = tf.concat([tf.sub(tf.mul(tf.reshape(images, [batch, 784]), 2), 1) as Rank2, oneHot], 1);
+    for (let i = 0; i < 3; i++) {
+      x = tf.add(mm(x, this.variables[2 * i]!), this.variables[2 * i + 1]!);
+      if (i < 2) x = tf.leakyRelu(x, 0.2);
+    }
+    return tf.reshape(x, [batch]) as tf.Tensor1D;
+  }
+}
+
+/** Mean binary cross-entropy of logits against a constant target (1 real, 0 fake), numerically stable. */
+export function logitLoss(logits: tf.Tensor1D, target: 0 | 1): tf.Scalar {
+  // softplus(−l) for target 1, softplus(l) for target 0; softplus(u) = max(u, 0) + log(1 + e^−|u|)
+  const u = target === 1 ? tf.neg(logits) : logits;
+  return tf.mean(tf.add(tf.relu(u), tf.log(tf.add(tf.exp(tf.neg(tf.abs(u))), 1)))) as tf.Scalar;
+}

@@ -1,0 +1,235 @@
+/**
+ * Training loop for the conditional B-DCGAN: Adam on both networks (one discriminator step, one generator step
+ * per batch), deterministic given the seed (each epoch's shuffle, z and labels come from a generator seeded by
+ * seed and epoch, so a resumed run continues exactly), a checkpoint and a sample grid after every epoch, and
+ * for binarized generators the exported integer model (`model.sbgan`, the hardware format).
+ *
+ * Output folder: checkpoint.safetensors (all variables, BN statistics and Adam moments; metadata: recipe and
+ * epoch), model.sbgan, samples-epoch-NN.png, log.json (per-epoch losses, samples/s, wall time).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getPreset } from '../cores/bdcgan/arch.ts';
+import { writeModelFile } from '../cores/bdcgan/format.ts';
+import { generate, quantizeLatent } from '../cores/bdcgan/reference.ts';
+import { encodeSafetensors, parseSafetensors } from '../cores/bdcgan/safetensors.ts';
+import { UserError } from '../errors.ts';
+import { mulberry32 } from '../util/random.ts';
+import { Discriminator, Generator, logitLoss } from './gan.ts';
+import { loadMnist, type MnistSet } from './mnist.ts';
+import { initTf, tf } from './tf.ts';
+
+export interface Recipe {
+  preset: string;
+  fullPrecision: boolean;
+  batch: number;
+  learningRate: number;
+  beta1: number;
+  seed: number;
+  /** Training images used (the first N of MNIST's 60 000). */
+  images: number;
+}
+
+export interface EpochLog {
+  epoch: number;
+  lossD: number;
+  lossG: number;
+  samplesPerS: number;
+  seconds: number;
+}
+
+export interface StepProgress {
+  epoch: number;
+  step: number;
+  steps: number;
+  lossD: number;
+  lossG: number;
+  samplesPerS: number;
+}
+
+export class Trainer {
+  readonly generator: Generator;
+  readonly discriminator: Discriminator;
+  private readonly optG: tf.AdamOptimizer;
+  private readonly optD: tf.AdamOptimizer;
+  epoch = 0;
+  log: EpochLog[] = [];
+
+  private constructor(
+    readonly recipe: Recipe,
+    readonly data: MnistSet,
+  ) {
+    const arch = getPreset(recipe.preset);
+    this.generator = new Generator(arch, { fullPrecision: recipe.fullPrecision }, recipe.seed);
+    this.discriminator = new Discriminator(arch.labels, recipe.seed);
+    this.optG = tf.train.adam(recipe.learningRate, recipe.beta1, 0.999);
+    this.optD = tf.train.adam(recipe.learningRate, recipe.beta1, 0.999);
+  }
+
+  static async create(recipe: Recipe, data?: MnistSet): Promise<Trainer> {
+    await initTf();
+    const all = data ?? loadMnist('train');
+    if (!(recipe.images >= recipe.batch && recipe.images <= all.count)) throw new UserError(`--images must be from the batch size ${recipe.batch} to ${all.count}, got ${recipe.images}`);
+    if (!(recipe.batch >= 2 && recipe.batch <= 1024)) throw new UserError(`--batch must be from 2 to 1024, got ${recipe.batch}`);
+    const subset = { images: all.images.subarray(0, recipe.images * 784), labels: all.labels.subarray(0, recipe.images), count: recipe.images };
+    return new Trainer(recipe, subset);
+  }
+
+  get stepsPerEpoch(): number {
+    return Math.floor(this.data.count / this.recipe.batch);
+  }
+
+  private latent(random: () => number, batch: number): { z: tf.Tensor2D; labels: Int32Array } {
+    const { latent, labels } = this.generator.arch;
+    const z = quantizeLatent(Array.from({ length: batch * latent }, () => random() * 2 - 1));
+    return { z: tf.tensor2d(Float32Array.from(z), [batch, latent]), labels: Int32Array.from({ length: batch }, () => Math.floor(random() * labels)) };
+  }
+
+  /** One discriminator and one generator step on a batch of real images; returns the losses. */
+  step(indices: ArrayLike<number>, random: () => number): { lossD: number; lossG: number } {
+    const batch = indices.length;
+    const { labels: classes } = this.generator.arch;
+    const pixels = new Float32Array(batch * 784);
+    const realLabels = new Int32Array(batch);
+    for (let i = 0; i < batch; i++) {
+      const n = indices[i]!;
+      for (let p = 0; p < 784; p++) pixels[i * 784 + p] = this.data.images[n * 784 + p]! / 255;
+      realLabels[i] = this.data.labels[n]!;
+    }
+    const fakeD = this.latent(random, batch);
+    const fakeG = this.latent(random, batch);
+    const real = tf.tensor3d(pixels, [batch, 28, 28]);
+    const oneHot = (labels: Int32Array) => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat() as tf.Tensor2D;
+    const lossD = this.optD.minimize(() => {
+      const fake = this.generator.forward(fakeD.z, fakeD.labels, true);
+      return tf.add(logitLoss(this.discriminator.forward(real, oneHot(realLabels)), 1), logitLoss(this.discriminator.forward(fake, oneHot(fakeD.labels)), 0)) as tf.Scalar;
+    }, true, this.discriminator.variables)!;
+    const lossG = this.optG.minimize(() => logitLoss(this.discriminator.forward(this.generator.forward(fakeG.z, fakeG.labels, true, true), oneHot(fakeG.labels)), 1), true, this.generator.variables)!;
+    this.generator.commitStats();
+    this.generator.clip();
+    const result = { lossD: lossD.dataSync()[0]!, lossG: lossG.dataSync()[0]! };
+    tf.dispose([lossD, lossG, real, fakeD.z, fakeG.z]);
+    return result;
+  }
+
+  /** Runs one epoch (the next one); reports after every step. */
+  runEpoch(onStep?: (progress: StepProgress) => void): EpochLog {
+    const epoch = this.epoch;
+    const random = mulberry32(this.recipe.seed * 7919 + epoch * 104729 + 1);
+    const order = Uint32Array.from({ length: this.data.count }, (_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const steps = this.stepsPerEpoch;
+    const started = performance.now();
+    let sumD = 0;
+    let sumG = 0;
+    for (let s = 0; s < steps; s++) {
+      const { lossD, lossG } = this.step(order.subarray(s * this.recipe.batch, (s + 1) * this.recipe.batch), random);
+      sumD += lossD;
+      sumG += lossG;
+      const seconds = (performance.now() - started) / 1000;
+      onStep?.({ epoch, step: s + 1, steps, lossD, lossG, samplesPerS: ((s + 1) * this.recipe.batch) / seconds });
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const entry = { epoch, lossD: sumD / steps, lossG: sumG / steps, samplesPerS: (steps * this.recipe.batch) / seconds, seconds };
+    this.log.push(entry);
+    this.epoch++;
+    return entry;
+  }
+
+  /** Sample images for a grid: `perLabel` per label, label-major, from a fixed latent (same every epoch). */
+  samples(perLabel: number): { images: Uint8Array[]; labels: number[] } {
+    const { arch } = this.generator;
+    const random = mulberry32(this.recipe.seed + 99991);
+    const labels = Array.from({ length: arch.labels * perLabel }, (_, i) => Math.floor(i / perLabel));
+    const zs = labels.map(() => quantizeLatent(Array.from({ length: arch.latent }, () => random() * 2 - 1)));
+    if (!this.recipe.fullPrecision) {
+      const model = this.generator.exportModel();
+      return { images: zs.map((z, i) => generate(model, z, labels[i]!)), labels };
+    }
+    return { images: floatImages(this.generator, zs, labels), labels };
+  }
+
+  async saveCheckpoint(file: string): Promise<void> {
+    const tensors: Record<string, { shape: number[]; data: ArrayLike<number> }> = {};
+    for (const v of [...this.generator.state, ...this.discriminator.variables]) tensors[v.name] = { shape: v.shape, data: v.dataSync() };
+    for (const [prefix, opt] of [['optG', this.optG], ['optD', this.optD]] as const) {
+      for (const { name, tensor } of await opt.getWeights()) tensors[`${prefix}/${name}`] = { shape: tensor.shape, data: tensor.dataSync() };
+    }
+    const metadata = { format: 'spinbit.bdcgan.checkpoint/1', recipe: JSON.stringify(this.recipe), epoch: String(this.epoch), log: JSON.stringify(this.log) };
+    const temporary = `${file}.partial`;
+    writeFileSync(temporary, encodeSafetensors(tensors, metadata));
+    renameSync(temporary, file);
+  }
+
+  /** Loads a checkpoint made with the same recipe. */
+  async loadCheckpoint(file: string): Promise<void> {
+    const { tensors, metadata } = readCheckpoint(file);
+    const recipe = JSON.parse(metadata.recipe ?? '{}') as Recipe;
+    if (JSON.stringify(recipe) !== JSON.stringify(this.recipe)) throw new UserError(`${file} was trained with a different recipe (${metadata.recipe}); resume with the same options or start a new --out folder`);
+    const get = (name: string) => {
+      const t = tensors.get(name);
+      if (!t) throw new UserError(`${file}: tensor ${name} is missing`);
+      return t;
+    };
+    for (const v of [...this.generator.state, ...this.discriminator.variables]) {
+      const t = get(v.name);
+      v.assign(tf.tensor(Float32Array.from(t.data), v.shape));
+    }
+    for (const [prefix, opt] of [['optG', this.optG], ['optD', this.optD]] as const) {
+      const names = [...tensors.keys()].filter((n) => n.startsWith(`${prefix}/`));
+      await opt.setWeights(names.map((n) => ({ name: n.slice(prefix.length + 1), tensor: tf.tensor(Float32Array.from(tensors.get(n)!.data), tensors.get(n)!.shape) })));
+    }
+    this.epoch = Number(metadata.epoch);
+    this.log = JSON.parse(metadata.log ?? '[]') as EpochLog[];
+  }
+}
+
+export function readCheckpoint(file: string) {
+  if (!existsSync(file)) throw new UserError(`no checkpoint at ${file}`);
+  const parsed = parseSafetensors(readFileSync(file), file);
+  if (parsed.metadata.format !== 'spinbit.bdcgan.checkpoint/1') throw new UserError(`${file} is not a spinbit B-DCGAN checkpoint`);
+  return parsed;
+}
+
+/** A generator rebuilt from a checkpoint (for evaluating a full-precision twin). */
+export async function generatorFromCheckpoint(file: string): Promise<{ generator: Generator; recipe: Recipe }> {
+  await initTf();
+  const { tensors, metadata } = readCheckpoint(file);
+  const recipe = JSON.parse(metadata.recipe!) as Recipe;
+  const generator = new Generator(getPreset(recipe.preset), { fullPrecision: recipe.fullPrecision }, recipe.seed);
+  for (const v of generator.state) v.assign(tf.tensor(Float32Array.from(tensors.get(v.name)!.data), v.shape));
+  return { generator, recipe };
+}
+
+/** 8-bit images from a generator in inference mode (running statistics). */
+export function floatImages(generator: Generator, zs: Int8Array[], labels: number[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const { latent } = generator.arch;
+  for (let first = 0; first < zs.length; first += 256) {
+    const part = zs.slice(first, first + 256);
+    const z = tf.tensor2d(Float32Array.from(part.flatMap((v) => Array.from(v))), [part.length, latent]);
+    const images = tf.tidy(() => generator.forward(z, Int32Array.from(labels.slice(first, first + 256)), false));
+    const data = images.dataSync();
+    for (let i = 0; i < part.length; i++) out.push(Uint8Array.from(data.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255)));
+    tf.dispose([z, images]);
+  }
+  return out;
+}
+
+/** Writes the trainer's outputs for the epoch just finished. */
+export async function saveEpoch(trainer: Trainer, dir: string): Promise<{ grid: string; model?: string }> {
+  mkdirSync(dir, { recursive: true });
+  await trainer.saveCheckpoint(join(dir, 'checkpoint.safetensors'));
+  const { writeImageGridPng } = await import('../plot/png.ts');
+  const { images, labels } = trainer.samples(8);
+  const grid = join(dir, `samples-epoch-${String(trainer.epoch).padStart(2, '0')}.png`);
+  await writeImageGridPng(grid, images, 28, labels.map(String), 8);
+  writeFileSync(join(dir, 'log.json'), JSON.stringify({ recipe: trainer.recipe, epochs: trainer.log }, null, 2) + '\n');
+  if (trainer.recipe.fullPrecision) return { grid };
+  const model = join(dir, 'model.sbgan');
+  writeModelFile(model, trainer.generator.exportModel(), { trained: { ...trainer.recipe, epochs: trainer.epoch } });
+  return { grid, model };
+}
