@@ -52,7 +52,7 @@ export function addTrainCommands(program: Command): void {
       for (let epoch = trainer.epoch; epoch < epochs; epoch++) {
         const bar = new SingleBar({ format: `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} steps | D {lossD} G {lossG} | {rate} samples/s | eta {eta_formatted}`, noTTYOutput: !tty, notTTYSchedule: 30_000, stream: process.stderr }, Presets.shades_classic);
         bar.start(trainer.stepsPerEpoch, 0, { lossD: '-', lossG: '-', rate: '-' });
-        const log = trainer.runEpoch((p) => bar.update(p.step, { lossD: p.lossD.toFixed(3), lossG: p.lossG.toFixed(3), rate: p.samplesPerS.toFixed(0) }));
+        const log = await trainer.runEpoch((p) => bar.update(p.step, { lossD: p.lossD.toFixed(3), lossG: p.lossG.toFixed(3), rate: p.samplesPerS.toFixed(0) }));
         bar.stop();
         const saved = await saveEpoch(trainer, out);
         console.log(`epoch ${epoch + 1}: D ${log.lossD.toFixed(3)}, G ${log.lossG.toFixed(3)}, ${log.samplesPerS.toFixed(0)} samples/s, ${log.seconds.toFixed(0)} s — ${saved.grid}${saved.model ? `, ${saved.model}` : ''}`);

@@ -90,15 +90,16 @@ export class Generator {
       if (layer.kind === 'deconv' && layer.kernel !== 4) throw new UserError(`training supports kernel-4 architectures (mnist-up5k); '${arch.name}' uses kernel ${layer.kernel}`);
     }
     const random = mulberry32(seed);
+    const tag = `#${++networks}`;
     this.layers = arch.layers.map((layer, i) => {
       const inputs = layerInputs(layer, arch.labels);
       const name = `g${i}`;
       if (layer.kind === 'dense') {
-        return { weight: tf.variable(initTensor([inputs, layer.outputs], 1 / Math.sqrt(inputs), random), true, `${name}.weight`), bn: batchNorm(name, layer.outputs) };
+        return { weight: tf.variable(initTensor([inputs, layer.outputs], 1 / Math.sqrt(inputs), random), true, `${name}.weight${tag}`), bn: batchNorm(name, layer.outputs, tag) };
       }
-      const weight = tf.variable(initTensor([16, inputs, layer.outChannels], 1 / Math.sqrt(4 * inputs), random), true, `${name}.weight`);
-      if (layer.last) return { weight, bias: tf.variable(tf.zeros([1]), true, `${name}.bias`) };
-      return { weight, bn: batchNorm(name, layer.outChannels) };
+      const weight = tf.variable(initTensor([16, inputs, layer.outChannels], 1 / Math.sqrt(4 * inputs), random), true, `${name}.weight${tag}`);
+      if (layer.last) return { weight, bias: tf.variable(tf.zeros([1]), true, `${name}.bias${tag}`) };
+      return { weight, bn: batchNorm(name, layer.outChannels, tag) };
     });
   }
 
@@ -245,12 +246,16 @@ export class Generator {
 
 const pendingStats: (() => void)[] = [];
 
-function batchNorm(name: string, n: number): BatchNorm {
+/** tfjs wants process-unique variable names: each network tags its own; checkpoints store the base names. */
+let networks = 0;
+export const baseName = (name: string) => name.split('#')[0]!;
+
+function batchNorm(name: string, n: number, tag: string): BatchNorm {
   return {
-    gamma: tf.variable(tf.ones([n]), true, `${name}.bn.weight`),
-    beta: tf.variable(tf.zeros([n]), true, `${name}.bn.bias`),
-    mean: tf.variable(tf.zeros([n]), false, `${name}.bn.running_mean`),
-    variance: tf.variable(tf.ones([n]), false, `${name}.bn.running_var`),
+    gamma: tf.variable(tf.ones([n]), true, `${name}.bn.weight${tag}`),
+    beta: tf.variable(tf.zeros([n]), true, `${name}.bn.bias${tag}`),
+    mean: tf.variable(tf.zeros([n]), false, `${name}.bn.running_mean${tag}`),
+    variance: tf.variable(tf.ones([n]), false, `${name}.bn.running_var${tag}`),
   };
 }
 
@@ -314,10 +319,11 @@ export class Discriminator {
     seed: number,
   ) {
     const random = mulberry32(seed ^ 0x5eed);
+    const tag = `#${++networks}`;
     const sizes = [784 + labels, 512, 256, 1];
     this.variables = sizes.slice(1).flatMap((out, i) => [
-      tf.variable(initTensor([sizes[i]!, out], Math.sqrt(2 / sizes[i]!), random), true, `d${i}.weight`),
-      tf.variable(tf.zeros([out]), true, `d${i}.bias`),
+      tf.variable(initTensor([sizes[i]!, out], Math.sqrt(2 / sizes[i]!), random), true, `d${i}.weight${tag}`),
+      tf.variable(tf.zeros([out]), true, `d${i}.bias${tag}`),
     ]);
   }
 

@@ -15,7 +15,7 @@ import { generate, quantizeLatent } from '../cores/bdcgan/reference.ts';
 import { encodeSafetensors, parseSafetensors } from '../cores/bdcgan/safetensors.ts';
 import { UserError } from '../errors.ts';
 import { mulberry32 } from '../util/random.ts';
-import { Discriminator, Generator, logitLoss } from './gan.ts';
+import { baseName, Discriminator, Generator, logitLoss } from './gan.ts';
 import { loadMnist, type MnistSet } from './mnist.ts';
 import { initTf, tf } from './tf.ts';
 
@@ -112,8 +112,8 @@ export class Trainer {
     return result;
   }
 
-  /** Runs one epoch (the next one); reports after every step. */
-  runEpoch(onStep?: (progress: StepProgress) => void): EpochLog {
+  /** Runs one epoch (the next one); reports after every step, yielding to the event loop so progress output can draw. */
+  async runEpoch(onStep?: (progress: StepProgress) => void): Promise<EpochLog> {
     const epoch = this.epoch;
     const random = mulberry32(this.recipe.seed * 7919 + epoch * 104729 + 1);
     const order = Uint32Array.from({ length: this.data.count }, (_, i) => i);
@@ -131,6 +131,7 @@ export class Trainer {
       sumG += lossG;
       const seconds = (performance.now() - started) / 1000;
       onStep?.({ epoch, step: s + 1, steps, lossD, lossG, samplesPerS: ((s + 1) * this.recipe.batch) / seconds });
+      await new Promise((resolve) => setImmediate(resolve));
     }
     const seconds = (performance.now() - started) / 1000;
     const entry = { epoch, lossD: sumD / steps, lossG: sumG / steps, samplesPerS: (steps * this.recipe.batch) / seconds, seconds };
@@ -154,11 +155,14 @@ export class Trainer {
 
   async saveCheckpoint(file: string): Promise<void> {
     const tensors: Record<string, { shape: number[]; data: ArrayLike<number> }> = {};
-    for (const v of [...this.generator.state, ...this.discriminator.variables]) tensors[v.name] = { shape: v.shape, data: v.dataSync() };
+    for (const v of [...this.generator.state, ...this.discriminator.variables]) tensors[baseName(v.name)] = { shape: v.shape, data: v.dataSync() };
+    const metadata: Record<string, string> = { format: 'spinbit.bdcgan.checkpoint/1', recipe: JSON.stringify(this.recipe), epoch: String(this.epoch), log: JSON.stringify(this.log) };
     for (const [prefix, opt] of [['optG', this.optG], ['optD', this.optD]] as const) {
-      for (const { name, tensor } of await opt.getWeights()) tensors[`${prefix}/${name}`] = { shape: tensor.shape, data: tensor.dataSync() };
+      // Adam restores its moments by position: keep the order
+      const weights = await opt.getWeights();
+      metadata[`${prefix}.order`] = JSON.stringify(weights.map((w, i) => `${prefix}/${i}/${baseName(w.name)}`));
+      weights.forEach((w, i) => (tensors[`${prefix}/${i}/${baseName(w.name)}`] = { shape: w.tensor.shape, data: w.tensor.dataSync() }));
     }
-    const metadata = { format: 'spinbit.bdcgan.checkpoint/1', recipe: JSON.stringify(this.recipe), epoch: String(this.epoch), log: JSON.stringify(this.log) };
     const temporary = `${file}.partial`;
     writeFileSync(temporary, encodeSafetensors(tensors, metadata));
     renameSync(temporary, file);
@@ -174,13 +178,10 @@ export class Trainer {
       if (!t) throw new UserError(`${file}: tensor ${name} is missing`);
       return t;
     };
-    for (const v of [...this.generator.state, ...this.discriminator.variables]) {
-      const t = get(v.name);
-      v.assign(tf.tensor(Float32Array.from(t.data), v.shape));
-    }
+    for (const v of [...this.generator.state, ...this.discriminator.variables]) v.assign(tf.tensor(Float32Array.from(get(baseName(v.name)).data), v.shape));
     for (const [prefix, opt] of [['optG', this.optG], ['optD', this.optD]] as const) {
-      const names = [...tensors.keys()].filter((n) => n.startsWith(`${prefix}/`));
-      await opt.setWeights(names.map((n) => ({ name: n.slice(prefix.length + 1), tensor: tf.tensor(Float32Array.from(tensors.get(n)!.data), tensors.get(n)!.shape) })));
+      const order = JSON.parse(metadata[`${prefix}.order`] ?? '[]') as string[];
+      await opt.setWeights(order.map((name) => ({ name: name.split('/').slice(2).join('/'), tensor: tf.tensor(Float32Array.from(get(name).data), get(name).shape) })));
     }
     this.epoch = Number(metadata.epoch);
     this.log = JSON.parse(metadata.log ?? '[]') as EpochLog[];
@@ -200,7 +201,7 @@ export async function generatorFromCheckpoint(file: string): Promise<{ generator
   const { tensors, metadata } = readCheckpoint(file);
   const recipe = JSON.parse(metadata.recipe!) as Recipe;
   const generator = new Generator(getPreset(recipe.preset), { fullPrecision: recipe.fullPrecision }, recipe.seed);
-  for (const v of generator.state) v.assign(tf.tensor(Float32Array.from(tensors.get(v.name)!.data), v.shape));
+  for (const v of generator.state) v.assign(tf.tensor(Float32Array.from(tensors.get(baseName(v.name))!.data), v.shape));
   return { generator, recipe };
 }
 
