@@ -291,13 +291,32 @@ async function benchBdcgan(): Promise<Record<string, unknown>> {
   }
 }
 
+/** B-DCGAN training on this machine: samples/s of the binarized and full-precision trainers over 30 steps, time per epoch. */
+async function benchTraining(): Promise<Record<string, unknown>> {
+  const { Trainer } = await import('../src/train/trainer.ts');
+  const { loadMnist } = await import('../src/train/mnist.ts');
+  const data = loadMnist('train');
+  const result: Record<string, unknown> = {};
+  for (const fullPrecision of [false, true]) {
+    const batch = 64;
+    const trainer = await Trainer.create({ preset: 'mnist-up5k', fullPrecision, batch, learningRate: 2e-4, beta1: 0.5, seed: 1, images: batch * 30 }, data);
+    const log = await trainer.runEpoch();
+    result[fullPrecision ? 'full_precision' : 'binarized'] = {
+      batch,
+      samples_per_s: round(log.samplesPerS, 1),
+      epoch_minutes_60k: round(60000 / log.samplesPerS / 60, 1),
+    };
+  }
+  return { ...result, note: 'one process per run, single-threaded wasm backend; two runs in parallel use both cores' };
+}
+
 /** The engine builds the bench proves (fit, timing) and measures (efficiency in simulation). */
 const ISING_TARGETS: { name: string; board: string; options: Record<string, string | number> }[] = [
   { name: 'icebreaker_L256_P32', board: 'icebreaker', options: { L: 256, lanes: 32, 'rng-bits': '8', 'clock-mhz': 16 } },
   { name: 'hx8k_L256_P64', board: 'hx8k', options: { L: 256, lanes: 64, 'rng-bits': '8', 'clock-mhz': 36 } },
 ];
 
-/** `npm run bench -- ising` runs only the named sections (spine, link, ising, bdcgan); results of the others are kept. */
+/** `npm run bench -- ising` runs only the named sections (spine, link, ising, bdcgan, training); results of the others are kept. */
 const only = new Set(process.argv.slice(2));
 const want = (section: string) => only.size === 0 || only.has(section);
 
@@ -315,6 +334,7 @@ const results = {
   ...(want('link') ? { link: await benchLink() } : {}),
   ...(want('ising') ? { ising: await benchIsing() } : {}),
   ...(want('bdcgan') ? { bdcgan: await benchBdcgan() } : {}),
+  ...(want('training') ? { training: await benchTraining() } : {}),
 };
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
 console.log(JSON.stringify(results, null, 2));

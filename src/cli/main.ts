@@ -15,6 +15,7 @@ import { StagePrinter, formatReport } from './progress.ts';
 import { addRunIsing } from './run-ising.ts';
 import { addModelCommands, addRunBdcgan } from './run-bdcgan.ts';
 import { addTrainCommands } from './train.ts';
+import { addBoardTools } from './board-tools.ts';
 
 const EXIT_USER = 2;
 
@@ -170,6 +171,7 @@ export function createProgram(): Command {
   addRunBdcgan(run);
   addModelCommands(program);
   addTrainCommands(program);
+  addBoardTools(program);
 
   program
     .command('info')
@@ -208,9 +210,14 @@ export function createProgram(): Command {
 
   program
     .command('demo')
-    .description('the main job: build the iCEBreaker bitstream and run its co-simulation')
-    .addHelpText('after', '\nExample:\n  npm run demo')
-    .action(async () => (await import('./demo.ts')).runDemo());
+    .description('the main job: build both accelerators for the iCEBreaker, run them with --check, write pictures and a report')
+    .option('--port <path>', 'run on a board flashed with the demo bitstreams instead of the virtual board ("auto": the one FTDI board found)')
+    .option('--out <dir>', 'where the pictures and report go', 'build/demo')
+    .addHelpText('after', '\nExamples:\n  npm run demo\n  npx spinbit demo --port auto')
+    .action(async (flags: { port?: string; out: string }) => {
+      const port = flags.port === 'auto' ? await (await import('./board-tools.ts')).autoPort() : flags.port;
+      await (await import('./demo.ts')).runDemo({ port, out: flags.out });
+    });
 
   return program;
 }

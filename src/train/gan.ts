@@ -310,7 +310,11 @@ export function deconv4(x: tf.Tensor4D, w: tf.Tensor3D, labels?: tf.Tensor2D): t
   return tf.reshape(tf.transpose(stacked, [2, 0, 3, 1, 4, 5]), [2 * side, 2 * side, batch, outChannels]) as tf.Tensor4D;
 }
 
-/** Conditional full-precision discriminator: [image, one-hot label] → 512 → 256 → logit, leaky ReLU 0.2. */
+/**
+ * Conditional full-precision discriminator (MLP): [image in [−1, 1], one-hot label] → 512 → 256 features h
+ * (leaky ReLU 0.2). Two heads: the real/fake logit with a label projection (w·h + b + e_y·h, Miyato & Koyama),
+ * and class logits (an auxiliary classifier, AC-GAN) — both push the generator to draw the requested digit.
+ */
 export class Discriminator {
   readonly variables: tf.Variable[];
 
@@ -320,23 +324,37 @@ export class Discriminator {
   ) {
     const random = mulberry32(seed ^ 0x5eed);
     const tag = `#${++networks}`;
-    const sizes = [784 + labels, 512, 256, 1];
-    this.variables = sizes.slice(1).flatMap((out, i) => [
-      tf.variable(initTensor([sizes[i]!, out], Math.sqrt(2 / sizes[i]!), random), true, `d${i}.weight${tag}`),
-      tf.variable(tf.zeros([out]), true, `d${i}.bias${tag}`),
-    ]);
+    const sizes = [784 + labels, 512, 256];
+    const dense = (name: string, inputs: number, outputs: number) => [
+      tf.variable(initTensor([inputs, outputs], Math.sqrt(2 / inputs), random), true, `${name}.weight${tag}`),
+      tf.variable(tf.zeros([outputs]), true, `${name}.bias${tag}`),
+    ];
+    this.variables = [
+      ...dense('d0', sizes[0]!, sizes[1]!),
+      ...dense('d1', sizes[1]!, sizes[2]!),
+      ...dense('d2', sizes[2]!, 1),
+      tf.variable(initTensor([labels, sizes[2]!], 1 / Math.sqrt(sizes[2]!), random), true, `d.embed${tag}`),
+      ...dense('d.classes', sizes[2]!, labels),
+    ];
   }
 
-  /** Logits [B] for images [B, 28, 28] in [0, 1]. */
-  forward(images: tf.Tensor3D, oneHot: Rank2): tf.Tensor1D {
+  /** Real/fake logits [B] and class logits [B, labels] for images [B, 28, 28] in [0, 1]. */
+  forward(images: tf.Tensor3D, oneHot: Rank2): { logits: tf.Tensor1D; classes: tf.Tensor2D } {
     const batch = images.shape[0];
-    let x: tf.Tensor = tf.concat([tf.sub(tf.mul(tf.reshape(images, [batch, 784]), 2), 1) as Rank2, oneHot], 1);
-    for (let i = 0; i < 3; i++) {
-      x = tf.add(mm(x, this.variables[2 * i]!), this.variables[2 * i + 1]!);
-      if (i < 2) x = tf.leakyRelu(x, 0.2);
-    }
-    return tf.reshape(x, [batch]) as tf.Tensor1D;
+    const v = this.variables;
+    let h: tf.Tensor = tf.concat([tf.sub(tf.mul(tf.reshape(images, [batch, 784]), 2), 1) as Rank2, oneHot], 1);
+    h = tf.leakyRelu(tf.add(mm(h, v[0]!), v[1]!), 0.2);
+    h = tf.leakyRelu(tf.add(mm(h, v[2]!), v[3]!), 0.2);
+    const projection = tf.sum(tf.mul(mm(oneHot, v[6]!), h), 1);
+    const logits = tf.add(tf.reshape(tf.add(mm(h, v[4]!), v[5]!), [batch]), projection) as tf.Tensor1D;
+    const classes = tf.add(mm(h, v[7]!), v[8]!) as tf.Tensor2D;
+    return { logits, classes };
   }
+}
+
+/** Mean softmax cross-entropy of class logits against one-hot targets. */
+export function classLoss(classes: tf.Tensor2D, oneHot: Rank2): tf.Scalar {
+  return tf.mean(tf.sub(tf.logSumExp(classes, 1), tf.sum(tf.mul(classes, oneHot), 1))) as tf.Scalar;
 }
 
 /** Mean binary cross-entropy of logits against a constant target (1 real, 0 fake), numerically stable. */

@@ -15,7 +15,7 @@ import { generate, quantizeLatent } from '../cores/bdcgan/reference.ts';
 import { encodeSafetensors, parseSafetensors } from '../cores/bdcgan/safetensors.ts';
 import { UserError } from '../errors.ts';
 import { mulberry32 } from '../util/random.ts';
-import { baseName, Discriminator, Generator, logitLoss } from './gan.ts';
+import { baseName, classLoss, Discriminator, Generator, logitLoss } from './gan.ts';
 import { loadMnist, type MnistSet } from './mnist.ts';
 import { initTf, tf } from './tf.ts';
 
@@ -102,9 +102,16 @@ export class Trainer {
     const oneHot = (labels: Int32Array) => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat() as tf.Tensor2D;
     const lossD = this.optD.minimize(() => {
       const fake = this.generator.forward(fakeD.z, fakeD.labels, true);
-      return tf.add(logitLoss(this.discriminator.forward(real, oneHot(realLabels)), 1), logitLoss(this.discriminator.forward(fake, oneHot(fakeD.labels)), 0)) as tf.Scalar;
+      const realHot = oneHot(realLabels);
+      const onReal = this.discriminator.forward(real, realHot);
+      const onFake = this.discriminator.forward(fake, oneHot(fakeD.labels));
+      return tf.addN([logitLoss(onReal.logits, 1), logitLoss(onFake.logits, 0), classLoss(onReal.classes, realHot)]) as tf.Scalar;
     }, true, this.discriminator.variables)!;
-    const lossG = this.optG.minimize(() => logitLoss(this.discriminator.forward(this.generator.forward(fakeG.z, fakeG.labels, true, true), oneHot(fakeG.labels)), 1), true, this.generator.variables)!;
+    const lossG = this.optG.minimize(() => {
+      const hot = oneHot(fakeG.labels);
+      const judged = this.discriminator.forward(this.generator.forward(fakeG.z, fakeG.labels, true, true), hot);
+      return tf.add(logitLoss(judged.logits, 1), classLoss(judged.classes, hot)) as tf.Scalar;
+    }, true, this.generator.variables)!;
     this.generator.commitStats();
     this.generator.clip();
     const result = { lossD: lossD.dataSync()[0]!, lossG: lossG.dataSync()[0]! };
