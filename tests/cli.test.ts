@@ -23,11 +23,30 @@ describe('spinbit CLI', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const command of [[], ['boards'], ['designs'], ['build'], ['build', 'loopback'], ['lint', 'loopback'], ['sim', 'loopback'], ['board-sim', 'loopback'], ['info'], ['run'], ['run', 'ising'], ['run', 'bdcgan'], ['model'], ['model', 'import'], ['model', 'info'], ['model', 'random'], ['demo']]) {
+    for (const command of [[], ['boards'], ['designs'], ['build'], ['build', 'loopback'], ['lint', 'loopback'], ['sim', 'loopback'], ['board-sim', 'loopback'], ['info'], ['run'], ['run', 'ising'], ['run', 'bdcgan'], ['model'], ['model', 'import'], ['model', 'info'], ['model', 'random'], ['demo'], ['train'], ['train', 'bdcgan'], ['eval'], ['eval', 'bdcgan'], ['ports'], ['flash']]) {
       const { code, out } = spinbit(...command, '--help');
       expect(code, command.join(' ')).toBe(0);
       expect(out, command.join(' ')).toMatch(/Example/);
     }
+  });
+
+  it('flash: picks iceprog or openFPGALoader, checks the bitstream, says how to install a programmer', async () => {
+    const { flashPlan } = await import('../src/cli/board-tools.ts');
+    const { getBoard } = await import('../src/boards/index.ts');
+    const cwd = mkdtempSync(join(tmpdir(), 'spinbit-flash-'));
+    const up5k = join(cwd, 'up5k.bin');
+    writeFileSync(up5k, new Uint8Array(104090));
+    const icebreaker = getBoard('icebreaker');
+    expect(flashPlan(up5k, icebreaker, (t) => t === 'iceprog')).toEqual({ tool: 'iceprog', args: [up5k] });
+    expect(flashPlan(up5k, icebreaker, (t) => t === 'openFPGALoader')).toEqual({ tool: 'openFPGALoader', args: ['-b', 'icebreaker', up5k] });
+    expect(() => flashPlan(up5k, icebreaker, () => false)).toThrow(/no FPGA programmer found: install iceprog \(Debian\/Ubuntu: sudo apt-get install fpga-icestorm/);
+    expect(() => flashPlan(up5k, getBoard('hx8k'), () => true)).toThrow(/has 104090 bytes, a HX8K bitstream has 135100: built for another device/);
+    const missing = spinbit('flash', join(cwd, 'nothing.bin'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/no bitstream at .*nothing.bin \(spinbit build <design> --board icebreaker writes one\)/);
+    const ports = spinbit('ports', '--json');
+    expect(ports.code, ports.err).toBe(0);
+    expect(Array.isArray(JSON.parse(ports.out))).toBe(true);
   });
 
   it('wrong board, unknown design, unknown option, bad number: exit 2 naming the valid choices', () => {

@@ -14,7 +14,7 @@ const positiveInt = (name: string) => (text: string) => {
 };
 
 export function addTrainCommands(program: Command): void {
-  const train = program.command('train').description('train a model for an accelerator');
+  const train = program.command('train').description('train a model for an accelerator').addHelpText('after', '\nExample:\n  spinbit train bdcgan --epochs 6 --seed 1 --out runs/mnist-up5k');
   train
     .command('bdcgan')
     .description('train the conditional binarized DCGAN generator on MNIST (BinaryNet: sign forward, straight-through gradients)')
@@ -28,7 +28,7 @@ export function addTrainCommands(program: Command): void {
     .option('--full-precision', 'train the same architecture with float weights and activations (the comparison twin)')
     .requiredOption('--out <dir>', 'folder for checkpoint.safetensors, model.sbgan, sample grids and log.json')
     .option('--resume', 'continue from the checkpoint in --out')
-    .addHelpText('after', '\nExample:\n  spinbit train bdcgan --epochs 5 --seed 1 --out runs/mnist-up5k\n  spinbit train bdcgan --epochs 8 --seed 1 --out runs/mnist-up5k --resume')
+    .addHelpText('after', '\nExample:\n  spinbit train bdcgan --epochs 6 --seed 1 --out runs/mnist-up5k\n  spinbit train bdcgan --epochs 8 --seed 1 --out runs/mnist-up5k --resume')
     .action(async (flags: Record<string, unknown>) => {
       const { Trainer, saveEpoch } = await import('../train/trainer.ts');
       const { SingleBar, Presets } = await import('cli-progress');
@@ -59,7 +59,7 @@ export function addTrainCommands(program: Command): void {
       }
     });
 
-  const evaluate = program.command('eval').description('measure a trained model');
+  const evaluate = program.command('eval').description('measure a trained model').addHelpText('after', '\nExample:\n  spinbit eval bdcgan --model models/mnist-up5k.sbgan --n 1000');
   evaluate
     .command('bdcgan')
     .description('conditional nearest-neighbour accuracy: generate per label, classify each image by its nearest MNIST training image')
