@@ -310,13 +310,27 @@ async function benchTraining(): Promise<Record<string, unknown>> {
   return { ...result, note: 'one process per run, single-threaded wasm backend; two runs in parallel use both cores' };
 }
 
+/**
+ * `npm run demo`, cold (no bitstreams, no Verilator models: as on a fresh clone after `npm run setup`) and warm
+ * (everything cached), as a user runs it: one `spinbit demo` process each.
+ */
+async function benchDemo(): Promise<Record<string, unknown>> {
+  const { rmSync } = await import('node:fs');
+  const { SIM_CACHE_DIR } = await import('../sim/verilator.ts');
+  const out = join(mkdtempSync(join(tmpdir(), 'spinbit-bench-demo-')), 'demo');
+  for (const dir of ['build/ising-icebreaker', 'build/bdcgan-icebreaker', SIM_CACHE_DIR]) rmSync(dir, { recursive: true, force: true });
+  const cold = timeCli(['demo', '--out', out]);
+  const warm = timeCli(['demo', '--out', out]);
+  return { cold_seconds: round(cold, 1), warm_seconds: round(warm, 1), goals: { cold_seconds: 300, warm_seconds: 30 } };
+}
+
 /** The engine builds the bench proves (fit, timing) and measures (efficiency in simulation). */
 const ISING_TARGETS: { name: string; board: string; options: Record<string, string | number> }[] = [
   { name: 'icebreaker_L256_P32', board: 'icebreaker', options: { L: 256, lanes: 32, 'rng-bits': '8', 'clock-mhz': 16 } },
   { name: 'hx8k_L256_P64', board: 'hx8k', options: { L: 256, lanes: 64, 'rng-bits': '8', 'clock-mhz': 36 } },
 ];
 
-/** `npm run bench -- ising` runs only the named sections (spine, link, ising, bdcgan, training); results of the others are kept. */
+/** `npm run bench -- ising` runs only the named sections (spine, link, ising, bdcgan, training, demo); results of the others are kept. */
 const only = new Set(process.argv.slice(2));
 const want = (section: string) => only.size === 0 || only.has(section);
 
@@ -335,6 +349,7 @@ const results = {
   ...(want('ising') ? { ising: await benchIsing() } : {}),
   ...(want('bdcgan') ? { bdcgan: await benchBdcgan() } : {}),
   ...(want('training') ? { training: await benchTraining() } : {}),
+  ...(want('demo') ? { demo: await benchDemo() } : {}),
 };
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
 console.log(JSON.stringify(results, null, 2));
