@@ -44,6 +44,9 @@ describe('spinbit CLI', () => {
     const missing = spinbit('flash', join(cwd, 'nothing.bin'));
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no bitstream at .*nothing.bin \(spinbit build <design> --board icebreaker writes one\)/);
+    const noBoard = spinbit('demo', '--port', 'auto');
+    expect(noBoard.code).toBe(2);
+    expect(noBoard.err).toMatch(/no FTDI board found on USB \(spinbit ports lists serial ports\): plug the board in, or give --port PATH; without a board, use the virtual board/);
     const ports = spinbit('ports', '--json');
     expect(ports.code, ports.err).toBe(0);
     expect(Array.isArray(JSON.parse(ports.out))).toBe(true);

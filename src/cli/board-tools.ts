@@ -84,7 +84,7 @@ async function serialPorts(): Promise<RawPort[]> {
 export async function autoPort(): Promise<string> {
   const likely = (await listPorts()).filter((p) => p.likely);
   if (likely.length === 1) return likely[0]!.path;
-  if (likely.length === 0) throw new UserError('no FTDI board found on USB (spinbit ports lists serial ports): plug the board in, or give --port PATH; to try without a board use --sim');
+  if (likely.length === 0) throw new UserError('no FTDI board found on USB (spinbit ports lists serial ports): plug the board in, or give --port PATH; without a board, use the virtual board (--sim, or the demo without --port)');
   throw new UserError(`several boards found (${likely.map((p) => p.path).join(', ')}): choose one with --port PATH`);
 }
 
