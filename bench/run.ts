@@ -299,7 +299,7 @@ async function benchTraining(): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = {};
   for (const fullPrecision of [false, true]) {
     const batch = 64;
-    const trainer = await Trainer.create({ preset: 'mnist-up5k', fullPrecision, batch, learningRate: 2e-4, beta1: 0.5, seed: 1, images: batch * 30 }, data);
+    const trainer = await Trainer.create({ preset: 'mnist-up5k', fullPrecision, batch, learningRate: 2e-4, beta1: 0.5, seed: 1, images: batch * 30, binaryLrScale: 10 }, data);
     const log = await trainer.runEpoch();
     result[fullPrecision ? 'full_precision' : 'binarized'] = {
       batch,

@@ -16,7 +16,7 @@ import { floatImages, Trainer, type Recipe } from '../src/train/trainer.ts';
 import { initTf, tf } from '../src/train/tf.ts';
 import { seededRandom } from './helpers.ts';
 
-const recipe: Recipe = { preset: 'mnist-up5k', fullPrecision: false, batch: 32, learningRate: 2e-4, beta1: 0.5, seed: 5, images: 256 };
+const recipe: Recipe = { preset: 'mnist-up5k', fullPrecision: false, batch: 32, learningRate: 2e-4, beta1: 0.5, seed: 5, images: 256, binaryLrScale: 10 };
 
 /** Central finite differences of a scalar function of one tensor, entry by entry (float64 accumulations). */
 function numericGradient(f: (x: tf.Tensor) => tf.Scalar, x: Float32Array, shape: number[], eps = 1e-2): Float64Array {

@@ -24,6 +24,7 @@ export function addTrainCommands(program: Command): void {
     .option('--lr <rate>', 'Adam learning rate (both networks)', Number, 2e-4)
     .option('--beta1 <b>', 'Adam β1', Number, 0.5)
     .option('--seed <n>', 'seed: initial weights, shuffling, z and labels', Number, 1)
+    .option('--binary-lr-scale <k>', 'learning-rate multiplier for the binary layers\' latent weights (BinaryNet)', Number, 10)
     .option('--images <n>', 'MNIST training images to use (the first n)', positiveInt('--images'), 60000)
     .option('--full-precision', 'train the same architecture with float weights and activations (the comparison twin)')
     .requiredOption('--out <dir>', 'folder for checkpoint.safetensors, model.sbgan, sample grids and log.json')
@@ -37,7 +38,7 @@ export function addTrainCommands(program: Command): void {
       if (!flags.resume && existsSync(checkpoint)) throw new UserError(`${out} holds a checkpoint already: add --resume to continue it, or choose another --out`);
       const recipe = {
         preset: String(flags.preset), fullPrecision: Boolean(flags.fullPrecision), batch: flags.batch as number, learningRate: flags.lr as number,
-        beta1: flags.beta1 as number, seed: flags.seed as number, images: flags.images as number,
+        beta1: flags.beta1 as number, seed: flags.seed as number, images: flags.images as number, binaryLrScale: flags.binaryLrScale as number,
       };
       if (!(recipe.learningRate > 0 && recipe.learningRate < 1)) throw new UserError(`--lr must be between 0 and 1, got ${recipe.learningRate}`);
       const trainer = await Trainer.create(recipe);

@@ -103,6 +103,12 @@ export class Generator {
     });
   }
 
+  /** Latent weights of the binary layers (their signs are the hardware's weights). */
+  get binaryWeights(): tf.Variable[] {
+    if (this.options.fullPrecision) return [];
+    return this.layers.filter((_, i) => !(this.arch.layers[i]!.kind === 'deconv' && (this.arch.layers[i] as { last: boolean }).last)).map((l) => l.weight);
+  }
+
   get variables(): tf.Variable[] {
     return this.layers.flatMap((l) => [l.weight, ...(l.bn ? [l.bn.gamma, l.bn.beta] : []), ...(l.bias ? [l.bias] : [])]);
   }

@@ -28,6 +28,11 @@ export interface Recipe {
   seed: number;
   /** Training images used (the first N of MNIST's 60 000). */
   images: number;
+  /**
+   * Learning-rate multiplier for the binary layers' latent weights (BinaryNet scales these up: a sign only
+   * changes once its latent weight crosses zero, which at the plain rate takes hundreds of steps).
+   */
+  binaryLrScale: number;
 }
 
 export interface EpochLog {
@@ -51,6 +56,7 @@ export class Trainer {
   readonly generator: Generator;
   readonly discriminator: Discriminator;
   private readonly optG: tf.AdamOptimizer;
+  private readonly optBinary: tf.AdamOptimizer;
   private readonly optD: tf.AdamOptimizer;
   epoch = 0;
   log: EpochLog[] = [];
@@ -63,6 +69,7 @@ export class Trainer {
     this.generator = new Generator(arch, { fullPrecision: recipe.fullPrecision }, recipe.seed);
     this.discriminator = new Discriminator(arch.labels, recipe.seed);
     this.optG = tf.train.adam(recipe.learningRate, recipe.beta1, 0.999);
+    this.optBinary = tf.train.adam(recipe.learningRate * recipe.binaryLrScale, recipe.beta1, 0.999);
     this.optD = tf.train.adam(recipe.learningRate, recipe.beta1, 0.999);
   }
 
@@ -107,11 +114,17 @@ export class Trainer {
       const onFake = this.discriminator.forward(fake, oneHot(fakeD.labels));
       return tf.addN([logitLoss(onReal.logits, 1), logitLoss(onFake.logits, 0), classLoss(onReal.classes, realHot)]) as tf.Scalar;
     }, true, this.discriminator.variables)!;
-    const lossG = this.optG.minimize(() => {
+    // one gradient computation; the binary latent weights step with their own (scaled) Adam
+    const binary = new Set(this.generator.binaryWeights);
+    const { value: lossG, grads } = tf.variableGrads(() => {
       const hot = oneHot(fakeG.labels);
       const judged = this.discriminator.forward(this.generator.forward(fakeG.z, fakeG.labels, true, true), hot);
       return tf.add(logitLoss(judged.logits, 1), classLoss(judged.classes, hot)) as tf.Scalar;
-    }, true, this.generator.variables)!;
+    }, this.generator.variables);
+    const byName = (pick: (v: tf.Variable) => boolean) => this.generator.variables.filter(pick).map((v) => ({ name: v.name, tensor: grads[v.name]! }));
+    this.optG.applyGradients(byName((v) => !binary.has(v)));
+    if (binary.size > 0) this.optBinary.applyGradients(byName((v) => binary.has(v)));
+    tf.dispose(Object.values(grads));
     this.generator.commitStats();
     this.generator.clip();
     const result = { lossD: lossD.dataSync()[0]!, lossG: lossG.dataSync()[0]! };
@@ -164,7 +177,7 @@ export class Trainer {
     const tensors: Record<string, { shape: number[]; data: ArrayLike<number> }> = {};
     for (const v of [...this.generator.state, ...this.discriminator.variables]) tensors[baseName(v.name)] = { shape: v.shape, data: v.dataSync() };
     const metadata: Record<string, string> = { format: 'spinbit.bdcgan.checkpoint/1', recipe: JSON.stringify(this.recipe), epoch: String(this.epoch), log: JSON.stringify(this.log) };
-    for (const [prefix, opt] of [['optG', this.optG], ['optD', this.optD]] as const) {
+    for (const [prefix, opt] of [['optG', this.optG], ['optBinary', this.optBinary], ['optD', this.optD]] as const) {
       // Adam restores its moments by position: keep the order
       const weights = await opt.getWeights();
       metadata[`${prefix}.order`] = JSON.stringify(weights.map((w, i) => `${prefix}/${i}/${baseName(w.name)}`));
@@ -186,7 +199,7 @@ export class Trainer {
       return t;
     };
     for (const v of [...this.generator.state, ...this.discriminator.variables]) v.assign(tf.tensor(Float32Array.from(get(baseName(v.name)).data), v.shape));
-    for (const [prefix, opt] of [['optG', this.optG], ['optD', this.optD]] as const) {
+    for (const [prefix, opt] of [['optG', this.optG], ['optBinary', this.optBinary], ['optD', this.optD]] as const) {
       const order = JSON.parse(metadata[`${prefix}.order`] ?? '[]') as string[];
       await opt.setWeights(order.map((name) => ({ name: name.split('/').slice(2).join('/'), tensor: tf.tensor(Float32Array.from(get(name).data), get(name).shape) })));
     }
