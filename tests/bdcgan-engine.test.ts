@@ -4,7 +4,11 @@
  * the reference's pixels bit for bit.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PRESETS, type Architecture } from '../src/cores/bdcgan/arch.ts';
 import { modelImage } from '../src/cores/bdcgan/image.ts';
 import { generate, quantizeLatent } from '../src/cores/bdcgan/reference.ts';
@@ -15,7 +19,7 @@ import { buildModel, lint, run } from '../sim/verilator.ts';
 import { getBoard } from '../src/boards/index.ts';
 import { elaborate, type Elaborated } from '../src/cores/design.ts';
 import { bdcgan, BdcganRegister, MEMORY, type BdcganConfig } from '../src/cores/bdcgan/index.ts';
-import { decodeModel, encodeModel } from '../src/cores/bdcgan/format.ts';
+import { decodeModel, encodeModel, writeModelFile } from '../src/cores/bdcgan/format.ts';
 import { Command, encodeFrame, FrameDecoder, SYNC_REQUEST } from '../src/link/protocol.ts';
 import { VirtualBoard } from '../sim/virtual-board.ts';
 import { SpinbitBoard } from '../host/board.ts';
@@ -136,12 +140,6 @@ describe('B-DCGAN engine RTL = integer reference', () => {
 
 describe('B-DCGAN generator through the virtual board', () => {
   for (const [preset, uploaded] of [['mnist-up5k', 66500], ['paper', 395108]] as const) it(`${preset}, random weights: run bdcgan --sim --check, 32 random (z, label)`, async () => {
-    const { spawnSync } = await import('node:child_process');
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { fileURLToPath } = await import('node:url');
-    const { writeModelFile } = await import('../src/cores/bdcgan/format.ts');
     const bin = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), 'spinbit-bdcgan-'));
     const file = join(dir, 'random.sbgan');
