@@ -70,6 +70,7 @@ module bdcgan_engine #(
     wire        last_layer_of_net;
     wire [11:0] prev;            // stored inputs of a weight row (labels follow)
     wire        with_label;
+    wire [1:0]  copies_log2;     // each label input comes in 2^copies_log2 adjacent copies
     wire [5:0]  rows;            // model rows per output (dense) or per tap (deconvolutions)
     wire [11:0] outputs;         // dense outputs, or deconvolution output channels
     wire [5:0]  out_pixels;      // dense: pixels of the reshaped output (1 between dense layers)
@@ -85,7 +86,7 @@ module bdcgan_engine #(
     wire [11:0] channel_stride;  // kernel² · rows
     wire [ROW_BITS-1:0] weight_base, param_base;
     bdcgan_layers u_layers (
-        .layer(layer), .kind(kind), .last(last_layer_of_net), .prev(prev), .with_label(with_label), .rows(rows),
+        .layer(layer), .kind(kind), .last(last_layer_of_net), .prev(prev), .with_label(with_label), .copies_log2(copies_log2), .rows(rows),
         .outputs(outputs), .out_pixels(out_pixels), .out_words(out_words), .in_words(in_words), .size(size),
         .out_side(out_side), .kernel(kernel), .pad(pad), .taps_last(taps_last), .tap_stride_y(tap_stride_y),
         .channel_stride(channel_stride), .weight_base(weight_base), .param_base(param_base)
@@ -222,9 +223,13 @@ module bdcgan_engine #(
     wire [11:0] row_width = 12'd1 << row_width_log2;
     wire [11:0] stored_left = (prev > row_first) ? prev - row_first : 12'd0;
     wire [6:0]  stored_bits = (stored_left > row_width) ? row_width[6:0] : stored_left[6:0];
-    wire [11:0] label_index = prev + {8'd0, label};
+    // a label's copies are aligned to their count (checked by the generator), so they share one row and the
+    // mask is the bits whose index matches the first copy's above the low copies_log2 bits
+    wire [11:0] label_index = prev + ({8'd0, label} << copies_log2);
     wire [11:0] label_offset = label_index - row_first;
     wire        label_in_row = with_label && label_index >= row_first && label_offset < row_width;
+    wire [5:0]  copy_bits = ~(6'h3f << copies_log2);
+    wire [3:0]  label_count = 4'd1 << copies_log2;
     wire [5:0]  z_row = (w < Z_ROWS[5:0]) ? w : 6'd0;   // rows past z hold only labels
     wire [Z_ROWS*P-1:0] z_value_rows   = {{(Z_ROWS*P-ZB){1'b0}}, z_value};
     wire [Z_ROWS*P-1:0] z_present_rows = {{(Z_ROWS*P-ZB){1'b0}}, z_present};
@@ -234,12 +239,12 @@ module bdcgan_engine #(
     always @* begin
         for (j = 0; j < P; j = j + 1) begin
             stored_mask[j] = (j[6:0] < stored_bits);
-            label_mask[j]  = label_in_row && (j[5:0] == label_offset[5:0]);
+            label_mask[j]  = label_in_row && ((j[5:0] ^ label_offset[5:0]) & ~copy_bits) == 6'd0;
         end
     end
     wire        first_layer = (layer == 3'd0);
     wire [P-1:0] present_mask = (stored_mask & (first_layer ? z_present_rows[P*z_row +: P] : {P{1'b1}})) | label_mask;
-    wire [6:0]  present_count = (first_layer ? ((w < Z_ROWS[5:0]) ? z_counts[7*z_row +: 7] : 7'd0) : stored_bits) + {6'd0, label_in_row};
+    wire [6:0]  present_count = (first_layer ? ((w < Z_ROWS[5:0]) ? z_counts[7*z_row +: 7] : 7'd0) : stored_bits) + (label_in_row ? {3'd0, label_count} : 7'd0);
 
     // ---- stage 1: inputs against weights ----
     reg          s1_valid, s1_end, s1_first, s1_empty, s1_layer0, s1_last_kind;

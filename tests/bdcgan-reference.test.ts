@@ -58,6 +58,17 @@ describe('B-DCGAN integer reference', () => {
     expect(new Set(counts.filter((_, i) => i % 14 > 1 && i % 14 < 12 && i / 14 > 2 && i / 14 < 11))).toEqual(new Set([9, 6, 4]));
   });
 
+  it('label copies: the R adjacent inputs of the requested label are all +1, the other labels absent', () => {
+    // inputs x = [+1, −1], 3 labels × 2 copies, label 2 → extended [+1, −1, 0, 0, 0, 0, 1, 1]
+    const layer = { kind: 'dense', inputs: 2, outputs: 2, label: true, labelCopies: 2 } as const;
+    expect(layerInputs(layer, 3)).toBe(8);
+    // out 0 weights all +1: acc = 1 − 1 + 1 + 1 = 2; out 1 weights +1 except the copies of label 2 (−1): 1 − 1 − 1 − 1 = −2
+    const params: BinaryLayer = { weights: Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]), thresholds: Int32Array.from([0, 0]), signs: Int8Array.from([1, 1]) };
+    expect(Array.from(denseForward(layer, params, Int8Array.from([1, -1]), 2, 3).acc)).toEqual([2, -2]);
+    // label 0: its copies are inputs 2 and 3 (+1 weights in both outputs) → 0 + 2 = 2 for both
+    expect(Array.from(denseForward(layer, params, Int8Array.from([1, -1]), 0, 3).acc)).toEqual([2, 2]);
+  });
+
   it('label planes: only the requested label contributes', () => {
     const layer: Extract<LayerSpec, { kind: 'deconv' }> = { kind: 'deconv', inChannels: 1, outChannels: 1, size: 2, kernel: 4, label: true, last: false };
     const planes = layerInputs(layer, 10);

@@ -125,7 +125,7 @@ describe('spinbit CLI', () => {
     const made = spinbit('model', 'random', '--preset', 'mnist-up5k', '--seed', '3', '--out', model);
     expect(made.code, made.err).toBe(0);
     const info = spinbit('model', 'info', model);
-    expect(info.out).toMatch(/mnist-up5k, 3 layers, 269952 binary weights \+ 672 8-bit, sha256 [0-9a-f]{64}/);
+    expect(info.out).toMatch(/mnist-up5k, 3 layers, 525312 binary weights \+ 672 8-bit, sha256 [0-9a-f]{64}/);
     const grid = join(cwd, 'digits.png');
     const raw = join(cwd, 'digits.bin');
     const run = spinbit('run', 'bdcgan', '--ref', '--model', model, '--labels', '3,7', '--n', '6', '--out', grid, '--raw', raw);
@@ -145,7 +145,7 @@ describe('spinbit CLI', () => {
       [['model', 'import', join(cwd, 'missing.safetensors'), '--preset', 'mnist-up5k', '--out', join(cwd, 'x.sbgan')], /cannot read .*missing.safetensors: ENOENT/],
       // weights that do not fit: the numbers (3152640 = 49260 rows × 64 bits; 4 SPRAM = 1048576 bits)
       [['build', 'bdcgan', '--board', 'icebreaker', '--preset', 'paper', '--out', join(cwd, 'never')], /need 3152640 bits of model memory \(49260 rows of 64\) but iCEBreaker has 1048576 \(4 SPRAM × 256 Kbit\): over by 2104064 bits/],
-      [['build', 'bdcgan', '--board', 'hx8k', '--out', join(cwd, 'never')], /kept in SPRAM, which iCE40-HX8K breakout does not have .*over by 523776 bits — use --board icebreaker or upduino3/],
+      [['build', 'bdcgan', '--board', 'hx8k', '--out', join(cwd, 'never')], /kept in SPRAM, which iCE40-HX8K breakout does not have .*over by 757248 bits — use --board icebreaker or upduino3/],
     ] as const) {
       const bad = spinbit(...args);
       expect(bad.code, args.join(' ')).toBe(2);

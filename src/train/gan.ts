@@ -11,7 +11,7 @@
  * exported integer model computes what was trained. `fullPrecision` trains the same architecture with float
  * weights and BN + ReLU activations (the comparison twin; it has no integer export).
  */
-import { layerInputs, type Architecture } from '../cores/bdcgan/arch.ts';
+import { labelCopies, layerInputs, type Architecture, type LayerSpec } from '../cores/bdcgan/arch.ts';
 import { foldBatchNorm, sigmoidTable, type BinaryLayer, type LastLayer, type Model } from '../cores/bdcgan/reference.ts';
 import { mulberry32 } from '../util/random.ts';
 import { UserError } from '../errors.ts';
@@ -138,12 +138,17 @@ export class Generator {
     const { arch } = this;
     const batch = labels.length;
     const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), arch.labels).toFloat() as Rank2;
+    // label inputs with R copies each: copies of label y are adjacent (index y·R + c), as in hardware
+    const labelInputs = (layer: LayerSpec): Rank2 => {
+      const copies = labelCopies(layer);
+      return copies === 1 ? oneHot : (tf.reshape(tf.tile(tf.reshape(oneHot, [batch, arch.labels, 1]), [1, 1, copies]), [batch, arch.labels * copies]) as Rank2);
+    };
     let x: tf.Tensor = z;
     let side = 0;
     for (const [i, layer] of arch.layers.entries()) {
       const params = this.layers[i]!;
       if (layer.kind === 'dense') {
-        const input = layer.label ? tf.concat([x as Rank2, oneHot], 1) : (x as Rank2);
+        const input = layer.label ? tf.concat([x as Rank2, labelInputs(layer)], 1) : (x as Rank2);
         const acc = mm(input, this.weightOf(i));
         x = this.activate(this.normalise(acc, params.bn!, [0], training, updateStats));
         const next = arch.layers[i + 1];
@@ -155,7 +160,7 @@ export class Generator {
         continue;
       }
       const weight = layer.last ? this.quantisedLast(i) : this.weightOf(i);
-      let acc: tf.Tensor = deconv4(x as tf.Tensor4D, weight as tf.Tensor3D, layer.label ? oneHot : undefined);
+      let acc: tf.Tensor = deconv4(x as tf.Tensor4D, weight as tf.Tensor3D, layer.label ? labelInputs(layer) : undefined);
       side *= 2;
       if (layer.last) {
         const bias = tf.mul(roundSte(tf.div(params.bias!, LAST_SCALE)), LAST_SCALE);

@@ -84,6 +84,7 @@ export function validateArchitecture(arch: Architecture): void {
   let size = 0;
   arch.layers.forEach((layer: LayerSpec, i) => {
     const last = i === arch.layers.length - 1;
+    if (layer.labelCopies !== undefined && !(Number.isInteger(layer.labelCopies) && layer.labelCopies >= 1 && layer.labelCopies <= 64)) fail(`layer ${i}: labelCopies must be an integer from 1 to 64`);
     if (layer.kind === 'dense') {
       if (channels) fail(`layer ${i}: a dense layer after a deconvolution`);
       if (layer.inputs !== expected) fail(`layer ${i}: ${layer.inputs} inputs, the previous layer gives ${expected}`);

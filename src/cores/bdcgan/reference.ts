@@ -12,7 +12,7 @@
  * side, channel-major. Transposed convolution (PyTorch semantics): input (iy, ix) with tap (ky, kx) reaches
  * output (2·iy − p + ky, 2·ix − p + kx); kernel 4 uses p = 1, kernel 5 uses p = 2 and output padding 1.
  */
-import { deconvPadding, layerInputs, type Architecture, type LayerSpec } from './arch.ts';
+import { deconvPadding, labelCopies, layerInputs, type Architecture, type LayerSpec } from './arch.ts';
 
 export interface BinaryLayer {
   /** ±1 weights as bits (1 = +1), one byte per weight. */
@@ -49,7 +49,8 @@ export function denseForward(layer: Extract<LayerSpec, { kind: 'dense' }>, param
   const n = layerInputs(layer, labels);
   const x = new Int8Array(n);
   x.set(input.subarray(0, layer.inputs));
-  if (layer.label) x[layer.inputs + label] = 1;
+  const copies = labelCopies(layer);
+  x.fill(1, layer.inputs + label * copies, layer.inputs + (label + 1) * copies);
   const acc = new Int32Array(layer.outputs);
   const out = new Int8Array(layer.outputs);
   for (let o = 0; o < layer.outputs; o++) {
@@ -65,13 +66,13 @@ export function denseForward(layer: Extract<LayerSpec, { kind: 'dense' }>, param
   return { acc, out };
 }
 
-/** Input planes of a conditioned deconvolution: the previous planes, then 10 label planes (1 for the label). */
-function withLabelPlanes(input: Int8Array, channels: number, size: number, label: number, labels: number, conditioned: boolean): Int8Array {
-  if (!conditioned) return input;
+/** Input planes of a conditioned deconvolution: the previous planes, then R planes per label (1 for the label). */
+function withLabelPlanes(input: Int8Array, channels: number, size: number, label: number, labels: number, copies: number): Int8Array {
+  if (copies === 0) return input;
   const plane = size * size;
-  const x = new Int8Array((channels + labels) * plane);
+  const x = new Int8Array((channels + labels * copies) * plane);
   x.set(input.subarray(0, channels * plane));
-  x.fill(1, (channels + label) * plane, (channels + label + 1) * plane);
+  x.fill(1, (channels + label * copies) * plane, (channels + (label + 1) * copies) * plane);
   return x;
 }
 
@@ -123,7 +124,7 @@ export function generate(model: Model, z: Int8Array, label: number): Uint8Array 
       continue;
     }
     const planes = layerInputs(layer, arch.labels);
-    const input = withLabelPlanes(x, channels, size, label, arch.labels, layer.label);
+    const input = withLabelPlanes(x, channels, size, label, arch.labels, labelCopies(layer));
     if (layer.last) {
       const params = model.layers[index] as LastLayer;
       const acc = deconvSums(layer, input, planes, (i) => params.weights[i]!);
