@@ -5,6 +5,7 @@
  * memory in one write, one START makes them all, and their pixels arrive through the stream.
  */
 import { UserError } from '../src/errors.ts';
+import { architectureDifference } from '../src/cores/bdcgan/arch.ts';
 import { BDCGAN_ID, BdcganRegister, IMAGE_BYTES, JOB_WORDS, MEMORY, type BdcganConfig } from '../src/cores/bdcgan/index.ts';
 import { modelImage } from '../src/cores/bdcgan/image.ts';
 import type { Model } from '../src/cores/bdcgan/reference.ts';
@@ -44,7 +45,8 @@ export class BdcganBoard {
 
   /** Uploads the model unless the board holds it already; verifies by reading both images back. */
   async upload(model: Model, hash: string, force = false): Promise<{ skipped: boolean; seconds: number; bytes: number }> {
-    if (model.arch.name !== this.config.preset) throw new UserError(`the model is for '${model.arch.name}', the engine is built for '${this.config.preset}'`);
+    const difference = architectureDifference(model.arch, this.config.arch);
+    if (difference) throw new UserError(difference);
     const tag = parseInt(hash.slice(0, 8), 16) >>> 0;
     const started = performance.now();
     if (!force && (await this.board.readRegister(BdcganRegister.MODEL_TAG)) === tag) return { skipped: true, seconds: 0, bytes: 0 };

@@ -167,6 +167,10 @@ describe('B-DCGAN generator through the virtual board', () => {
       expect(clocks).toBeLessThan(130_000);
       const other = decodeModel(encodeModel(randomModel(PRESETS.paper!, 1)));
       await expect(board.upload(other.model, other.hash)).rejects.toThrow(/the model is for 'paper', the engine is built for 'mnist-up5k'/);
+      // same name, older architecture (one copy of each label): refused before anything is written
+      const oneCopy = { ...PRESETS['mnist-up5k']!, layers: PRESETS['mnist-up5k']!.layers.map((layer) => ({ ...layer, labelCopies: undefined })) };
+      const old = decodeModel(encodeModel(randomModel(oneCopy, 2)));
+      await expect(board.upload(old.model, old.hash)).rejects.toThrow(/the model's 'mnist-up5k' architecture \(74→3136, 74→32, 42→1, label copies 1\/1\/1\) is not the one the engine is built for \(144→3136, 144→32, 42→1, label copies 8\/8\/1\)/);
     } finally {
       await link.close();
       await virtual.stop();

@@ -6,6 +6,7 @@
  * input contributes nothing (it is not a −1), so label conditioning costs one weight per layer in dense layers
  * and one plane of taps in convolutions. Binary layers output ±1 (sign of the batch-normed sum, sign(0) = +1).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { UserError } from '../../errors.ts';
 
 export type LayerSpec =
@@ -60,6 +61,14 @@ export function labelCopies(layer: LayerSpec): number {
 /** Inputs to a layer (its fan-in count before taps): what the weights are laid out over. */
 export function layerInputs(layer: LayerSpec, labels: number): number {
   return (layer.kind === 'dense' ? layer.inputs : layer.inChannels) + labels * labelCopies(layer);
+}
+
+/** Where architecture `model` differs from `engine` (undefined when they are the same), in words for an error. */
+export function architectureDifference(model: Architecture, engine: Architecture): string | undefined {
+  if (model.name !== engine.name) return `the model is for '${model.name}', the engine is built for '${engine.name}'`;
+  if (isDeepStrictEqual(model, engine)) return undefined;
+  const describe = (arch: Architecture) => arch.layers.map((l) => `${layerInputs(l, arch.labels)}→${l.kind === 'dense' ? l.outputs : l.outChannels}`).join(', ');
+  return `the model's '${model.name}' architecture (${describe(model)}, label copies ${model.layers.map(labelCopies).join('/')}) is not the one the engine is built for (${describe(engine)}, label copies ${engine.layers.map(labelCopies).join('/')}): use a model made for this version (models/${engine.name}.sbgan) or retrain`;
 }
 
 /** Number of weights of a layer. */
