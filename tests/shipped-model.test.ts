@@ -1,12 +1,13 @@
 /**
  * The shipped default model (models/mnist-up5k.sbgan, made by `spinbit train bdcgan`; card:
- * models/mnist-up5k.md): it loads and validates, round-trips through the safetensors import, and still draws
- * the requested digits far better than chance (conditional nearest-neighbour accuracy on 200 images from the
- * integer reference ≥ 50 %; chance is 10 %). The ≥ 1000-image measurement from the generator RTL is in the card;
- * the issue's 80 % target is not reached by this model yet (see the card).
+ * models/mnist-up5k.md): it loads and validates, is built for the preset the demo's bitstream uses, round-trips
+ * through the safetensors import, and draws the requested digits: conditional nearest-neighbour accuracy on 200
+ * images from the integer reference ≥ 80 % (measured 82.5 %; chance is 10 %). The 1000-image measurement from
+ * the generator RTL (83.9 %) and the full-precision twin are in the card.
  */
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { PRESETS } from '../src/cores/bdcgan/arch.ts';
 import { encodeModel, readModelFile } from '../src/cores/bdcgan/format.ts';
 import { exportSafetensors, importSafetensors } from '../src/cores/bdcgan/safetensors.ts';
 import { generate, quantizeLatent } from '../src/cores/bdcgan/reference.ts';
@@ -19,18 +20,19 @@ const MODEL = fileURLToPath(new URL('../models/mnist-up5k.sbgan', import.meta.ur
 describe('shipped model', () => {
   it('loads, and round-trips through the safetensors import to the identical model', () => {
     const { model, meta } = readModelFile(MODEL);
-    expect(model.arch.name).toBe('mnist-up5k');
+    // the architecture the demo's bitstream is built for (a preset change needs a retrained model)
+    expect(model.arch).toEqual(PRESETS['mnist-up5k']);
     expect(meta.trained).toBeDefined();
     const back = importSafetensors(exportSafetensors(model, LAST_SCALE), model.arch, 'round trip');
     expect(Buffer.from(encodeModel(back)).equals(Buffer.from(encodeModel(model)))).toBe(true);
   });
 
-  it('draws the requested digits far above chance: conditional 1-NN accuracy ≥ 50 % on 200 images', async () => {
+  it('draws the requested digits: conditional 1-NN accuracy ≥ 80 % on 200 images', async () => {
     const { model } = readModelFile(MODEL);
     const random = seededRandom(77);
     const labels = Array.from({ length: 200 }, (_, i) => i % 10);
     const images = labels.map((label) => generate(model, quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1)), label));
     const { accuracy } = await nearestNeighbourAccuracy(images, labels);
-    expect(accuracy).toBeGreaterThanOrEqual(0.5);
+    expect(accuracy).toBeGreaterThanOrEqual(0.8);
   });
 });
