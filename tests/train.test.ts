@@ -140,6 +140,11 @@ describe('training', () => {
     expect(Number.isFinite(log.lossD) && Number.isFinite(log.lossG)).toBe(true);
     expect(() => twin.generator.exportModel()).toThrow(/a full-precision generator has no integer model/);
     await expect(Trainer.create({ ...recipe, preset: 'paper' }, data)).rejects.toThrow(/training supports kernel-4 architectures/);
+    // the class-loss weight enters the generator loss: at weight 0 only the GAN loss is left (the class
+    // cross-entropy of a fresh network is ≈ ln 10 = 2.3, so the mean over two steps drops by about that)
+    const plain = await (await Trainer.create({ ...recipe, images: 64 }, data)).runEpoch();
+    const noClass = await (await Trainer.create({ ...recipe, images: 64, classWeight: 0 }, data)).runEpoch();
+    expect(plain.lossG - noClass.lossG).toBeGreaterThan(1.5);
     expect(PRESETS.paper!.layers.at(-1)!.kind).toBe('deconv');
   });
 });

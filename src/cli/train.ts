@@ -25,6 +25,7 @@ export function addTrainCommands(program: Command): void {
     .option('--beta1 <b>', 'Adam β1', Number, 0.5)
     .option('--seed <n>', 'seed: initial weights, shuffling, z and labels', Number, 1)
     .option('--binary-lr-scale <k>', 'learning-rate multiplier for the binary layers\' latent weights (BinaryNet)', Number, 10)
+    .option('--class-weight <w>', 'weight of the auxiliary class loss in the generator loss', Number, 1)
     .option('--images <n>', 'MNIST training images to use (the first n)', positiveInt('--images'), 60000)
     .option('--full-precision', 'train the same architecture with float weights and activations (the comparison twin)')
     .requiredOption('--out <dir>', 'folder for checkpoint.safetensors, model.sbgan, sample grids and log.json')
@@ -39,8 +40,10 @@ export function addTrainCommands(program: Command): void {
       const recipe = {
         preset: String(flags.preset), fullPrecision: Boolean(flags.fullPrecision), batch: flags.batch as number, learningRate: flags.lr as number,
         beta1: flags.beta1 as number, seed: flags.seed as number, images: flags.images as number, binaryLrScale: flags.binaryLrScale as number,
+        ...(flags.classWeight !== 1 ? { classWeight: flags.classWeight as number } : {}),
       };
       if (!(recipe.learningRate > 0 && recipe.learningRate < 1)) throw new UserError(`--lr must be between 0 and 1, got ${recipe.learningRate}`);
+      if (!((flags.classWeight as number) >= 0 && (flags.classWeight as number) <= 100)) throw new UserError(`--class-weight must be from 0 to 100, got ${String(flags.classWeight)}`);
       const trainer = await Trainer.create(recipe);
       if (flags.resume) {
         await trainer.loadCheckpoint(checkpoint);

@@ -33,6 +33,8 @@ export interface Recipe {
    * changes once its latent weight crosses zero, which at the plain rate takes hundreds of steps).
    */
   binaryLrScale: number;
+  /** Weight of the auxiliary class loss in the generator's loss (absent = 1, kept out of default recipes). */
+  classWeight?: number;
 }
 
 export interface EpochLog {
@@ -119,7 +121,7 @@ export class Trainer {
     const { value: lossG, grads } = tf.variableGrads(() => {
       const hot = oneHot(fakeG.labels);
       const judged = this.discriminator.forward(this.generator.forward(fakeG.z, fakeG.labels, true, true), hot);
-      return tf.add(logitLoss(judged.logits, 1), classLoss(judged.classes, hot)) as tf.Scalar;
+      return tf.add(logitLoss(judged.logits, 1), tf.mul(classLoss(judged.classes, hot), this.recipe.classWeight ?? 1)) as tf.Scalar;
     }, this.generator.variables);
     const byName = (pick: (v: tf.Variable) => boolean) => this.generator.variables.filter(pick).map((v) => ({ name: v.name, tensor: grads[v.name]! }));
     this.optG.applyGradients(byName((v) => !binary.has(v)));
