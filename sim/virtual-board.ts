@@ -10,6 +10,12 @@ import { buildModel } from './verilator.ts';
 
 const HARNESS = readFileSync(new URL('./board/virtual_board.cpp', import.meta.url), 'utf8');
 
+/**
+ * Reply timeout for hosts talking to a virtual board: it answers as fast as Verilator runs, so on a loaded
+ * machine (CI, a training run on the other core) a reply can take seconds where hardware takes milliseconds.
+ */
+export const VIRTUAL_BOARD_TIMEOUT_MS = 5000;
+
 export interface VirtualBoardOptions {
   /** Also make this path a symlink to the pty (a stable name for scripts). */
   linkPath?: string;

@@ -176,14 +176,15 @@ async function onEngine(flags: Record<string, unknown>, model: import('../cores/
   };
   const elaborated = await elaborate(bdcgan, getBoard(String(flags.board)), options);
   let virtual: { path: string; stop(): Promise<void> } | undefined;
+  let timeoutMs: number | undefined; // the link's default for hardware
   if (flags.sim) {
-    const { VirtualBoard } = await import('../../sim/virtual-board.ts');
+    const { VirtualBoard, VIRTUAL_BOARD_TIMEOUT_MS } = await import('../../sim/virtual-board.ts');
+    timeoutMs = VIRTUAL_BOARD_TIMEOUT_MS;
     virtual = await VirtualBoard.start(elaborated);
   }
   const path = virtual ? virtual.path : String(flags.port);
   try {
-    // a simulated board answers slower than hardware, more so on a loaded machine: wait longer for its replies
-    const link = await SpinbitBoard.open(path, { baud: elaborated.config.link.baud, expect: { design: 'bdcgan', configHash: elaborated.configHash }, timeoutMs: virtual ? 5000 : undefined }).catch((error: unknown) => {
+    const link = await SpinbitBoard.open(path, { baud: elaborated.config.link.baud, expect: { design: 'bdcgan', configHash: elaborated.configHash }, timeoutMs }).catch((error: unknown) => {
       if (error instanceof LinkError) throw new UserError(`${path} does not answer as a spinbit board: ${error.message.replace(`${path}: `, '')} (flashed with \`spinbit build bdcgan\`?)`);
       throw error;
     });

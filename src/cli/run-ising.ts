@@ -218,14 +218,16 @@ async function runOnEngine(flags: Record<string, unknown>, options: Parameters<t
   const elaborated = await elaborate(ising, board, designOptions);
   const config = elaborated.config;
   let virtual: { path: string; stop(): Promise<void> } | undefined;
+  let timeoutMs: number | undefined; // the link's default for hardware
   if (flags.sim) {
-    const { VirtualBoard } = await import('../../sim/virtual-board.ts');
+    const { VirtualBoard, VIRTUAL_BOARD_TIMEOUT_MS } = await import('../../sim/virtual-board.ts');
+    timeoutMs = VIRTUAL_BOARD_TIMEOUT_MS;
     virtual = await VirtualBoard.start(elaborated);
   }
   const path = virtual ? virtual.path : String(flags.port);
   const { LinkError } = await import('../../host/link.ts');
   try {
-    const link = await SpinbitBoard.open(path, { baud: config.link.baud, expect: { design: 'ising', configHash: elaborated.configHash } }).catch((error: unknown) => {
+    const link = await SpinbitBoard.open(path, { baud: config.link.baud, expect: { design: 'ising', configHash: elaborated.configHash }, timeoutMs }).catch((error: unknown) => {
       if (error instanceof LinkError) {
         throw new UserError(
           `${path} does not answer as a spinbit board: ${error.message.replace(`${path}: `, '')} ` +

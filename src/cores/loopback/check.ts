@@ -5,7 +5,7 @@
  */
 import type { Elaborated } from '../design.ts';
 import { SpinbitBoard } from '../../../host/board.ts';
-import { VirtualBoard } from '../../../sim/virtual-board.ts';
+import { VIRTUAL_BOARD_TIMEOUT_MS, VirtualBoard } from '../../../sim/virtual-board.ts';
 import { LOOPBACK_ID, LoopbackRegister, SCRATCH_MEMORY, type LinkLoopbackConfig } from './index.ts';
 
 export interface LoopbackCheckOptions {
@@ -33,7 +33,7 @@ export { testBytes };
 export async function checkLoopback(elaborated: Elaborated<LinkLoopbackConfig>, options: LoopbackCheckOptions = {}): Promise<LoopbackCheckResult> {
   const seed = options.seed ?? 1;
   const virtual = await VirtualBoard.start(elaborated);
-  const board = await SpinbitBoard.open(virtual.path, { expect: { design: elaborated.design, configHash: elaborated.configHash } }).catch(async (e) => {
+  const board = await SpinbitBoard.open(virtual.path, { expect: { design: elaborated.design, configHash: elaborated.configHash }, timeoutMs: VIRTUAL_BOARD_TIMEOUT_MS }).catch(async (e) => {
     await virtual.stop();
     throw e;
   });
