@@ -15,7 +15,10 @@ import { getBoard } from '../src/boards/index.ts';
 import { elaborate } from '../src/cores/design.ts';
 import { testBytes } from '../src/cores/loopback/check.ts';
 import { checkEcho, type EchoConfig } from '../src/cores/loopback/echo.ts';
-import { loopback, SCRATCH_MEMORY, type LinkLoopbackConfig } from '../src/cores/loopback/index.ts';
+import { loopback, type LinkLoopbackConfig } from '../src/cores/loopback/index.ts';
+import { buildBitstream } from '../src/flow/build.ts';
+import type { BuildReport } from '../src/flow/report.ts';
+import { UserError } from '../src/errors.ts';
 import type { Elaborated } from '../src/cores/design.ts';
 import { fileText, getToolchain, onPath } from '../src/flow/tools.ts';
 import { LINK_CELLS, linkParams } from '../src/link/generate.ts';
@@ -26,7 +29,7 @@ import { ReferenceEngine, scan } from '../src/cores/ising/scan.ts';
 import { laneRngModule, rngBankModule } from '../src/cores/ising/rng-rtl.ts';
 import { emitVerilog } from '../src/hdl/emit.ts';
 import { ising, type IsingDesignConfig } from '../src/cores/ising/index.ts';
-import { IsingBoard } from '../host/ising.ts';
+import { IsingBoard } from '../src/cores/ising/driver.ts';
 import { flipThresholds } from '../src/cores/ising/tables.ts';
 import { THRESHOLD_BITS } from '../src/cores/ising/rng.ts';
 import { VirtualBoard } from '../sim/virtual-board.ts';
@@ -105,8 +108,8 @@ async function benchLink(): Promise<Record<string, unknown>> {
     return { payload_bytes: payload, seconds: round(seconds, 3), payload_bytes_per_s: Math.round(payload / seconds), efficiency: round(payload / wire, 4) };
   };
   const data = testBytes(5, 65536);
-  const write = await measure(() => board.writeMemory(SCRATCH_MEMORY, 0, data), data.length);
-  const read = await measure(() => board.readMemory(SCRATCH_MEMORY, 0, 32768), data.length);
+  const write = await measure(() => board.writeMemory(0, 0, data), data.length);
+  const read = await measure(() => board.readMemory(0, 0, 32768), data.length);
   await board.close();
   await virtual.stop();
   // On hardware the wire is the limit: baud / 10 bits per byte × protocol efficiency.
@@ -132,14 +135,17 @@ async function linkCoreSize(design: Elaborated<LinkLoopbackConfig>): Promise<Rec
   return { lut4: cells.SB_LUT4 ?? 0, flip_flops: ffs, carry: cells.SB_CARRY ?? 0, ebr: cells.SB_RAM40_4K ?? 0 };
 }
 
-/** One engine build (YoWASP, via the CLI) and its report, or the reason it does not build. */
-function buildEngine(board: string, options: string[]): { ok: true; report: Record<string, any>; seconds: number } | { ok: false; reason: string } {
+/** One engine build (YoWASP, through the library) and its report, or the reason it does not build. */
+async function buildEngine(board: string, options: Record<string, string | number>): Promise<{ ok: true; report: BuildReport; seconds: number } | { ok: false; reason: string }> {
   const out = join(mkdtempSync(join(tmpdir(), 'spinbit-bench-ising-')), 'engine');
   const started = performance.now();
-  const result = spawnSync(process.execPath, [BIN, 'build', 'ising', '--board', board, ...options, '--out', out], { encoding: 'utf8' });
-  const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) return { ok: false, reason: (result.stderr.trim().split('\n').pop() ?? '').replace(/ \(logs: .*\)$/, '') };
-  return { ok: true, report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')), seconds: round(seconds, 1) };
+  try {
+    const { report } = await buildBitstream(await elaborate(ising, getBoard(board), options), { outDir: out });
+    return { ok: true, report, seconds: round((performance.now() - started) / 1000, 1) };
+  } catch (error) {
+    if (error instanceof UserError) return { ok: false, reason: error.message.replace(/ \(logs: .*\)$/, '') };
+    throw error;
+  }
 }
 
 /** Clocks per sweep of an engine configuration on the virtual board at T = 2.269 (after a short burn-in). */
@@ -188,8 +194,7 @@ async function benchIsing(): Promise<Record<string, unknown>> {
 
   const engines: Record<string, unknown> = {};
   for (const target of ISING_TARGETS) {
-    const args = Object.entries(target.options).flatMap(([k, v]) => [`--${k}`, String(v)]);
-    const built = buildEngine(target.board, args);
+    const built = await buildEngine(target.board, target.options);
     const efficiency = await engineEfficiency(target.board, target.options, 20);
     const entry: Record<string, unknown> = { board: target.board, options: target.options, simulation: efficiency };
     if (built.ok) {
@@ -206,7 +211,7 @@ async function benchIsing(): Promise<Record<string, unknown>> {
   // How far the lanes go on the iCEBreaker at L = 256: the first count that does not build, and why.
   const push: Record<string, string> = {};
   for (const lanes of [64]) {
-    const built = buildEngine('icebreaker', ['--L', '256', '--lanes', String(lanes), '--rng-bits', '8']);
+    const built = await buildEngine('icebreaker', { L: 256, lanes, 'rng-bits': '8' });
     push[`lanes_${lanes}`] = built.ok ? `fits: ${built.report.resources.lc.used} of ${built.report.resources.lc.total} logic cells, Fmax ${built.report.fmax_mhz} MHz` : built.reason;
   }
   return {
@@ -228,7 +233,7 @@ async function benchBdcgan(): Promise<Record<string, unknown>> {
   const { generate, quantizeLatent } = await import('../src/cores/bdcgan/reference.ts');
   const { decodeModel, encodeModel } = await import('../src/cores/bdcgan/format.ts');
   const { bdcgan, IMAGE_BYTES } = await import('../src/cores/bdcgan/index.ts');
-  const { BdcganBoard } = await import('../host/bdcgan.ts');
+  const { BdcganBoard } = await import('../src/cores/bdcgan/driver.ts');
   const { randomModel } = await import('../src/cores/bdcgan/random.ts');
   const { FRAME_OVERHEAD } = await import('../src/link/protocol.ts');
   const arch = PRESETS['mnist-up5k']!;
@@ -241,13 +246,11 @@ async function benchBdcgan(): Promise<Record<string, unknown>> {
   // the build that proves fit and timing
   const out = join(mkdtempSync(join(tmpdir(), 'spinbit-bench-bdcgan-')), 'bdcgan');
   const started = performance.now();
-  const built = spawnSync(process.execPath, [BIN, 'build', 'bdcgan', '--board', 'icebreaker', '--out', out], { encoding: 'utf8' });
-  const buildSeconds = (performance.now() - started) / 1000;
-  if (built.status !== 0) throw new Error(`bdcgan build failed: ${built.stderr}`);
-  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-
   const design = await elaborate(bdcgan, getBoard('icebreaker'), {});
-  const virtual = await VirtualBoard.start(design as never);
+  const { report } = await buildBitstream(design, { outDir: out });
+  const buildSeconds = (performance.now() - started) / 1000;
+
+  const virtual = await VirtualBoard.start(design);
   const link = await SpinbitBoard.open(virtual.path, { expect: { design: 'bdcgan', configHash: design.configHash } });
   try {
     const board = new BdcganBoard(link, design.config);

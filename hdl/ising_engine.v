@@ -33,7 +33,8 @@ module ising_engine #(
     parameter integer R_BITS        = 1,    // max(1, ceil(log2 R))
     parameter integer MODE          = 0,
     parameter integer CHUNK         = 12,   // random bits per lane per clock: 8 or 12
-    parameter integer STATS_LATENCY = 3     // clocks from a step's completion to its sums (ising_stats)
+    parameter integer STATS_LATENCY = 3,    // clocks from a step's completion to its sums (ising_stats)
+    parameter [31:0]  SHAPE         = 32'd0 // the SHAPE register: packed by the generator from the contract's fields
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -80,19 +81,15 @@ module ising_engine #(
     localparam integer CH_BITS   = (P_LOG2 > 4) ? P_LOG2 - 4 : 0;
     localparam integer SEED_STEPS = 128;
     localparam integer DRAIN     = STATS_LATENCY + 2;
-    localparam [31:0] ISING_ID   = 32'h49534e47;          // "ISNG"
     localparam [24:0] ALWAYS     = 25'h1000000;           // 2^24: flips whatever the random number
     localparam integer SITES     = L * L;
-    localparam [31:0] SHAPE = CHUNK * 32'h4000000 + MODE * 32'h1000000 + R * 32'h10000 + P_LOG2 * 32'h100 + L_LOG2;
     localparam integer PREFILL_WORDS = 2 * S;
     localparam [K_BITS-1:0] PREFILL = PREFILL_WORDS[K_BITS-1:0];
     localparam integer S_MASK_VALUE = S - 1;
     localparam [K_BITS-1:0] S_MASK  = S_MASK_VALUE[K_BITS-1:0];
 
-    // ---- register map (docs/ising.md) ----
-    localparam [15:0] REG_ID = 16'd0, REG_SHAPE = 16'd1, REG_RUN = 16'd2, REG_STOP = 16'd3, REG_SEED = 16'd4,
-                      REG_STATUS = 16'd5, REG_CLOCKS = 16'd6, REG_TIES = 16'd7, REG_SWEEPS = 16'd8;
-    localparam integer REG_REPLICA_BASE = 16;               // 16 + 16·r + k: threshold k of replica r
+    // ---- register map: ISING_ID, REG_* (generated from src/cores/ising/contract.ts; docs/ising.md) ----
+`include "ising_map.vh"
 
     localparam [2:0] ST_IDLE = 3'd0, ST_SEED = 3'd1, ST_BEGIN = 3'd2, ST_HALF = 3'd3, ST_DRAIN = 3'd4,
                      ST_RECORD = 3'd5;
@@ -118,15 +115,15 @@ module ising_engine #(
     reg  [31:0]         agree_count;        // Σ over colour-1 sites: neighbours equal to the new spin
     reg  [31:0]         ones_count;         // Σ over all sites: new spin is +1
 
-    wire [15:0] field_index   = (reg_addr - REG_REPLICA_BASE[15:0]) & 16'd15;
-    wire [15:0] replica_index = (reg_addr - REG_REPLICA_BASE[15:0]) >> 4;
-    wire        replica_reg   = (reg_addr >= REG_REPLICA_BASE[15:0]) && (replica_index < R[15:0]);
+    wire [15:0] field_index   = (reg_addr - REG_TABLE_BASE) & (REG_TABLE_STRIDE - 16'd1);
+    wire [15:0] replica_index = (reg_addr - REG_TABLE_BASE) / REG_TABLE_STRIDE;
+    wire        replica_reg   = (reg_addr >= REG_TABLE_BASE) && (replica_index < R[15:0]);
 
     genvar gr, gk, gl;
     generate
         for (gr = 0; gr < R; gr = gr + 1) begin : replica_regs
             for (gk = 0; gk < NT; gk = gk + 1) begin : entry
-                localparam integer ENTRY_ADDR = REG_REPLICA_BASE + 16 * gr + FIRST_K + gk;
+                localparam integer ENTRY_ADDR = REG_TABLE_BASE + REG_TABLE_STRIDE * gr + FIRST_K + gk;
                 always @(posedge clk) begin
                     if (rst) thresholds[(gr * NT + gk) * 25 +: 25] <= 25'd0;
                     else if (reg_write && !running && reg_addr == ENTRY_ADDR[15:0])

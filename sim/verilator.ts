@@ -10,8 +10,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { canonicalJson } from '../src/cores/design.ts';
+import { canonicalJson } from '../src/util/canonical-json.ts';
 import { UserError } from '../src/errors.ts';
+import { verilogFiles } from '../src/hdl/sources.ts';
 
 export const SIM_CACHE_DIR = resolve('build', 'sim-cache');
 
@@ -46,7 +47,7 @@ export async function lint(sources: Record<string, string>, top: string, flags: 
   const dir = mkdtempSync(join(tmpdir(), 'spinbit-lint-'));
   try {
     for (const [name, text] of Object.entries(sources)) writeFileSync(join(dir, name), text);
-    const result = await run('verilator', ['--lint-only', '-Wall', '--top-module', top, ...flags, ...Object.keys(sources).sort()], { cwd: dir });
+    const result = await run('verilator', ['--lint-only', '-Wall', '--top-module', top, ...flags, ...verilogFiles(sources)], { cwd: dir });
     if (result.code !== 0 || result.stderr.trim()) throw new LintError(top, result.stderr + result.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -94,7 +95,7 @@ export async function buildModel(spec: ModelSpec): Promise<string> {
     mkdirSync(staging, { recursive: true });
     for (const [name, text] of Object.entries(spec.sources)) writeFileSync(join(staging, name), text);
     writeFileSync(join(staging, 'harness.cpp'), spec.harness);
-    const args = [...flags, '-Mdir', 'obj', '-o', '../Vdut', ...Object.keys(spec.sources).sort(), 'harness.cpp'];
+    const args = [...flags, '-Mdir', 'obj', '-o', '../Vdut', ...verilogFiles(spec.sources), 'harness.cpp'];
     const result = await run('verilator', args, { cwd: staging });
     writeFileSync(join(staging, 'build.log'), `$ verilator ${args.join(' ')}\n${result.stdout}${result.stderr}`);
     if (result.code !== 0 || !existsSync(join(staging, 'Vdut'))) {

@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Elaborated } from '../src/cores/design.ts';
 import { buildModel } from './verilator.ts';
 
 const HARNESS = readFileSync(new URL('./board/virtual_board.cpp', import.meta.url), 'utf8');
@@ -20,6 +19,13 @@ export interface VirtualBoardOptions {
   /** Also make this path a symlink to the pty (a stable name for scripts). */
   linkPath?: string;
   traceFile?: string;
+}
+
+/** What a virtual board needs of an elaborated design (src/cores/design.ts `Elaborated` has it). */
+export interface BoardSources {
+  coreSources: Record<string, string>;
+  coreTop: string;
+  config: { link: { clocksPerBit: number } };
 }
 
 export class VirtualBoard {
@@ -37,7 +43,7 @@ export class VirtualBoard {
   }
 
   /** Builds (cached) and starts the virtual board for an elaborated design with a link. */
-  static async start(elaborated: Elaborated<{ link: { clocksPerBit: number } }>, options: VirtualBoardOptions = {}): Promise<VirtualBoard> {
+  static async start(elaborated: BoardSources, options: VirtualBoardOptions = {}): Promise<VirtualBoard> {
     const binary = await buildModel({ sources: elaborated.coreSources, top: elaborated.coreTop, harness: HARNESS });
     const args = ['--clocks-per-bit', String(elaborated.config.link.clocksPerBit)];
     if (options.linkPath) args.push('--link', options.linkPath);

@@ -18,12 +18,12 @@ import { HDL_DIR } from '../src/hdl/cells.ts';
 import { buildModel, lint, run } from '../sim/verilator.ts';
 import { getBoard } from '../src/boards/index.ts';
 import { elaborate, type Elaborated } from '../src/cores/design.ts';
-import { bdcgan, BdcganRegister, MEMORY, type BdcganConfig } from '../src/cores/bdcgan/index.ts';
+import { bdcgan, bdcganContract, type BdcganConfig } from '../src/cores/bdcgan/index.ts';
 import { decodeModel, encodeModel, writeModelFile } from '../src/cores/bdcgan/format.ts';
 import { Command, encodeFrame, FrameDecoder, SYNC_REQUEST } from '../src/link/protocol.ts';
 import { VirtualBoard } from '../sim/virtual-board.ts';
 import { SpinbitBoard } from '../host/board.ts';
-import { BdcganBoard } from '../host/bdcgan.ts';
+import { BdcganBoard } from '../src/cores/bdcgan/driver.ts';
 import { openSerial } from '../host/serial.ts';
 import type { Transport } from '../host/link.ts';
 import { randomModel, seededRandom } from './helpers.ts';
@@ -144,7 +144,7 @@ describe('B-DCGAN generator through the virtual board', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinbit-bdcgan-'));
     const file = join(dir, 'random.sbgan');
     writeModelFile(file, randomModel(PRESETS[preset]!, 44));
-    const run = spawnSync(process.execPath, [bin, 'run', 'bdcgan', '--sim', '--check', '--model', file, '--n', '32', '--seed', '9', '--out', join(dir, 'grid.png')], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [bin, 'run', 'bdcgan', '--sim', '--check', '--model', file, '--n', '32', '--seed', '9', '--grid', join(dir, 'grid.png')], { encoding: 'utf8' });
     expect(run.status, run.stderr + run.stdout).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`weights: ${uploaded} bytes uploaded and read back`));
     expect(run.stdout).toMatch(/check: 32 images identical to the integer reference — pass/);
@@ -189,7 +189,7 @@ describe('B-DCGAN generator through the virtual board', () => {
         for (const event of requests.push(bytes)) {
           if (event.kind !== 'frame') continue;
           const frame = event.frame;
-          if (!corrupted && frame.cmd === Command.WRITE_MEM && frame.payload[0] === MEMORY.MODEL && frame.payload.length > 100) {
+          if (!corrupted && frame.cmd === Command.WRITE_MEM && frame.payload[0] === bdcganContract.memories.model.index && frame.payload.length > 100) {
             corrupted = true;
             const payload = frame.payload.slice();
             payload[4 + 2 * 37]! ^= 0x04; // word 37 of this frame, bit 2
@@ -208,7 +208,7 @@ describe('B-DCGAN generator through the virtual board', () => {
       const words = modelImage(model, design.config.width).words;
       await expect(board.upload(model, hash)).rejects.toThrow(new RegExp(`the model memory reads back wrong at word 37: wrote 0x${words[37]!.toString(16)}, read 0x${(words[37]! ^ 4).toString(16)}`));
       expect(corrupted).toBe(true);
-      expect(await link.readRegister(BdcganRegister.MODEL_TAG)).toBe(0); // not marked as held: the next upload is full
+      expect(await board.regs.read('MODEL_TAG')).toBe(0); // not marked as held: the next upload is full
     } finally {
       await link.close();
       await virtual.stop();

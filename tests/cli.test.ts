@@ -47,7 +47,7 @@ describe('spinbit CLI', () => {
     const noBoard = spinbit('demo', '--port', 'auto');
     expect(noBoard.code).toBe(2);
     expect(noBoard.err).toMatch(/no FTDI board found on USB \(spinbit ports lists serial ports\): plug the board in, or give --port PATH; without a board, use the virtual board/);
-    const ports = spinbit('ports', '--json');
+    const ports = spinbit('ports', '--json', '-');
     expect(ports.code, ports.err).toBe(0);
     expect(Array.isArray(JSON.parse(ports.out))).toBe(true);
   });
@@ -122,13 +122,13 @@ describe('spinbit CLI', () => {
 
   it('B-DCGAN: random model, info, reference generation to PNG and raw bytes; bad models and labels exit 2', () => {
     const model = join(cwd, 'random.sbgan');
-    const made = spinbit('model', 'random', '--preset', 'mnist-up5k', '--seed', '3', '--out', model);
+    const made = spinbit('model', 'random', '--preset', 'mnist-up5k', '--seed', '3', '--model', model);
     expect(made.code, made.err).toBe(0);
     const info = spinbit('model', 'info', model);
     expect(info.out).toMatch(/mnist-up5k, 3 layers, 525312 binary weights \+ 672 8-bit, sha256 [0-9a-f]{64}/);
     const grid = join(cwd, 'digits.png');
     const raw = join(cwd, 'digits.bin');
-    const run = spinbit('run', 'bdcgan', '--ref', '--model', model, '--labels', '3,7', '--n', '6', '--out', grid, '--raw', raw);
+    const run = spinbit('run', 'bdcgan', '--ref', '--model', model, '--labels', '3,7', '--n', '6', '--grid', grid, '--raw', raw);
     expect(run.code, run.err).toBe(0);
     expect(readFileSync(raw).length).toBe(6 * 784);
     const png = readFileSync(grid);
@@ -142,7 +142,7 @@ describe('spinbit CLI', () => {
       [['run', 'bdcgan', '--ref', '--model', model, '--labels', '5-12'], /--labels '5-12': labels run from 0 to 9/],
       [['run', 'bdcgan', '--ref', '--check', '--model', model], /--check compares the generator with the reference: use it with --sim or --port/],
       [['run', 'bdcgan', '--model', model], /say where to run with exactly one of --ref, --sim, --port/],
-      [['model', 'import', join(cwd, 'missing.safetensors'), '--preset', 'mnist-up5k', '--out', join(cwd, 'x.sbgan')], /cannot read .*missing.safetensors: ENOENT/],
+      [['model', 'import', join(cwd, 'missing.safetensors'), '--preset', 'mnist-up5k', '--model', join(cwd, 'x.sbgan')], /cannot read .*missing.safetensors: ENOENT/],
       // weights that do not fit: the numbers (3152640 = 49260 rows × 64 bits; 4 SPRAM = 1048576 bits)
       [['build', 'bdcgan', '--board', 'icebreaker', '--preset', 'paper', '--out', join(cwd, 'never')], /need 3152640 bits of model memory \(49260 rows of 64\) but iCEBreaker has 1048576 \(4 SPRAM × 256 Kbit\): over by 2104064 bits/],
       [['build', 'bdcgan', '--board', 'hx8k', '--out', join(cwd, 'never')], /kept in SPRAM, which iCE40-HX8K breakout does not have .*over by 757248 bits — use --board icebreaker or upduino3/],

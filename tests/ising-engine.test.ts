@@ -10,14 +10,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { getBoard } from '../src/boards/index.ts';
-import { elaborate, type Elaborated } from '../src/cores/design.ts';
+import { elaborate, type DesignOptions, type Elaborated } from '../src/cores/design.ts';
+import { runIsing } from '../src/cores/ising/run.ts';
 import { ising, type IsingDesignConfig } from '../src/cores/ising/index.ts';
 import { packLattice, unpackLattice } from '../src/cores/ising/layout.ts';
 import { IsingLattice } from '../src/cores/ising/reference.ts';
 import { ReferenceEngine } from '../src/cores/ising/scan.ts';
 import { checkTableFits, flipThresholds } from '../src/cores/ising/tables.ts';
 import { SpinbitBoard } from '../host/board.ts';
-import { IsingBoard } from '../host/ising.ts';
+import { IsingBoard } from '../src/cores/ising/driver.ts';
 import { VirtualBoard } from '../sim/virtual-board.ts';
 import { seededRandom } from './helpers.ts';
 
@@ -30,24 +31,29 @@ function spinbit(...args: string[]) {
 }
 
 describe('Ising engine RTL = reference model, bit for bit', () => {
-  const configs: { name: string; args: string[]; T: string }[] = [
-    { name: 'L=16 P=4 Metropolis', args: ['--L', '16', '--lanes', '4'], T: '1.5,2.269,3.0' },
-    { name: 'L=64 P=16 heat-bath', args: ['--L', '64', '--lanes', '16', '--algorithm', 'heatbath'], T: '1.5,2.269,3.0' },
-    { name: 'L=16 P=4, 3 replicas, field h=0.1, 8-bit chunks', args: ['--L', '16', '--lanes', '4', '--replicas', '3', '--field', '0.1', '--rng-bits', '8'], T: '1.8,2.3,2.8' },
+  const configs: { name: string; design: DesignOptions; T: number[]; h?: number }[] = [
+    { name: 'L=16 P=4 Metropolis', design: { L: 16, lanes: 4 }, T: [1.5, 2.269, 3.0] },
+    { name: 'L=64 P=16 heat-bath', design: { L: 64, lanes: 16, algorithm: 'heatbath' }, T: [1.5, 2.269, 3.0] },
+    { name: 'L=16 P=4, 3 replicas, field h=0.1, 8-bit chunks', design: { L: 16, lanes: 4, replicas: 3, 'rng-bits': '8' }, T: [1.8, 2.3, 2.8], h: 0.1 },
   ];
   for (const config of configs) {
-    it(`${config.name}: run ising --sim --check, 3 temperatures × 100 sweeps`, () => {
-      const json = join(cwd, `${config.name.replace(/\W+/g, '-')}.json`);
-      const run = spinbit('run', 'ising', '--sim', '--check', ...config.args, '--T', config.T, '--sweeps', '100', '--burn-in', '0', '--seed', '7', '--json', json);
-      expect(run.code, run.err + run.out).toBe(0);
-      expect(run.out).toMatch(/check: 300 records, \d+ tie clocks and \d final lattice\(s\) identical to the reference model — pass/);
-      const result = JSON.parse(readFileSync(json, 'utf8'));
-      expect(result.mode).toBe('sim');
-      expect(result.check.verdict).toBe('pass');
-      expect(result.results).toHaveLength(3);
-      for (const point of result.results) expect(point.clocksPerSweep).toBeGreaterThanOrEqual(point.idealClocksPerSweep);
+    it(`${config.name}: runIsing on the virtual board with check, 3 temperatures × 100 sweeps`, async () => {
+      const scan = { temperatures: config.T, sweeps: 100, burnIn: 0, seed: 7, field: config.h };
+      const run = await runIsing({ target: { kind: 'virtual' }, design: config.design, scan, check: true });
+      expect(run.check).toMatchObject({ records: 300, replicas: config.design.replicas ?? 1, lattices: 'identical' });
+      expect(run.scan.points).toHaveLength(3);
+      for (const point of run.scan.points) expect(point.clocksPerSweep).toBeGreaterThanOrEqual(point.idealClocksPerSweep);
     });
   }
+
+  it('run ising --sim --check through the CLI writes a passing JSON (the field given as --h)', () => {
+    const json = join(cwd, 'cli-field.json');
+    const args = ['--L', '16', '--lanes', '4', '--replicas', '2', '--h', '0.1', '--T', '2.0,2.5', '--sweeps', '64', '--burn-in', '0'];
+    const run = spinbit('run', 'ising', '--sim', '--check', ...args, '--json', json);
+    expect(run.code, run.err + run.out).toBe(0);
+    const result = JSON.parse(readFileSync(json, 'utf8'));
+    expect([result.mode, result.check.verdict, result.field, result.results.length]).toEqual(['sim', 'pass', 0.1, 2]);
+  });
 
   it('host writes a random lattice, reads it back, and the engine continues from it exactly as the reference', async () => {
     const design = (await elaborate(ising, getBoard('icebreaker'), { L: 32, lanes: 8, replicas: 2, baud: 3_000_000 })) as Elaborated<IsingDesignConfig>;

@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBoard } from '../src/boards/index.ts';
 import { elaborate, type Elaborated } from '../src/cores/design.ts';
-import { LOOPBACK_ID, LoopbackRegister, loopback, SCRATCH_MEMORY, type LinkLoopbackConfig } from '../src/cores/loopback/index.ts';
+import { loopback, loopbackContract, type LinkLoopbackConfig } from '../src/cores/loopback/index.ts';
+import { idValue } from '../src/link/contract.ts';
+
+/** Register addresses and the scratch memory's index, from the loopback contract (raw link access below). */
+const LoopbackRegister = Object.fromEntries(Object.entries(loopbackContract.registers).map(([name, r]) => [name, r.address])) as Record<
+  keyof typeof loopbackContract.registers,
+  number
+>;
+const LOOPBACK_ID = idValue(loopbackContract.id);
+const SCRATCH_MEMORY = loopbackContract.memories.scratch.index;
 import { testBytes } from '../src/cores/loopback/check.ts';
 import { Command, encodeFrame, encodeRequest, FrameDecoder, Status, SYNC_REPLY, SYNC_REQUEST, type Frame } from '../src/link/protocol.ts';
 import { SpinbitBoard } from '../host/board.ts';

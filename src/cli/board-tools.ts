@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { boardOption, warn, writeJson } from './options.ts';
 import { BOARDS, getBoard, type Board } from '../boards/index.ts';
 import { onPath } from '../flow/tools.ts';
 import { UserError } from '../errors.ts';
@@ -115,11 +116,12 @@ export function addBoardTools(program: Command): void {
   program
     .command('ports')
     .description('list serial ports; FTDI board bridges (the likely --port) first')
-    .option('--json', 'print JSON')
+    .addOption(new Option('--json [file]', "write the list as JSON to <file> ('-': standard output)"))
     .addHelpText('after', '\nExample:\n  spinbit ports')
-    .action(async (flags: { json?: boolean }) => {
+    .action(async (flags: { json?: string | true }) => {
       const ports = await listPorts();
-      if (flags.json) return console.log(JSON.stringify(ports, null, 2));
+      if (flags.json === true) warn('--json without a file is deprecated and goes away in the next release; use --json -');
+      if (flags.json) return writeJson(flags.json === true ? '-' : flags.json, ports);
       if (ports.length === 0) return console.log('no serial ports found (is the board plugged in? on Linux: dmesg | tail)');
       for (const p of ports) console.log(`${p.likely ? '*' : ' '} ${p.path.padEnd(16)} ${[p.vendorId && `${p.vendorId}:${p.productId}`, p.manufacturer, p.serialNumber].filter(Boolean).join(' ')} — ${p.note}`);
       if (ports.some((p) => p.likely)) console.log('* likely board UART: pass it as --port, or --port auto');
@@ -128,7 +130,7 @@ export function addBoardTools(program: Command): void {
   program
     .command('flash <bitstream>')
     .description('program a bitstream into the board with iceprog or openFPGALoader (whichever is installed)')
-    .option('--board <name>', `board (${Object.keys(BOARDS).join(', ')})`, 'icebreaker')
+    .addOption(boardOption('board the bitstream is for'))
     .option('--dry-run', 'print the programmer command instead of running it')
     .addHelpText('after', '\nExample:\n  spinbit flash build/bdcgan-icebreaker/bdcgan-icebreaker.bin --board icebreaker')
     .action(async (file: string, flags: { board: string; dryRun?: boolean }) => {

@@ -1,50 +1,54 @@
 /**
  * `npm run demo` (`spinbit demo`): the main job end to end on the iCEBreaker configurations — build both
  * bitstreams (in parallel; cached after the first run), run both designs on the virtual board (or a board with
- * --port) with --check against the reference models, and write build/demo/: the Ising lattice, the e(T) and
- * |m|(T) scan plot with the exact curves, the B-DCGAN digit grid from the shipped model, and report.md.
+ * --port) with the bit-exact check against the reference models, and write build/demo/: the Ising lattice, the
+ * e(T) and |m|(T) scan plot with the exact curves, the B-DCGAN digit grid from the shipped model, and report.md.
  *
- * Each step is the `spinbit` command a user would type (printed as it starts), so the demo shows the CLI and
- * exercises exactly its code paths.
+ * Every step calls the library (the same functions the `spinbit` commands call, and prints the same lines);
+ * each is shown with the command that does it by hand.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getBoard } from '../boards/index.ts';
+import { imageRequests } from '../cores/bdcgan/latent.ts';
+import type { DesignOptions } from '../cores/design.ts';
+import { DESIGNS } from '../cores/index.ts';
+import { parseTemperatures } from '../cores/ising/config.ts';
+import { runIsing } from '../cores/ising/run.ts';
+import type { ScanOptions } from '../cores/ising/scan.ts';
 import { UserError } from '../errors.ts';
+import { buildBitstream, type BuildEvent } from '../flow/build.ts';
+import type { BuildReport } from '../flow/report.ts';
+import type { BoardTarget } from '../run/target.ts';
+import { writeFileAtomic } from '../util/files.ts';
+import { formatReport } from './progress.ts';
+import { generationLines, writeDigitOutputs } from './run-bdcgan.ts';
+import { scanLines, writeIsingOutputs } from './run-ising.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/spinbit.mjs', import.meta.url));
 export const DEMO_MODEL = fileURLToPath(new URL('../../models/mnist-up5k.sbgan', import.meta.url));
 
-/** The iCEBreaker configurations the demo builds and runs. */
-export const DEMO_ISING = ['--L', '128', '--lanes', '32', '--rng-bits', '8', '--clock-mhz', '16'];
-const ISING_SCAN = ['--T', '1.8:3.0:0.2', '--sweeps', '400', '--burn-in', '100', '--seed', '1'];
+/** The iCEBreaker Ising configuration the demo builds and runs (its build options, and as flags). */
+export const DEMO_ISING: DesignOptions = { L: 128, lanes: 32, 'rng-bits': '8', 'clock-mhz': 16 };
+const DEMO_SCAN: ScanOptions = { temperatures: parseTemperatures('1.8:3.0:0.2'), sweeps: 400, burnIn: 100, seed: 1 };
+const DEMO_DIGITS = { labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], n: 100, seed: 7 };
 
-interface Step {
-  title: string;
-  args: string[];
+const asFlags = (options: DesignOptions) => Object.entries(options).map(([k, v]) => `--${k} ${v}`).join(' ');
+
+/** A build's progress as plain lines (stage, seconds), for a log shared by two parallel builds. */
+function buildEventLine(event: BuildEvent): string | undefined {
+  if (event.kind === 'cached') return `up to date (cached build in ${event.outDir})`;
+  if (event.kind === 'stage-done') return `${event.stage} ${event.seconds.toFixed(1)} s`;
+  return undefined;
 }
 
-/** Runs one spinbit command, its output indented under a title; resolves to its stdout. */
-function runStep(step: Step, log: (line: string) => void): Promise<string> {
-  log(`$ spinbit ${step.args.join(' ')}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...step.args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const relay = (prefix: string) => (chunk: Buffer) => {
-      for (const line of chunk.toString().split(/\r|\n/)) if (line.trim()) log(`  ${prefix}${line.trim()}`);
-    };
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      relay('')(b);
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      err += b.toString();
-      relay('')(b);
-    });
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new UserError(`${step.title} failed: ${err.trim().split('\n').pop() ?? `exit ${code}`}`))));
-  });
+async function buildFor(design: string, options: DesignOptions, log: (line: string) => void): Promise<BuildReport> {
+  const { elaborated } = await DESIGNS[design]!.elaborate(getBoard('icebreaker'), options);
+  const outDir = join('build', `${design}-icebreaker`);
+  log(`$ spinbit build ${design} --board icebreaker ${asFlags(options)} --out ${outDir}`.replace(/ +/g, ' '));
+  const result = await buildBitstream(elaborated, { outDir, onEvent: (event) => void (buildEventLine(event) && log(`  ${buildEventLine(event)}`)) });
+  for (const line of formatReport(result.report, result.outDir, result.cached).split('\n')) log(`  ${line.trim()}`);
+  return result.report;
 }
 
 export async function runDemo(flags: { port?: string; out?: string } = {}): Promise<void> {
@@ -53,56 +57,50 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
   if (!existsSync(DEMO_MODEL)) throw new UserError(`the shipped model ${DEMO_MODEL} is missing (git checkout models/)`);
   mkdirSync(out, { recursive: true });
   const log = (line: string) => console.log(line);
-  const where = flags.port ? ['--port', flags.port] : ['--sim'];
+  const target: BoardTarget = flags.port ? { kind: 'port', path: flags.port } : { kind: 'virtual' };
+  const where = flags.port ? `--port ${flags.port}` : '--sim';
   log(`spinbit demo: both accelerators for the iCEBreaker, ${flags.port ? `on the board at ${flags.port}` : 'on the virtual board (Verilator)'}; output in ${out}/`);
 
-  // 1. bitstreams, in parallel (YoWASP yosys/nextpnr; cached by config)
-  const isingBuild = join('build', 'ising-icebreaker');
-  const bdcganBuild = join('build', 'bdcgan-icebreaker');
+  // 1. bitstreams, in parallel (YoWASP yosys/nextpnr run in worker threads; cached by config)
   log('[1/3] bitstreams');
-  await Promise.all([
-    runStep({ title: 'Ising build', args: ['build', 'ising', '--board', 'icebreaker', ...DEMO_ISING, '--out', isingBuild] }, (l) => log(`  ising  | ${l}`)),
-    runStep({ title: 'B-DCGAN build', args: ['build', 'bdcgan', '--board', 'icebreaker', '--out', bdcganBuild] }, (l) => log(`  bdcgan | ${l}`)),
+  const [isingReport, bdcganReport] = await Promise.all([
+    buildFor('ising', DEMO_ISING, (l) => log(`  ising  | ${l}`)),
+    buildFor('bdcgan', {}, (l) => log(`  bdcgan | ${l}`)),
   ]);
-  const isingReport = JSON.parse(readFileSync(join(isingBuild, 'report.json'), 'utf8'));
-  const bdcganReport = JSON.parse(readFileSync(join(bdcganBuild, 'report.json'), 'utf8'));
 
   // 2. Ising scan on the engine, checked against the reference model record by record
   log('[2/3] Ising: temperature scan on the engine, every record checked against the reference model');
-  const isingOut = await runStep(
-    {
-      title: 'Ising run',
-      args: ['run', 'ising', ...where, '--check', '--board', 'icebreaker', ...DEMO_ISING, ...ISING_SCAN, '--plot', join(out, 'ising-scan.png'), '--lattice', join(out, 'ising-lattice.png'), '--json', join(out, 'ising-scan.json')],
-    },
-    log,
-  );
+  const files = { plot: join(out, 'ising-scan.png'), lattice: join(out, 'ising-lattice.png'), json: join(out, 'ising-scan.json') };
+  log(`$ spinbit run ising ${where} --check --board icebreaker ${asFlags(DEMO_ISING)} --T 1.8:3.0:0.2 --sweeps 400 --burn-in 100 --seed 1 --plot ${files.plot} --lattice ${files.lattice} --json ${files.json}`);
+  const isingRun = await runIsing({ target, board: 'icebreaker', design: DEMO_ISING, scan: DEMO_SCAN, check: true });
+  for (const line of [...scanLines(isingRun, DEMO_SCAN), ...(await writeIsingOutputs(isingRun, DEMO_SCAN, files))]) log(`  ${line}`);
 
   // 3. B-DCGAN digits from the shipped model, each image checked against the integer reference
   log('[3/3] B-DCGAN: digits 0-9 from the shipped model, every image checked against the integer reference');
-  const bdcganOut = await runStep(
-    { title: 'B-DCGAN run', args: ['run', 'bdcgan', ...where, '--check', '--model', DEMO_MODEL, '--labels', '0-9', '--n', '100', '--seed', '7', '--out', join(out, 'bdcgan-digits.png')] },
-    log,
-  );
+  const grid = join(out, 'bdcgan-digits.png');
+  log(`$ spinbit run bdcgan ${where} --check --model ${DEMO_MODEL} --labels 0-9 --n ${DEMO_DIGITS.n} --seed ${DEMO_DIGITS.seed} --grid ${grid}`);
+  const { readModelFile } = await import('../cores/bdcgan/format.ts');
+  const { runBdcgan } = await import('../cores/bdcgan/run.ts');
+  const { model, hash } = readModelFile(DEMO_MODEL);
+  const requests = imageRequests(DEMO_DIGITS.n, model.arch.latent, DEMO_DIGITS.labels, DEMO_DIGITS.seed);
+  const digits = await runBdcgan({ target, model, modelHash: hash, requests, check: true });
+  const digitLines = generationLines(digits, { n: DEMO_DIGITS.n, arch: model.arch.name, hash });
+  for (const line of [...digitLines, ...(await writeDigitOutputs(digits.images, DEMO_DIGITS.labels, { grid }))]) log(`  ${line}`);
 
   // report
-  const scan = JSON.parse(readFileSync(join(out, 'ising-scan.json'), 'utf8'));
-  const pick = (text: string, pattern: RegExp) => text.match(pattern)?.[0] ?? '(not reported)';
-  const isingCheck = pick(isingOut, /check: .*/);
-  const bdcganCheck = pick(bdcganOut, /check: .*/);
-  const bdcganRate = pick(bdcganOut, /\d+ images from the (virtual board|board) in .*/);
-  const bench = (() => {
-    try {
-      return JSON.parse(readFileSync(fileURLToPath(new URL('../../bench/results.json', import.meta.url)), 'utf8'));
-    } catch {
-      return {};
-    }
-  })();
+  const isingCheck = `check: ${isingRun.check!.records} records, ${isingRun.check!.tieClocks} tie clocks and ${isingRun.check!.replicas} final lattice(s) identical to the reference model — pass`;
+  const bdcganCheck = `check: ${digits.check!.images} images identical to the integer reference — pass`;
+  const bdcganRate = digitLines.find((l) => / images from the (virtual board|board) in /.test(l)) ?? '(not reported)';
+  const bench = readBench();
   // flips/ns: spin updates per clock-sweep at the built clock, from the engine's own clock counters
-  const clocksPerSweep = scan.results.reduce((sum: number, r: { clocksPerSweep: number }) => sum + r.clocksPerSweep, 0) / scan.results.length;
-  const sites = scan.config.size * scan.config.size;
+  const points = isingRun.scan.points;
+  const clocksPerSweep = points.reduce((sum, p) => sum + p.clocksPerSweep, 0) / points.length;
+  const sites = isingRun.config.size * isingRun.config.size;
   const flipsPerNs = (sites / clocksPerSweep) * isingReport.target_mhz * 1e-3;
-  const lcs = (r: { resources: { lc: { used: number; total: number } } }) => `${r.resources.lc.used}/${r.resources.lc.total}`;
+  const lcs = (r: BuildReport) => `${r.resources.lc.used}/${r.resources.lc.total}`;
   const seconds = (performance.now() - started) / 1000;
+  const row = (r: BuildReport) =>
+    `${lcs(r)} | ${r.resources.ebr.used}/${r.resources.ebr.total} | ${r.resources.spram.used}/${r.resources.spram.total} | ${r.target_mhz} / ${r.fmax_mhz} MHz`;
   const report = [
     '# spinbit demo report',
     '',
@@ -110,14 +108,14 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
     '',
     '| accelerator | config | logic cells | EBR | SPRAM | clock / Fmax | bit-exact |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    `| Ising MCMC | ${DEMO_ISING.join(' ')} | ${lcs(isingReport)} | ${isingReport.resources.ebr.used}/${isingReport.resources.ebr.total} | ${isingReport.resources.spram.used}/${isingReport.resources.spram.total} | ${isingReport.target_mhz} / ${isingReport.fmax_mhz} MHz | ${isingCheck.includes('pass') ? 'pass' : 'FAIL'} |`,
-    `| B-DCGAN | mnist-up5k, width 64 | ${lcs(bdcganReport)} | ${bdcganReport.resources.ebr.used}/${bdcganReport.resources.ebr.total} | ${bdcganReport.resources.spram.used}/${bdcganReport.resources.spram.total} | ${bdcganReport.target_mhz} / ${bdcganReport.fmax_mhz} MHz | ${bdcganCheck.includes('pass') ? 'pass' : 'FAIL'} |`,
+    `| Ising MCMC | ${asFlags(DEMO_ISING)} | ${row(isingReport)} | pass |`,
+    `| B-DCGAN | mnist-up5k, width 64 | ${row(bdcganReport)} | pass |`,
     '',
     '## Ising',
     '',
     `- ${isingCheck}`,
-    `- engine clocks per sweep (its counters, mean over T): ${clocksPerSweep.toFixed(1)} (ideal ${scan.results[0].idealClocksPerSweep}) — ` +
-      `**${flipsPerNs.toFixed(3)} flips/ns** on the iCEBreaker at ${isingReport.target_mhz} MHz (${(flipsPerNs * isingReport.fmax_mhz / isingReport.target_mhz).toFixed(3)} at Fmax)`,
+    `- engine clocks per sweep (its counters, mean over T): ${clocksPerSweep.toFixed(1)} (ideal ${points[0]!.idealClocksPerSweep}) — ` +
+      `**${flipsPerNs.toFixed(3)} flips/ns** on the iCEBreaker at ${isingReport.target_mhz} MHz (${((flipsPerNs * isingReport.fmax_mhz) / isingReport.target_mhz).toFixed(3)} at Fmax)`,
     ...(bench.ising?.engines?.icebreaker_L256_P32 ? [`- the bench's L = 256, 32 lanes at 16 MHz: ${bench.ising.engines.icebreaker_L256_P32.flips_per_ns} flips/ns`] : []),
     '- pictures: ising-scan.png (e(T), |m|(T) with Onsager / Yang), ising-lattice.png (final lattice at the last T)',
     '',
@@ -125,13 +123,13 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
     '',
     `- ${bdcganCheck}`,
     `- ${bdcganRate}`,
-    ...(bench.bdcgan?.icebreaker ? [`- on the iCEBreaker (bench): ${bench.bdcgan.clocks_per_image} clocks per image, ${bench.bdcgan.icebreaker.compute_images_per_s} images/s compute at ${bench.bdcgan.build.clock_mhz} MHz, link ${bench.bdcgan.icebreaker.link_images_per_s} images/s at ${bench.bdcgan.icebreaker.baud} baud`] : []),
+    ...(bench.bdcgan?.icebreaker
+      ? [`- on the iCEBreaker (bench): ${bench.bdcgan.clocks_per_image} clocks per image, ${bench.bdcgan.icebreaker.compute_images_per_s} images/s compute at ${bench.bdcgan.build.clock_mhz} MHz, link ${bench.bdcgan.icebreaker.link_images_per_s} images/s at ${bench.bdcgan.icebreaker.baud} baud`]
+      : []),
     '- picture: bdcgan-digits.png (10 per label, drawn by the generator hardware)',
     '',
   ].join('\n');
-  const temporary = join(out, 'report.md.partial');
-  writeFileSync(temporary, report);
-  renameSync(temporary, join(out, 'report.md'));
+  writeFileAtomic(join(out, 'report.md'), report);
 
   log('');
   log('summary');
@@ -140,4 +138,14 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
   log(`  ${bdcganRate}`);
   log(`  written: ${['ising-scan.png', 'ising-lattice.png', 'bdcgan-digits.png', 'report.md'].map((f) => join(out, f)).join(', ')}`);
   log(`  demo took ${seconds.toFixed(0)} s`);
+}
+
+/** The bench's last results, for context in the report (absent before the first `npm run bench`). */
+// biome-ignore lint/suspicious/noExplicitAny: bench/results.json is free-form JSON written by bench/run.ts
+function readBench(): any {
+  try {
+    return JSON.parse(readFileSync(fileURLToPath(new URL('../../bench/results.json', import.meta.url)), 'utf8'));
+  } catch {
+    return {};
+  }
 }

@@ -3,10 +3,10 @@
  * options appear in `--help` and unknown options are refused by name. Exit codes: 0 success, 2 something
  * the user can fix (bad input, does not fit, misses timing), 1 a tool failure or a bug.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { BOARDS, getBoard } from '../boards/index.ts';
 import { DESIGNS } from '../cores/index.ts';
-import { elaborate, type Design, type DesignOptions, type Elaborated } from '../cores/design.ts';
+import type { ElaboratedDesign, RegisteredDesign } from '../cores/design.ts';
 import { UserError } from '../errors.ts';
 import { buildBitstream, defaultOutDir } from '../flow/build.ts';
 import { lint } from '../../sim/verilator.ts';
@@ -16,50 +16,28 @@ import { addRunIsing } from './run-ising.ts';
 import { addModelCommands, addRunBdcgan } from './run-bdcgan.ts';
 import { addTrainCommands } from './train.ts';
 import { addBoardTools } from './board-tools.ts';
+import { addDesignOptions, baudOption, boardOption, numberParser, outDirOption, pickDesignOptions, portOption, seedOption, warn, writeJson } from './options.ts';
 
 const EXIT_USER = 2;
-
-function boardOption(): Option {
-  return new Option('-b, --board <name>', 'target board').choices(Object.keys(BOARDS)).default('icebreaker');
-}
 
 /** Adds `<parent> <design>` subcommands, one per registered design, with that design's options. */
 function addDesignSubcommands(
   parent: Command,
-  configure: (command: Command, design: Design<unknown>) => void,
-  action: (design: Design<unknown>, elaborated: Elaborated, flags: Record<string, unknown>) => Promise<void>,
+  configure: (command: Command, entry: RegisteredDesign) => void,
+  action: (entry: RegisteredDesign, elaborated: ElaboratedDesign, flags: Record<string, unknown>) => Promise<void>,
 ): void {
-  for (const design of Object.values(DESIGNS)) {
+  for (const entry of Object.values(DESIGNS)) {
+    const { design } = entry;
     const command = parent.command(design.name).description(design.summary).addOption(boardOption());
-    for (const option of design.options) {
-      const placeholder = option.type === 'choice' ? 'name' : option.type === 'integer' ? 'n' : 'x';
-      const flag = new Option(`--${option.name} <${placeholder}>`, option.description);
-      if (option.type === 'choice') flag.choices(option.choices ?? []);
-      else
-        flag.argParser((text: string) => {
-          const value = Number(text);
-          if (text.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError('expected a number');
-          return value;
-        });
-      if (option.defaultValue !== undefined) flag.default(option.defaultValue);
-      command.addOption(flag);
-    }
+    addDesignOptions(command, design.options);
     command.addHelpText('after', `\nExample:\n  spinbit ${parent.name()} ${design.name} ${design.exampleOptions ?? '--board icebreaker'}`);
-    configure(command, design);
+    configure(command, entry);
     command.action(async (flags: Record<string, unknown>) => {
-      const designOptions: DesignOptions = {};
-      for (const option of design.options) {
-        const key = camel(option.name);
-        if (flags[key] !== undefined) designOptions[option.name] = flags[key] as number | string;
-      }
-      await action(design, await elaborate(design, getBoard(flags.board as string), designOptions), flags);
+      const elaborated = await entry.elaborate(getBoard(flags.board as string), pickDesignOptions(flags, design.options));
+      await action(entry, elaborated, flags);
     });
   }
   parent.addHelpText('after', `\nDesigns: ${Object.keys(DESIGNS).join(', ')}. Boards: ${Object.keys(BOARDS).join(', ')}.`);
-}
-
-function camel(name: string): string {
-  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 export function createProgram(): Command {
@@ -81,7 +59,7 @@ export function createProgram(): Command {
     .description('list the designs spinbit can generate')
     .addHelpText('after', '\nExample:\n  spinbit designs')
     .action(() => {
-      for (const design of Object.values(DESIGNS)) console.log(`${design.name.padEnd(10)} ${design.summary}`);
+      for (const { design } of Object.values(DESIGNS)) console.log(`${design.name.padEnd(10)} ${design.summary}`);
     });
 
   const build = program
@@ -92,21 +70,26 @@ export function createProgram(): Command {
     build,
     (command) =>
       command
-        .option('-o, --out <dir>', 'output folder (default: build/<design>-<board>)')
+        .addOption(outDirOption('the build (default: build/<design>-<board>)'))
         .addOption(new Option('--toolchain <kind>', 'YoWASP from npm, or native binaries from PATH').choices(['yowasp', 'native']).default('yowasp'))
         .option('--force', 'rebuild even when the cached build is current')
-        .option('--json', 'print report.json instead of the summary'),
-    async (design, elaborated, flags) => {
+        .addOption(new Option('--json [file]', "also write report.json to <file> ('-': standard output, instead of the summary)")),
+    async (entry, { elaborated }, flags) => {
       const board = elaborated.board;
+      let json = flags.json as string | true | undefined;
+      if (json === true) {
+        warn('--json without a file is deprecated and goes away in the next release; use --json -');
+        json = '-';
+      }
       const printer = new StagePrinter();
       const result = await buildBitstream(elaborated, {
-        outDir: (flags.out as string | undefined) ?? defaultOutDir(design.name, board.name),
+        outDir: (flags.out as string | undefined) ?? defaultOutDir(entry.design.name, board.name),
         toolchain: flags.toolchain as 'yowasp' | 'native',
         force: Boolean(flags.force),
         onEvent: (event) => printer.handle(event),
       }).finally(() => printer.stop());
-      if (flags.json) console.log(JSON.stringify(result.report, null, 2));
-      else console.log(formatReport(result.report, result.outDir, result.cached));
+      if (json) await writeJson(json, result.report);
+      if (json !== '-') console.log(formatReport(result.report, result.outDir, result.cached));
     },
   );
 
@@ -114,7 +97,7 @@ export function createProgram(): Command {
     .command('lint')
     .description('generate Verilog and check it with verilator --lint-only -Wall (core and board wrapper)')
     .addHelpText('after', '\nExample:\n  spinbit lint loopback --board icestick');
-  addDesignSubcommands(lintCommand, () => {}, async (_design, elaborated) => {
+  addDesignSubcommands(lintCommand, () => {}, async (_entry, { elaborated }) => {
     await lint(elaborated.coreSources, elaborated.coreTop);
     await lint({ ...elaborated.coreSources, ...elaborated.topSource, 'ice40_lint_stubs.v': lintStubs() }, elaborated.topName);
     const files = Object.keys({ ...elaborated.coreSources, ...elaborated.topSource }).sort();
@@ -127,12 +110,12 @@ export function createProgram(): Command {
     .addHelpText('after', '\nExample:\n  spinbit sim loopback --clock-mhz 48 --baud 3000000');
   addDesignSubcommands(
     sim,
-    (command) => command.option('--seed <n>', 'stimulus seed', (t) => Number(t), 1),
-    async (design, elaborated, flags) => {
+    (command) => command.addOption(seedOption('stimulus seed')),
+    async (entry, elaborated, flags) => {
       const started = performance.now();
-      const summary = await design.selfCheck(elaborated, { seed: flags.seed as number });
+      const summary = await elaborated.selfCheck({ seed: flags.seed as number });
       const seconds = (performance.now() - started) / 1000;
-      console.log(`${design.name} self-check passed in ${seconds.toFixed(1)} s: ${JSON.stringify(summary)}`);
+      console.log(`${entry.design.name} self-check passed in ${seconds.toFixed(1)} s: ${JSON.stringify(summary)}`);
     },
   );
 
@@ -143,13 +126,13 @@ export function createProgram(): Command {
   addDesignSubcommands(
     boardSim,
     (command) => command.option('--link <path>', 'also make <path> a symlink to the pty').option('--trace <file>', 'write an FST waveform of the whole session'),
-    async (design, elaborated, flags) => {
-      if (!('link' in (elaborated.config as object))) {
+    async ({ design }, { elaborated }, flags) => {
+      if (!hasLink(elaborated.config)) {
         throw new UserError(`${design.name} with these options has no link (echo mode): nothing for a host to talk to; use --mode link`);
       }
       console.error('starting the virtual board (its Verilator model is built once, then cached)…');
       const { VirtualBoard } = await import('../../sim/virtual-board.ts');
-      const board = await VirtualBoard.start(elaborated as Elaborated<{ link: { clocksPerBit: number } }>, {
+      const board = await VirtualBoard.start({ ...elaborated, config: elaborated.config }, {
         linkPath: flags.link as string | undefined,
         traceFile: flags.trace as string | undefined,
       });
@@ -176,9 +159,9 @@ export function createProgram(): Command {
   program
     .command('info')
     .description('print the identity of a board (real or virtual) on a serial port')
-    .requiredOption('-p, --port <path>', 'serial port, e.g. /dev/ttyUSB1 or a virtual board pty')
-    .option('--baud <n>', 'baud rate of a real port', (t) => Number(t), 1_000_000)
-    .option('--timeout <ms>', 'reply timeout', (t) => Number(t), 1000)
+    .addOption(portOption().makeOptionMandatory())
+    .addOption(baudOption('baud rate of a real port', 1_000_000))
+    .addOption(new Option('--timeout <ms>', 'reply timeout').argParser(numberParser('--timeout', 'positive')).default(1000))
     .addHelpText('after', '\nExample:\n  spinbit info --port /dev/ttyUSB1')
     .action(async (flags: { port: string; baud: number; timeout: number }) => {
       // The serial driver (native bindings) loads only for the commands that talk to a port.
@@ -211,8 +194,8 @@ export function createProgram(): Command {
   program
     .command('demo')
     .description('the main job: build both accelerators for the iCEBreaker, run them with --check, write pictures and a report')
-    .option('--port <path>', 'run on a board flashed with the demo bitstreams instead of the virtual board ("auto": the one FTDI board found)')
-    .option('--out <dir>', 'where the pictures and report go', 'build/demo')
+    .addOption(portOption('run on a board flashed with the demo bitstreams instead of the virtual board ("auto": the one FTDI board found)'))
+    .addOption(outDirOption('the pictures and report', 'build/demo'))
     .addHelpText('after', '\nExamples:\n  npm run demo\n  npx spinbit demo --port auto')
     .action(async (flags: { port?: string; out: string }) => {
       const port = flags.port === 'auto' ? await (await import('./board-tools.ts')).autoPort() : flags.port;
@@ -220,6 +203,11 @@ export function createProgram(): Command {
     });
 
   return program;
+}
+
+/** Whether a config has a link (loopback's echo mode has none). */
+function hasLink(config: unknown): config is { link: { clocksPerBit: number } } {
+  return typeof config === 'object' && config !== null && 'link' in config;
 }
 
 function printBoards(): void {

@@ -4,14 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { UserError } from '../errors.ts';
+import { checkWritable } from '../util/files.ts';
+import { countOption, jsonOption, numberParser, outDirOption, seedOption, writeJson } from './options.ts';
 
-const positiveInt = (name: string) => (text: string) => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`${name} must be a positive integer, got '${text}'`);
-  return n;
-};
+const positiveInt = (name: string) => numberParser(name, 'positive');
+const number = (name: string, description: string, fallback: number) =>
+  new Option(`${name} <x>`, description).argParser(numberParser(name)).default(fallback);
 
 export function addTrainCommands(program: Command): void {
   const train = program.command('train').description('train a model for an accelerator').addHelpText('after', '\nExample:\n  spinbit train bdcgan --epochs 6 --seed 1 --out runs/mnist-up5k');
@@ -21,14 +21,14 @@ export function addTrainCommands(program: Command): void {
     .option('--preset <name>', 'generator architecture (kernel-4 presets)', 'mnist-up5k')
     .option('--epochs <n>', 'epochs to reach (a resumed run continues to this many)', positiveInt('--epochs'), 5)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 64)
-    .option('--lr <rate>', 'Adam learning rate (both networks)', Number, 2e-4)
-    .option('--beta1 <b>', 'Adam β1', Number, 0.5)
-    .option('--seed <n>', 'seed: initial weights, shuffling, z and labels', Number, 1)
-    .option('--binary-lr-scale <k>', 'learning-rate multiplier for the binary layers\' latent weights (BinaryNet)', Number, 10)
-    .option('--class-weight <w>', 'weight of the auxiliary class loss in the generator loss', Number, 1)
+    .addOption(number('--lr', 'Adam learning rate (both networks)', 2e-4))
+    .addOption(number('--beta1', 'Adam β1', 0.5))
+    .addOption(seedOption('seed: initial weights, shuffling, z and labels'))
+    .addOption(number('--binary-lr-scale', "learning-rate multiplier for the binary layers' latent weights (BinaryNet)", 10))
+    .addOption(number('--class-weight', 'weight of the auxiliary class loss in the generator loss', 1))
     .option('--images <n>', 'MNIST training images to use (the first n)', positiveInt('--images'), 60000)
     .option('--full-precision', 'train the same architecture with float weights and activations (the comparison twin)')
-    .requiredOption('--out <dir>', 'folder for checkpoint.safetensors, model.sbgan, sample grids and log.json')
+    .addOption(outDirOption('checkpoint.safetensors, model.sbgan, sample grids and log.json').makeOptionMandatory())
     .option('--resume', 'continue from the checkpoint in --out')
     .addHelpText('after', '\nExample:\n  spinbit train bdcgan --epochs 6 --seed 1 --out runs/mnist-up5k\n  spinbit train bdcgan --epochs 8 --seed 1 --out runs/mnist-up5k --resume')
     .action(async (flags: Record<string, unknown>) => {
@@ -70,14 +70,15 @@ export function addTrainCommands(program: Command): void {
     .option('--model <file>', 'integer model (.sbgan): images from the integer reference, or the virtual board with --sim')
     .option('--checkpoint <file>', 'a training checkpoint (e.g. a --full-precision twin): images from the float generator')
     .option('--sim', 'with --model: make the images on the virtual board (generator RTL in Verilator), checked against the reference')
-    .option('--n <count>', 'images (labels 0-9 in turn)', positiveInt('--n'), 1000)
-    .option('--seed <n>', 'seed for z', Number, 2024)
-    .option('--json <file>', 'write the result as JSON')
+    .addOption(countOption('--n', 'images (labels 0-9 in turn)', 1000))
+    .addOption(seedOption('seed for z', 2024))
+    .addOption(jsonOption('the result'))
     .addHelpText('after', '\nExample:\n  spinbit eval bdcgan --model models/mnist-up5k.sbgan --n 1000 --sim\n  spinbit eval bdcgan --checkpoint runs/fp/checkpoint.safetensors --n 1000')
     .action(async (flags: Record<string, unknown>) => {
       if (Boolean(flags.model) === Boolean(flags.checkpoint)) throw new UserError('say what to evaluate with exactly one of --model, --checkpoint');
       if (flags.sim && !flags.model) throw new UserError('--sim runs an integer model: use it with --model');
-      const { latentVectors } = await import('./run-bdcgan.ts');
+      if (flags.json) checkWritable(String(flags.json), '--json');
+      const { latentVectors } = await import('../cores/bdcgan/latent.ts');
       const { nearestNeighbourAccuracy } = await import('../train/evaluate.ts');
       const n = flags.n as number;
       const labels = Array.from({ length: n }, (_, i) => i % 10);
@@ -86,22 +87,21 @@ export function addTrainCommands(program: Command): void {
       if (flags.model) {
         const { readModelFile } = await import('../cores/bdcgan/format.ts');
         const { generate } = await import('../cores/bdcgan/reference.ts');
-        const { model } = readModelFile(String(flags.model));
-        const zs = await latentVectors(n, model.arch.latent, flags.seed as number);
+        const { model, hash } = readModelFile(String(flags.model));
+        const zs = latentVectors(n, model.arch.latent, flags.seed as number);
         images = zs.map((z, i) => generate(model, z, labels[i]!));
         source = `${flags.model} (integer reference)`;
         if (flags.sim) {
-          const { generateOnVirtualBoard } = await import('./run-bdcgan.ts');
-          const fromBoard = await generateOnVirtualBoard(String(flags.model), zs, labels);
-          const wrong = fromBoard.findIndex((image, i) => Buffer.compare(image, images[i]!) !== 0);
-          if (wrong >= 0) throw new Error(`--sim: image ${wrong} from the virtual board differs from the integer reference`);
-          images = fromBoard;
+          const { runBdcgan } = await import('../cores/bdcgan/run.ts');
+          const requests = zs.map((z, i) => ({ z, label: labels[i]! }));
+          const run = await runBdcgan({ target: { kind: 'virtual' }, model, modelHash: hash, requests, check: true });
+          images = run.images;
           source = `${flags.model} (virtual board, ${n} images identical to the integer reference)`;
         }
       } else {
         const { generatorFromCheckpoint, floatImages } = await import('../train/trainer.ts');
         const { generator, recipe } = await generatorFromCheckpoint(String(flags.checkpoint));
-        const zs = await latentVectors(n, generator.arch.latent, flags.seed as number);
+        const zs = latentVectors(n, generator.arch.latent, flags.seed as number);
         images = floatImages(generator, zs, labels);
         source = `${flags.checkpoint} (${recipe.fullPrecision ? 'full-precision' : 'binarized'} float generator)`;
       }
@@ -109,9 +109,6 @@ export function addTrainCommands(program: Command): void {
       const result = await nearestNeighbourAccuracy(images, labels);
       console.log(`${source}: conditional 1-NN accuracy ${(100 * result.accuracy).toFixed(1)} % on ${n} images (${((performance.now() - started) / 1000).toFixed(1)} s)`);
       console.log(`per label: ${result.perLabel.map((a, d) => `${d}: ${(100 * a).toFixed(0)} %`).join(', ')}`);
-      if (flags.json) {
-        const { writeFileSync } = await import('node:fs');
-        writeFileSync(String(flags.json), JSON.stringify({ source, n, seed: flags.seed, accuracy: result.accuracy, perLabel: result.perLabel }, null, 2) + '\n');
-      }
+      if (flags.json) await writeJson(String(flags.json), { source, n, seed: flags.seed, accuracy: result.accuracy, perLabel: result.perLabel });
     });
 }

@@ -17,6 +17,7 @@ import { canonicalJson, SPINBIT_VERSION, type Elaborated } from '../cores/design
 import { UserError } from '../errors.ts';
 import { parseNextpnrReport, parseYosysStat, type BuildReport, type ResourceUse } from './report.ts';
 import { fileText, getToolchain, type FileMap, type ToolchainKind, type ToolName } from './tools.ts';
+import { verilogFiles } from '../hdl/sources.ts';
 
 export type Stage = 'yosys' | 'nextpnr' | 'icepack';
 
@@ -64,7 +65,7 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
 
   const sources: Record<string, string> = { ...elaborated.coreSources, ...elaborated.topSource };
   const pcf = pcfText(board) + `set_frequency ${CORE_CLOCK_NET} ${elaborated.clock.mhz}\n`;
-  const yosysArgs = ['-p', yosysScript(Object.keys(sources).sort(), elaborated.topName, board)];
+  const yosysArgs = ['-p', yosysScript(verilogFiles(sources), elaborated.topName, board)];
   const nextpnrArgs = [
     `--${board.device}`,
     '--package', board.package,

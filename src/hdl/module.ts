@@ -39,6 +39,8 @@ export interface CellInterface {
   params: Record<string, number | string>;
   /** Port widths may depend on the instance's parameter values. */
   ports: Record<string, { direction: Direction; width: number | ((params: Record<string, number>) => number) }>;
+  /** Ports an instance may leave out (vendor primitives whose unused pins the tools tie off). */
+  optionalPorts?: ReadonlySet<string>;
 }
 
 export interface Instance {
@@ -119,7 +121,8 @@ export class Module {
   }
 
   /**
-   * Instantiate a cell. Every cell port must be connected (null marks an output left open on purpose);
+   * Instantiate a cell. Every cell port must be connected (null marks an output left open on purpose), except
+   * the cell's optionalPorts;
    * a connection to a plain signal name is checked for width against the cell's port.
    */
   instance(
@@ -163,9 +166,13 @@ export class Module {
         throw new HdlError(`${this.name}.${name}.${port}: ${cell.name}.${port} is ${width} bits but '${expr}' is ${signalWidth}`);
       }
     }
-    const missing = Object.keys(cell.ports).filter((p) => !(p in connections));
+    const missing = Object.keys(cell.ports).filter((p) => !(p in connections) && !cell.optionalPorts?.has(p));
     if (missing.length > 0) throw new HdlError(`${this.name}.${name}: ports not connected: ${missing.join(', ')}`);
-    this.items.push({ kind: 'instance', instance: { cell, name, params, connections, comment } });
+    // Optional ports left out are dropped from the instance's cell, so the emitted text leaves them out too.
+    const used = cell.optionalPorts
+      ? { ...cell, ports: Object.fromEntries(Object.entries(cell.ports).filter(([p]) => p in connections)) }
+      : cell;
+    this.items.push({ kind: 'instance', instance: { cell: used, name, params, connections, comment } });
     return this;
   }
 

@@ -9,6 +9,8 @@ import { Module } from '../hdl/module.ts';
 import { uartDivisor } from '../cores/uart-timing.ts';
 import { Capability, encodeIdentity, PROTOCOL_VERSION, type MemoryInfo } from './protocol.ts';
 import { UserError } from '../errors.ts';
+import { busConnections, declareLinkBus, type LinkBusSignal } from './bus.ts';
+import { registerCount, type Contract, type MemoryName } from './contract.ts';
 
 export interface LinkConfig {
   baud: number;
@@ -32,7 +34,27 @@ export const STREAM_BUFFER_LOG2 = 9;
 
 export const LINK_CELLS: LeafCell[] = [linkCore, linkCrc, uartRx, uartTx, syncFifo];
 
-export function linkConfig(clock: ClockPlan, baud: number, registerCount: number, memories: MemoryInfo[]): LinkConfig {
+/** Word size and depth of each memory of a contract, as a config makes them. */
+export type MemorySizes<C extends Contract> = Record<MemoryName<C>, { wordBytes: 1 | 2 | 4; depth: number }>;
+
+/**
+ * The link of a design: its register count and memory map come from the contract (`blockSizes` gives the size
+ * of each register block, `sizes` each memory's words), the timing from the clock and baud.
+ */
+export function linkConfig<C extends Contract>(
+  clock: ClockPlan,
+  baud: number,
+  contract: C,
+  sizes: MemorySizes<C>,
+  blockSizes: Record<string, number> = {},
+): LinkConfig {
+  const memories: MemoryInfo[] = Object.entries(contract.memories)
+    .sort(([, a], [, b]) => a.index - b.index)
+    .map(([name, m]) => ({ id: m.index, name, ...sizes[name as MemoryName<C>] }));
+  return linkSettings(clock, baud, registerCount(contract, blockSizes), memories);
+}
+
+function linkSettings(clock: ClockPlan, baud: number, registerCount: number, memories: MemoryInfo[]): LinkConfig {
   if (memories.length > 16) throw new UserError(`the link addresses at most 16 memories, got ${memories.length}`);
   memories.forEach((m, i) => {
     if (m.id !== i) throw new Error(`memory ids must be 0 … n-1 in order (got ${m.id} at ${i})`);
@@ -110,35 +132,23 @@ export function linkParams(link: LinkConfig, identityLength: number): Record<str
 }
 
 /**
- * Instantiates the identity ROM and link_core in a design's core, wired to the conventional signal names
- * (id_addr/id_data, reg_*, mem_*, stream_*, line_error, link_idle), which the core declares; `busy` names the
- * core's signal that makes memory commands answer BUSY.
+ * Instantiates the identity ROM and link_core in a design's core, wired to the link bus the core declares
+ * (declareLinkCore); `busy` names the core's signal that makes memory commands answer BUSY.
  */
 export function instantiateLink(core: Module, link: LinkConfig, identity: Uint8Array, busy: string): Module {
   const rom = identityRom(identity);
   core.instance(rom.asCell, 'u_identity', { clk: 'clk', addr: 'id_addr', data: 'id_data' });
   core.blank();
-  core.instance(
-    linkCore,
-    'u_link',
-    {
-      clk: 'clk', rst: 'rst', uart_rx: 'uart_rx', uart_tx: 'uart_tx', id_addr: 'id_addr', id_data: 'id_data',
-      reg_addr: 'reg_addr', reg_wdata: 'reg_wdata', reg_write: 'reg_write', reg_read: 'reg_read', reg_rdata: 'reg_rdata',
-      mem_sel: 'mem_sel', mem_addr: 'mem_addr', mem_wdata: 'mem_wdata', mem_write: 'mem_write', mem_read: 'mem_read',
-      mem_ack: 'mem_ack', mem_rdata: 'mem_rdata', stream_data: 'stream_data', stream_valid: 'stream_valid',
-      stream_ready: 'stream_ready', core_busy: busy, line_error: 'line_error', idle: 'link_idle',
-    },
-    linkParams(link, identity.length),
-  );
+  const connections = { clk: 'clk', rst: 'rst', uart_rx: 'uart_rx', uart_tx: 'uart_tx', core_busy: busy, ...busConnections(linkCore, 'link') };
+  core.instance(linkCore, 'u_link', connections, linkParams(link, identity.length));
   return rom;
 }
 
 /**
- * The standard core ports (clk, rst, uart_rx, uart_tx, leds, idle) and the signals between a core and its
- * link, declared under the names instantiateLink wires. `registered` says which of the core's answers are
- * registers (reg_rdata, mem_ack) rather than wires driven by a submodule.
+ * The standard core ports (clk, rst, uart_rx, uart_tx, leds, idle) and the link bus (src/link/bus.ts).
+ * `registered` lists the bus signals the core drives from always blocks (declared as regs).
  */
-export function declareLinkCore(core: Module, comments: { leds: string; idle: string }, registered: { regRdata: boolean; memAck: boolean }): Module {
+export function declareLinkCore(core: Module, comments: { leds: string; idle: string }, link: LinkConfig, registered: LinkBusSignal[]): Module {
   core
     .input('clk')
     .input('rst', 1, 'synchronous, active high')
@@ -146,11 +156,6 @@ export function declareLinkCore(core: Module, comments: { leds: string; idle: st
     .output('uart_tx', 1, 'serial out, idle high')
     .output('leds', 2, comments.leds)
     .output('idle', 1, comments.idle);
-  const answer = (name: string, width: number, asReg: boolean) => (asReg ? core.reg(name, width) : core.wire(name, width));
-  core.wire('id_addr', 8).wire('id_data', 8).wire('reg_addr', 16).wire('reg_wdata', 32).wire('reg_write').wire('reg_read');
-  answer('reg_rdata', 32, registered.regRdata);
-  core.wire('mem_sel', 8, 'only memory 0 exists; the link checks ids').wire('mem_addr', 24).wire('mem_wdata', 32).wire('mem_write').wire('mem_read');
-  answer('mem_ack', 1, registered.memAck);
-  core.wire('mem_rdata', 32).wire('stream_data', 8).wire('stream_valid').wire('stream_ready').wire('line_error').wire('link_idle');
+  declareLinkBus(core, registered, link.memories.map((m) => m.name));
   return core;
 }

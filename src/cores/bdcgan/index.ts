@@ -10,6 +10,9 @@ import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
 import { declareLinkCore, identityBytes, instantiateLink, LINK_CELLS, linkConfig, type LinkConfig } from '../../link/generate.ts';
 import type { Design } from '../design.ts';
+import { busConnections } from '../../link/bus.ts';
+import { registerBank } from '../../link/register-bank.ts';
+import { bdcganContract } from './contract.ts';
 import { getPreset, PRESETS, type Architecture } from './arch.ts';
 import { imageLayout, TABLE_WORDS, WIDTHS } from './image.ts';
 import { activationBits, bdcganEngineCell, layersModule, modelRowBits } from './rtl.ts';
@@ -29,12 +32,9 @@ export interface BdcganConfig {
   link: LinkConfig;
 }
 
-export const BdcganRegister = { ID: 0, START: 2, STATUS: 3, MODEL_TAG: 4, CLOCKS: 5 } as const;
+export { bdcganContract } from './contract.ts';
 /** Pixels stream at 784 bytes per image: the link runs at 3 Mbaud (the FT2232H's safe fast rate) unless told. */
 export const BDCGAN_BAUD = 3_000_000;
-/** "BGAN" */
-export const BDCGAN_ID = 0x4247414e;
-export const MEMORY = { MODEL: 0, TABLE: 1, JOBS: 2 } as const;
 export const IMAGE_BYTES = 784;
 export const JOB_WORDS = 16;
 const JOB_BITS = 5;
@@ -71,16 +71,12 @@ export const bdcgan: Design<BdcganConfig> = {
     const zWords = Math.ceil(arch.latent / 16);
     if (2 * zWords + 1 > JOB_WORDS) throw new UserError(`a latent of ${arch.latent} values does not fit a ${JOB_WORDS}-word job`);
     const jobs = 1 << JOB_BITS;
-    const link = linkConfig(clock, (options.baud as number | undefined) ?? BDCGAN_BAUD, 48, [
-      { id: MEMORY.MODEL, name: 'model', wordBytes: 2, depth: layout.words },
-      { id: MEMORY.TABLE, name: 'table', wordBytes: 2, depth: TABLE_WORDS },
-      { id: MEMORY.JOBS, name: 'jobs', wordBytes: 2, depth: jobs * JOB_WORDS },
-    ]);
+    const link = linkConfig(clock, (options.baud as number | undefined) ?? BDCGAN_BAUD, bdcganContract, {
+      model: { wordBytes: 2, depth: layout.words },
+      table: { wordBytes: 2, depth: TABLE_WORDS },
+      jobs: { wordBytes: 2, depth: jobs * JOB_WORDS },
+    });
     return { preset, arch, width, modelWords: layout.words, rowBits: modelRowBits(arch, width), actBits: activationBits(arch, width), zWords, jobs, link };
-  },
-
-  async selfCheck() {
-    throw new UserError('the bdcgan self-check comes with `spinbit run bdcgan --sim --check`');
   },
 
   generate(config, _board, context) {
@@ -89,29 +85,29 @@ export const bdcgan: Design<BdcganConfig> = {
     const laneBits = Math.log2(config.width / 16);
     const core = new Module('bdcgan_core', [
       `bdcgan_core: the ${config.preset} generator (datapath width ${config.width}) behind the serial link (docs/bdcgan-model.md).`,
-      'Memories: 0 the model image, 1 the sigmoid table and bias, 2 the jobs (16 words per image: z values, z',
-      'presence, label). Registers: 0 ID "BGAN", 2 START (write n: make images for jobs 0 … n − 1), 3 STATUS',
-      '(bit 0 busy), 4 MODEL_TAG (host bookkeeping), 5 CLOCKS (engine clocks since START). The stream carries 784',
-      'pixels per image. leds[0] busy, leds[1] link line error.',
+      'Registers, memories (model image, sigmoid table and bias, jobs) and stream: src/cores/bdcgan/contract.ts',
+      '(docs/bdcgan-model.md). leds[0] busy, leds[1] link line error.',
     ]);
-    declareLinkCore(core, { leds: '[0] busy, [1] link line error (active high)', idle: 'nothing in flight and no image being made' }, { regRdata: true, memAck: true });
+    declareLinkCore(core, { leds: '[0] busy, [1] link line error (active high)', idle: 'nothing in flight and no image being made' }, config.link, ['reg_rdata', 'mem_ack']);
     core
       .wire('busy').wire('running').reg('clocks', 32).wire('model_rdata', 16).wire('table_rdata', 16).wire('job_rdata', 16)
-      .reg('start').reg('job_count', JOB_BITS + 1).reg('model_tag', 32).reg('host_read_pending').reg('read_sel', 2).reg('read_data', 16)
+      .reg('start').reg('job_count', JOB_BITS + 1).reg('host_read_pending').reg('read_sel', 2).reg('read_data', 16)
       .blank();
+    registerBank(core, bdcganContract, { STATUS: 'busy', CLOCKS: 'clocks' }, ['MEM_MODEL', 'MEM_TABLE', 'MEM_JOBS']);
+    core.blank();
     const rom = instantiateLink(core, config.link, identity, 'busy');
     core.blank();
-    const select = (id: number) => `mem_sel == 8'd${id}`;
+    const select = (memory: string) => `mem_sel == MEM_${memory}`;
     core.instance(
       bdcganEngineCell,
       'u_engine',
       {
         clk: 'clk', rst: 'rst',
-        model_write: `mem_write && ${select(MEMORY.MODEL)}`, model_read: `mem_read && ${select(MEMORY.MODEL)}`,
+        model_write: `mem_write && ${select('MODEL')}`, model_read: `mem_read && ${select('MODEL')}`,
         model_addr: `mem_addr[${config.rowBits + laneBits - 1}:0]`, model_wdata: 'mem_wdata[15:0]', model_rdata: 'model_rdata',
-        table_write: `mem_write && ${select(MEMORY.TABLE)}`, table_read: `mem_read && ${select(MEMORY.TABLE)}`,
+        table_write: `mem_write && ${select('TABLE')}`, table_read: `mem_read && ${select('TABLE')}`,
         table_addr: 'mem_addr[9:0]', table_wdata: 'mem_wdata[15:0]', table_rdata: 'table_rdata',
-        job_write: `mem_write && ${select(MEMORY.JOBS)}`, job_read: `mem_read && ${select(MEMORY.JOBS)}`,
+        job_write: `mem_write && ${select('JOBS')}`, job_read: `mem_read && ${select('JOBS')}`,
         job_addr: `mem_addr[${JOB_BITS + 3}:0]`, job_wdata: 'mem_wdata[15:0]', job_rdata: 'job_rdata',
         start: 'start', job_count: 'job_count', busy: 'busy', running: 'running', pixel: 'stream_data', pixel_valid: 'stream_valid', pixel_ready: 'stream_ready',
       },
@@ -125,33 +121,19 @@ export const bdcgan: Design<BdcganConfig> = {
           read_sel <= mem_sel[1:0];
           mem_ack <= mem_write || host_read_pending;
           if (host_read_pending)
-              read_data <= (read_sel == 2'd${MEMORY.MODEL}) ? model_rdata : (read_sel == 2'd${MEMORY.TABLE}) ? table_rdata : job_rdata;
+              read_data <= (read_sel == MEM_MODEL[1:0]) ? model_rdata : (read_sel == MEM_TABLE[1:0]) ? table_rdata : job_rdata;
       end
       assign mem_rdata = {16'd0, read_data};
 
-      // Registers: START(n), STATUS, a tag the host keeps with the model it uploaded, CLOCKS (engine clocks
-      // since the last START: the hardware cost of a batch, for benchmarks).
+      // START(n) and CLOCKS (engine clocks since the last START: the hardware cost of a batch, for benchmarks);
+      // the other registers are the generated bank's.
       always @(posedge clk) begin
           start <= 1'b0;
           if (start) clocks <= 32'd0;
           else if (running) clocks <= clocks + 32'd1;
-          if (rst) begin
-              model_tag <= 32'd0;
-          end else if (reg_write) begin
-              if (reg_addr == 16'd${BdcganRegister.START} && !busy && reg_wdata[15:0] != 16'd0 && reg_wdata[15:0] <= 16'd${config.jobs}) begin
-                  job_count <= reg_wdata[${JOB_BITS}:0];
-                  start <= 1'b1;
-              end
-              if (reg_addr == 16'd${BdcganRegister.MODEL_TAG}) model_tag <= reg_wdata;
-          end
-          if (reg_read) begin
-              case (reg_addr)
-                  16'd${BdcganRegister.ID}:        reg_rdata <= 32'h${BDCGAN_ID.toString(16)};
-                  16'd${BdcganRegister.STATUS}:    reg_rdata <= {31'd0, busy};
-                  16'd${BdcganRegister.MODEL_TAG}: reg_rdata <= model_tag;
-                  16'd${BdcganRegister.CLOCKS}:    reg_rdata <= clocks;
-                  default:          reg_rdata <= 32'd0;
-              endcase
+          if (!rst && reg_write && reg_addr == REG_START && !busy && reg_wdata[15:0] != 16'd0 && reg_wdata[15:0] <= 16'd${config.jobs}) begin
+              job_count <= reg_wdata[${JOB_BITS}:0];
+              start <= 1'b1;
           end
       end
 

@@ -2,7 +2,7 @@
  * Generated parts of the B-DCGAN generator hardware: the layer program (sizes, strides and memory-image bases
  * per layer) that hdl/bdcgan_engine.v's sequencer follows, and the engine's cell description.
  */
-import type { LeafCell } from '../../hdl/cells.ts';
+import { leafCell, type LeafCell } from '../../hdl/cells.ts';
 import { Module } from '../../hdl/module.ts';
 import { labelCopies, layerInputs, type Architecture } from './arch.ts';
 import { imageLayout } from './image.ts';
@@ -102,34 +102,4 @@ end`);
   return m;
 }
 
-export const bdcganEngineCell: LeafCell = {
-  name: 'bdcgan_engine',
-  file: 'bdcgan_engine.v',
-  params: { P: 64, LANE_BITS: 2, ROW_BITS: 14, ACT_BITS: 8, Z_WORDS: 4, JOB_BITS: 5 },
-  ports: {
-    clk: { direction: 'input', width: 1 },
-    rst: { direction: 'input', width: 1 },
-    model_write: { direction: 'input', width: 1 },
-    model_read: { direction: 'input', width: 1 },
-    model_addr: { direction: 'input', width: (p) => p.ROW_BITS! + p.LANE_BITS! },
-    model_wdata: { direction: 'input', width: 16 },
-    model_rdata: { direction: 'output', width: 16 },
-    table_write: { direction: 'input', width: 1 },
-    table_read: { direction: 'input', width: 1 },
-    table_addr: { direction: 'input', width: 10 },
-    table_wdata: { direction: 'input', width: 16 },
-    table_rdata: { direction: 'output', width: 16 },
-    job_write: { direction: 'input', width: 1 },
-    job_read: { direction: 'input', width: 1 },
-    job_addr: { direction: 'input', width: (p) => p.JOB_BITS! + 4 },
-    job_wdata: { direction: 'input', width: 16 },
-    job_rdata: { direction: 'output', width: 16 },
-    start: { direction: 'input', width: 1 },
-    job_count: { direction: 'input', width: (p) => p.JOB_BITS! + 1 },
-    busy: { direction: 'output', width: 1 },
-    running: { direction: 'output', width: 1 },
-    pixel: { direction: 'output', width: 8 },
-    pixel_valid: { direction: 'output', width: 1 },
-    pixel_ready: { direction: 'input', width: 1 },
-  },
-};
+export const bdcganEngineCell: LeafCell = leafCell('bdcgan_engine.v');

@@ -1,12 +1,10 @@
 /**
  * Bit-exact checks of an Ising engine against the reference model: the same scan on both, then every
  * per-sweep record, the tie-clock count (which pins down every lazy comparison), and each replica's final
- * lattice and accumulators must be identical. Used by `spinbit run ising --sim/--port --check` and by the
- * design's self-check (virtual board).
+ * lattice and accumulators must be identical. Used by runIsing (run.ts) with `check`.
  */
-import type { Elaborated } from '../design.ts';
 import type { IsingDesignConfig } from './index.ts';
-import type { IsingBoard } from '../../../host/ising.ts';
+import type { IsingBoard } from './driver.ts';
 import { scan, ReferenceEngine, type ScanOptions, type ScanResult } from './scan.ts';
 
 export class CheckFailure extends Error {
@@ -44,33 +42,4 @@ export async function compareWithReference(board: IsingBoard, config: IsingDesig
     if (site >= 0) fail(`replica ${r}: spin (x ${site % config.size}, y ${Math.floor(site / config.size)}) is ${lattice.spins[site]}, expected ${want.spins[site]}`);
   }
   return { records: result.records.length, tieClocks: counters.tieClocks, replicas: config.replicas, lattices: 'identical' };
-}
-
-/** The design's self-check: a short scan on the virtual board, checked bit for bit. */
-export async function checkIsing(elaborated: Elaborated<IsingDesignConfig>, options: { seed?: number; temperatures?: number[]; sweeps?: number } = {}) {
-  const { VirtualBoard } = await import('../../../sim/virtual-board.ts');
-  const { SpinbitBoard } = await import('../../../host/board.ts');
-  const { IsingBoard } = await import('../../../host/ising.ts');
-  const config = elaborated.config;
-  const seed = options.seed ?? 1;
-  const temperatures = options.temperatures ?? (config.replicas > 1 ? Array.from({ length: config.replicas }, (_, i) => 1.5 + (1.5 * i) / Math.max(1, config.replicas - 1)) : [1.5, 2.269, 3.0]);
-  const virtual = await VirtualBoard.start(elaborated);
-  try {
-    const link = await SpinbitBoard.open(virtual.path, { expect: { design: elaborated.design, configHash: elaborated.configHash } });
-    try {
-      const board = new IsingBoard(link, config);
-      await board.verify();
-      await board.seed(seed);
-      const scanOptions: ScanOptions = { temperatures, sweeps: options.sweeps ?? 100, burnIn: 0, seed };
-      const started = performance.now();
-      const result = await scan(board, config, scanOptions);
-      const report = await compareWithReference(board, config, scanOptions, seed, result);
-      const counters = await board.counters();
-      return { ...report, temperatures, clocksPerSweep: counters.clocks / counters.sweeps, idealClocksPerSweep: (config.size * config.size) / config.lanes, seconds: Number(((performance.now() - started) / 1000).toFixed(2)) };
-    } finally {
-      await link.close();
-    }
-  } finally {
-    await virtual.stop();
-  }
 }

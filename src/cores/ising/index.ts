@@ -8,6 +8,9 @@ import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
 import { declareLinkCore, identityBytes, instantiateLink, LINK_CELLS, linkConfig, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
 import type { Design, DesignOptions } from '../design.ts';
+import { packFields, verilogInclude } from '../../link/contract.ts';
+import { busConnections } from '../../link/bus.ts';
+import { isingContract } from './contract.ts';
 import { validateIsingConfig, type IsingConfig } from './config.ts';
 import { laneRngModule, rngBankModule } from './rng-rtl.ts';
 import { CHUNK_CHOICES, lanesPerBank } from './rng.ts';
@@ -24,24 +27,18 @@ export interface IsingDesignConfig extends IsingConfig {
 export type IsingMode = 'metropolis' | 'symmetric' | 'full';
 export const MODE_CODES: Record<IsingMode, number> = { metropolis: 0, symmetric: 1, full: 2 };
 
-/** Registers (docs/ising.md). Replica r's table entry k is at REPLICA_BASE + 16·r + k. */
-export const IsingRegister = {
-  ID: 0,
-  SHAPE: 1,
-  RUN: 2,
-  STOP: 3,
-  SEED: 4,
-  STATUS: 5,
-  CLOCKS: 6,
-  TIES: 7,
-  SWEEPS: 8,
-} as const;
-export const REPLICA_BASE = 16;
-export const REPLICA_STRIDE = 16;
-/** "ISNG" */
-export const ISING_ID = 0x49534e47;
-export const LATTICE_MEMORY = 0;
-export const RECORD_BYTES = 8;
+export { isingContract } from './contract.ts';
+
+/** The SHAPE register's value for a config: the contract's fields, packed (the engine gets it as a parameter). */
+export function shapeValue(config: IsingDesignConfig): number {
+  return packFields(isingContract.fields.SHAPE, {
+    L_LOG2: Math.log2(config.size),
+    P_LOG2: Math.log2(config.lanes),
+    R: config.replicas,
+    MODE: MODE_CODES[config.mode],
+    CHUNK: config.chunkBits,
+  });
+}
 
 /** Spins per host word of the lattice memory. */
 export function hostWordBits(lanes: number): number {
@@ -102,8 +99,9 @@ export const ising: Design<IsingDesignConfig> = {
     const mode: IsingMode = field ? 'full' : base.algorithm === 'heatbath' ? 'symmetric' : 'metropolis';
     const baud = (options.baud as number | undefined) ?? DEFAULT_BAUD;
     const hostBits = hostWordBits(base.lanes);
-    const memories = [{ id: LATTICE_MEMORY, name: 'lattice', wordBytes: (hostBits > 8 ? 2 : 1) as 1 | 2, depth: (base.replicas * base.size * base.size) / hostBits }];
-    const link = linkConfig(clock, baud, REPLICA_BASE + REPLICA_STRIDE * base.replicas, memories);
+    const lattice = { wordBytes: (hostBits > 8 ? 2 : 1) as 1 | 2, depth: (base.replicas * base.size * base.size) / hostBits };
+    const table = isingContract.registers.TABLE;
+    const link = linkConfig(clock, baud, isingContract, { lattice }, { TABLE: table.stride * base.replicas });
     const needed = latticeEbrBlocks(base);
     const available = board.resources.ebr - linkEbrBlocks(link);
     if (needed > available) {
@@ -115,11 +113,6 @@ export const ising: Design<IsingDesignConfig> = {
       );
     }
     return { ...base, mode, field, chunkBits, link };
-  },
-
-  async selfCheck(elaborated, options) {
-    const { checkIsing } = await import('./check.ts');
-    return { ...(await checkIsing(elaborated, { seed: options.seed })) };
   },
 
   generate(config, _board, context) {
@@ -135,7 +128,8 @@ export const ising: Design<IsingDesignConfig> = {
     declareLinkCore(
       core,
       { leds: '[0] running, [1] link line error (active high)', idle: 'nothing in flight and the engine stopped: the virtual board may stop the clock' },
-      { regRdata: false, memAck: false },
+      config.link,
+      [],
     );
     core.wire('busy').wire('running').blank();
     const rom = instantiateLink(core, config.link, identity, 'busy');
@@ -143,12 +137,7 @@ export const ising: Design<IsingDesignConfig> = {
     core.instance(
       isingEngineCell,
       'u_engine',
-      {
-        clk: 'clk', rst: 'rst', reg_addr: 'reg_addr', reg_wdata: 'reg_wdata', reg_write: 'reg_write', reg_read: 'reg_read',
-        reg_rdata: 'reg_rdata', mem_addr: 'mem_addr', mem_wdata: 'mem_wdata', mem_write: 'mem_write', mem_read: 'mem_read',
-        mem_ack: 'mem_ack', mem_rdata: 'mem_rdata', stream_data: 'stream_data', stream_valid: 'stream_valid',
-        stream_ready: 'stream_ready', busy: 'busy', running: 'running',
-      },
+      { clk: 'clk', rst: 'rst', ...busConnections(isingEngineCell, 'core'), busy: 'busy', running: 'running' },
       {
         L_LOG2: Math.log2(config.size),
         P_LOG2: Math.log2(config.lanes),
@@ -157,12 +146,18 @@ export const ising: Design<IsingDesignConfig> = {
         MODE: MODE_CODES[config.mode],
         CHUNK: config.chunkBits,
         STATS_LATENCY: statsLatency(config.lanes),
+        SHAPE: `32'h${shapeValue(config).toString(16)}`,
       },
     );
     core.blank();
     core.assign('leds', '{line_error, running}');
     core.assign('idle', 'link_idle && !busy');
     core.body("wire unused_bits = &{1'b0, mem_sel};");
-    return { core, submodules: [rom, bank, rng, stats], cells: [...LINK_CELLS, isingEngineCell] };
+    return {
+      core,
+      submodules: [rom, bank, rng, stats],
+      cells: [...LINK_CELLS, isingEngineCell],
+      includes: { 'ising_map.vh': verilogInclude(isingContract, 'src/cores/ising/contract.ts') },
+    };
   },
 };

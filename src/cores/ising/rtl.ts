@@ -4,34 +4,10 @@
  * magnetization units (exact widths per level, a register after every level; the registers share logic
  * cells with the adders that feed them, so the pipeline costs no extra cells).
  */
-import type { LeafCell } from '../../hdl/cells.ts';
+import { leafCell, type LeafCell } from '../../hdl/cells.ts';
 import { Module } from '../../hdl/module.ts';
 
-export const isingEngineCell: LeafCell = {
-  name: 'ising_engine',
-  file: 'ising_engine.v',
-  params: { L_LOG2: 4, P_LOG2: 2, R: 1, R_BITS: 1, MODE: 0, CHUNK: 12, STATS_LATENCY: 3 },
-  ports: {
-    clk: { direction: 'input', width: 1 },
-    rst: { direction: 'input', width: 1 },
-    reg_addr: { direction: 'input', width: 16 },
-    reg_wdata: { direction: 'input', width: 32 },
-    reg_write: { direction: 'input', width: 1 },
-    reg_read: { direction: 'input', width: 1 },
-    reg_rdata: { direction: 'output', width: 32 },
-    mem_addr: { direction: 'input', width: 24 },
-    mem_wdata: { direction: 'input', width: 32 },
-    mem_write: { direction: 'input', width: 1 },
-    mem_read: { direction: 'input', width: 1 },
-    mem_ack: { direction: 'output', width: 1 },
-    mem_rdata: { direction: 'output', width: 32 },
-    stream_data: { direction: 'output', width: 8 },
-    stream_valid: { direction: 'output', width: 1 },
-    stream_ready: { direction: 'input', width: 1 },
-    busy: { direction: 'output', width: 1 },
-    running: { direction: 'output', width: 1 },
-  },
-};
+export const isingEngineCell: LeafCell = leafCell('ising_engine.v');
 
 /** Clocks from `in_valid` to `out_valid` of ising_stats for `lanes` lanes: the input register + one per level. */
 export function statsLatency(lanes: number): number {

@@ -10,7 +10,6 @@
  * decided on the host from the streamed energies with its own seeded generator; a swap exchanges the two
  * replicas' tables, never their lattices.
  */
-import type { EngineCounters } from '../../../host/ising.ts';
 import { UserError } from '../../errors.ts';
 import type { IsingConfig } from './config.ts';
 import { onsagerEnergy, yangMagnetization } from './exact.ts';
@@ -19,6 +18,15 @@ import { CHUNK_BITS, laneStreams, THRESHOLD_BITS } from './rng.ts';
 import { analyze, type Observables } from './stats.ts';
 import { flipThresholds } from './tables.ts';
 import { mulberry32 } from '../../util/random.ts';
+
+export interface EngineCounters {
+  /** Engine clocks while running (waits for a full stream buffer excluded). */
+  clocks: number;
+  /** Extra clocks spent on comparison ties. */
+  tieClocks: number;
+  /** Replica sweeps completed. */
+  sweeps: number;
+}
 
 /** What a scan needs from an engine. */
 export interface IsingEngine {

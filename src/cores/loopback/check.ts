@@ -4,9 +4,14 @@
  * registers, a scratch-memory round trip and the stream must all come back exactly.
  */
 import type { Elaborated } from '../design.ts';
-import { SpinbitBoard } from '../../../host/board.ts';
-import { VIRTUAL_BOARD_TIMEOUT_MS, VirtualBoard } from '../../../sim/virtual-board.ts';
-import { LOOPBACK_ID, LoopbackRegister, SCRATCH_MEMORY, type LinkLoopbackConfig } from './index.ts';
+import { TypedBoard } from '../../../host/typed-board.ts';
+import { withBoard, type BoardTarget } from '../../run/target.ts';
+import { loopbackContract } from './contract.ts';
+import { checkEcho, type EchoConfig } from './echo.ts';
+import type { LinkLoopbackConfig, LoopbackConfig } from './index.ts';
+import { testBytes } from './test-bytes.ts';
+
+export { testBytes };
 
 export interface LoopbackCheckOptions {
   seed?: number;
@@ -26,42 +31,45 @@ export interface LoopbackCheckResult {
   retries: number;
 }
 
-import { testBytes } from './test-bytes.ts';
+/** `spinbit sim loopback`: the link check through the virtual board, or echo mode's UART co-simulation. */
+export async function selfCheckLoopback(elaborated: Elaborated<LoopbackConfig>, options: { seed?: number }): Promise<Record<string, unknown>> {
+  const { config } = elaborated;
+  if (config.mode === 'echo') return { ...(await checkEcho({ ...elaborated, config }, { seed: options.seed })) };
+  return { ...(await checkLoopback({ ...elaborated, config }, options)) };
+}
 
-export { testBytes };
-
-export async function checkLoopback(elaborated: Elaborated<LinkLoopbackConfig>, options: LoopbackCheckOptions = {}): Promise<LoopbackCheckResult> {
+/** The link check on a target (the virtual board by default, or a board flashed with this loopback build). */
+export async function checkLoopback(
+  elaborated: Elaborated<LinkLoopbackConfig>,
+  options: LoopbackCheckOptions = {},
+  target: BoardTarget = { kind: 'virtual' },
+): Promise<LoopbackCheckResult> {
   const seed = options.seed ?? 1;
-  const virtual = await VirtualBoard.start(elaborated);
-  const board = await SpinbitBoard.open(virtual.path, { expect: { design: elaborated.design, configHash: elaborated.configHash }, timeoutMs: VIRTUAL_BOARD_TIMEOUT_MS }).catch(async (e) => {
-    await virtual.stop();
-    throw e;
-  });
-  try {
+  return withBoard(elaborated, target, async (board) => {
+    const regs = new TypedBoard(board, loopbackContract);
     const started = performance.now();
     const fail = (what: string): never => {
       throw new Error(`loopback self-check (seed ${seed}): ${what}`);
     };
-    const id = await board.readRegister(LoopbackRegister.ID);
-    if (id !== LOOPBACK_ID) fail(`ID register reads 0x${id.toString(16)}, expected 0x${LOOPBACK_ID.toString(16)}`);
+    await regs.checkId();
     const scratchValue = testBytes(seed, 4).reduce((v, b) => (v << 8) | b, 0) >>> 0;
-    await board.writeRegister(LoopbackRegister.SCRATCH, scratchValue);
-    const back = await board.readRegister(LoopbackRegister.SCRATCH);
+    await regs.write('SCRATCH', scratchValue);
+    const back = await regs.read('SCRATCH');
     if (back !== scratchValue) fail(`SCRATCH register reads 0x${back.toString(16)} after writing 0x${scratchValue.toString(16)}`);
 
     const wordBytes = 2;
     const scratchBytes = elaborated.config.scratchWords * wordBytes;
     const memoryBytes = Math.min(options.memoryBytes ?? 65536, scratchBytes);
     const data = testBytes(seed + 1, memoryBytes);
-    await board.writeMemory(SCRATCH_MEMORY, 0, data);
-    const read = await board.readMemory(SCRATCH_MEMORY, 0, memoryBytes / wordBytes);
+    await regs.writeMemory('scratch', 0, data);
+    const read = await regs.readMemory('scratch', 0, memoryBytes / wordBytes);
     const mismatch = data.findIndex((b, i) => read[i] !== b);
     if (mismatch >= 0) fail(`scratch memory differs at byte ${mismatch}: wrote 0x${data[mismatch]!.toString(16)}, read 0x${read[mismatch]!.toString(16)}`);
 
     const streamBytes = options.streamBytes ?? 4096;
     const streamSeed = seed & 0xff;
-    await board.writeRegister(LoopbackRegister.STREAM_SEED, streamSeed);
-    await board.writeRegister(LoopbackRegister.STREAM_COUNT, streamBytes);
+    await regs.write('STREAM_SEED', streamSeed);
+    await regs.write('STREAM_COUNT', streamBytes);
     const stream = await board.readStreamExactly(streamBytes);
     const streamMismatch = stream.findIndex((b, i) => b !== ((streamSeed + i) & 0xff));
     if (streamMismatch >= 0) fail(`stream byte ${streamMismatch} is ${stream[streamMismatch]}, expected ${(streamSeed + streamMismatch) & 0xff}`);
@@ -78,8 +86,5 @@ export async function checkLoopback(elaborated: Elaborated<LinkLoopbackConfig>, 
       wireBytes: bytesIn + bytesOut,
       retries,
     };
-  } finally {
-    await board.close();
-    await virtual.stop();
-  }
+  });
 }

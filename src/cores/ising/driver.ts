@@ -1,33 +1,32 @@
 /**
  * IsingBoard: the Ising engine behind the link (a board or the virtual board). Seeds the generator, uploads
  * flip tables (checked against what the bitstream stores), writes and reads lattices, runs sweeps and
- * collects the per-sweep records from the stream. Register map and record format: docs/ising.md.
+ * collects the per-sweep records from the stream. Register map and record format: contract.ts (docs/ising.md).
  */
-import { UserError } from '../src/errors.ts';
-import type { IsingDesignConfig } from '../src/cores/ising/index.ts';
-import { ISING_ID, IsingRegister, LATTICE_MEMORY, MODE_CODES, RECORD_BYTES, REPLICA_BASE, REPLICA_STRIDE } from '../src/cores/ising/index.ts';
-import { hostBits, hostWordsPerReplica, packLattice, unpackLattice } from '../src/cores/ising/layout.ts';
-import { IsingLattice, type SweepRecord } from '../src/cores/ising/reference.ts';
-import { checkTableFits } from '../src/cores/ising/tables.ts';
-import type { SpinbitBoard } from './board.ts';
+import { UserError } from '../../errors.ts';
+import { recordBytes } from '../../link/contract.ts';
+import type { SpinbitBoard } from '../../../host/board.ts';
+import { TypedBoard } from '../../../host/typed-board.ts';
+import { isingContract } from './contract.ts';
+import { shapeValue, type IsingDesignConfig } from './index.ts';
+import { hostBits, hostWordsPerReplica, packLattice, unpackLattice } from './layout.ts';
+import { IsingLattice, type SweepRecord } from './reference.ts';
+import type { EngineCounters } from './scan.ts';
+import { checkTableFits } from './tables.ts';
 
-export interface EngineCounters {
-  /** Engine clocks while running (waits for a full stream buffer excluded). */
-  clocks: number;
-  /** Extra clocks spent on comparison ties. */
-  tieClocks: number;
-  /** Replica sweeps completed. */
-  sweeps: number;
-}
+const RECORD_BYTES = recordBytes(isingContract.stream.record);
+const TABLE_STRIDE = isingContract.registers.TABLE.stride;
 
 export class IsingBoard {
   private readonly wordBytes: number;
+  readonly regs: TypedBoard<typeof isingContract>;
 
   constructor(
     readonly board: SpinbitBoard,
     readonly config: IsingDesignConfig,
   ) {
     this.wordBytes = hostBits(config.lanes) > 8 ? 2 : 1;
+    this.regs = new TypedBoard(board, isingContract);
   }
 
   get replicas(): number {
@@ -36,15 +35,14 @@ export class IsingBoard {
 
   /** Checks the ID and SHAPE registers against the config (the identity's config hash was checked on open). */
   async verify(): Promise<void> {
-    const [id, shape] = await this.board.readRegisters(IsingRegister.ID, 2);
-    if (id !== ISING_ID) throw new UserError(`${this.board.path}: not an Ising engine (ID register 0x${id!.toString(16)})`);
-    const c = this.config;
-    const expected = (c.chunkBits * 2 ** 26 + MODE_CODES[c.mode] * 2 ** 24 + c.replicas * 2 ** 16 + Math.log2(c.lanes) * 256 + Math.log2(c.size)) >>> 0;
+    await this.regs.checkId();
+    const shape = await this.regs.read('SHAPE');
+    const expected = shapeValue(this.config);
     if (shape !== expected) throw new UserError(`${this.board.path}: engine shape register 0x${shape!.toString(16)} does not match the config (0x${expected.toString(16)})`);
   }
 
   async status(): Promise<{ running: boolean; seeding: boolean }> {
-    const status = await this.board.readRegister(IsingRegister.STATUS);
+    const status = await this.regs.read('STATUS');
     return { running: (status & 1) !== 0, seeding: (status & 2) !== 0 };
   }
 
@@ -61,33 +59,33 @@ export class IsingBoard {
   /** Restarts the lane generator from `seed` (128 seeding clocks) and clears the counters. */
   async seed(seed: number): Promise<void> {
     await this.waitIdle();
-    await this.board.writeRegister(IsingRegister.SEED, seed >>> 0);
+    await this.regs.write('SEED', seed >>> 0);
     await this.waitIdle();
-    await this.board.writeRegister(IsingRegister.CLOCKS, 0);
+    await this.regs.write('CLOCKS', 0);
   }
 
   /** Uploads replica r's flip table (10 thresholds, tables.ts order); only the entries the engine stores. */
   async setTable(replica: number, table: ArrayLike<number>): Promise<void> {
     checkTableFits(this.config.mode, table);
     const first = this.config.mode === 'full' ? 0 : this.config.mode === 'symmetric' ? 5 : 8;
-    for (let k = first; k < 10; k++) await this.board.writeRegister(REPLICA_BASE + REPLICA_STRIDE * replica + k, table[k]!);
+    for (let k = first; k < 10; k++) await this.regs.write('TABLE', table[k]!, TABLE_STRIDE * replica + k);
   }
 
   async readTable(replica: number): Promise<number[]> {
-    return this.board.readRegisters(REPLICA_BASE + REPLICA_STRIDE * replica, 10);
+    return this.regs.readRange('TABLE', 10, TABLE_STRIDE * replica);
   }
 
   /** Writes replica r's spins (the engine recomputes E and M from the lattice every sweep). */
   async writeLattice(replica: number, lattice: IsingLattice): Promise<void> {
     const shape = { size: this.config.size, lanes: this.config.lanes };
-    await this.board.writeMemory(LATTICE_MEMORY, replica * hostWordsPerReplica(shape), packLattice(shape, lattice.spins, this.wordBytes));
+    await this.regs.writeMemory('lattice', replica * hostWordsPerReplica(shape), packLattice(shape, lattice.spins, this.wordBytes));
   }
 
   /** Reads replica r's spins (with E and M counted here). */
   async readLattice(replica: number): Promise<IsingLattice> {
     const shape = { size: this.config.size, lanes: this.config.lanes };
     const words = hostWordsPerReplica(shape);
-    const bytes = await this.board.readMemory(LATTICE_MEMORY, replica * words, words);
+    const bytes = await this.regs.readMemory('lattice', replica * words, words);
     return new IsingLattice(this.config.size, unpackLattice(shape, bytes, this.wordBytes));
   }
 
@@ -95,25 +93,18 @@ export class IsingBoard {
   async run(sweeps: number): Promise<SweepRecord[]> {
     if (!(Number.isInteger(sweeps) && sweeps >= 1 && sweeps < 2 ** 32)) throw new UserError(`sweeps must be a positive integer, got ${sweeps}`);
     await this.waitIdle();
-    await this.board.writeRegister(IsingRegister.RUN, sweeps);
+    await this.regs.write('RUN', sweeps);
     const count = sweeps * this.config.replicas;
     const bytes = await this.board.readStreamExactly(count * RECORD_BYTES, 10_000);
-    const records: SweepRecord[] = [];
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let i = 0; i < count; i++) {
-      const at = i * RECORD_BYTES;
-      const energy = view.getInt32(at, true);
-      const magnetization = (view.getUint32(at + 4, true) << 8) >> 8; // int24
-      const replica = bytes[at + 7]!;
+    return this.regs.records(bytes).map(({ energy, magnetization, replica }, i) => {
       const expected = i % this.config.replicas;
       if (replica !== expected) throw new Error(`stream record ${i} is from replica ${replica}, expected ${expected}: the stream lost its place`);
-      records.push({ replica, energy, magnetization });
-    }
-    return records;
+      return { replica: replica!, energy: energy!, magnetization: magnetization! };
+    });
   }
 
   async counters(): Promise<EngineCounters> {
-    const [clocks, tieClocks, sweeps] = await this.board.readRegisters(IsingRegister.CLOCKS, 3);
+    const [clocks, tieClocks, sweeps] = await this.regs.readRange('CLOCKS', 3);
     return { clocks: clocks!, tieClocks: tieClocks!, sweeps: sweeps! };
   }
 }

@@ -4,34 +4,36 @@
  * them back to verify, and generates images in batches: the z and label of up to 32 images go into the job
  * memory in one write, one START makes them all, and their pixels arrive through the stream.
  */
-import { UserError } from '../src/errors.ts';
-import { architectureDifference } from '../src/cores/bdcgan/arch.ts';
-import { BDCGAN_ID, BdcganRegister, IMAGE_BYTES, JOB_WORDS, MEMORY, type BdcganConfig } from '../src/cores/bdcgan/index.ts';
-import { modelImage } from '../src/cores/bdcgan/image.ts';
-import type { Model } from '../src/cores/bdcgan/reference.ts';
-import type { SpinbitBoard } from './board.ts';
+import { UserError } from '../../errors.ts';
+import type { SpinbitBoard } from '../../../host/board.ts';
+import { TypedBoard } from '../../../host/typed-board.ts';
+import { architectureDifference } from './arch.ts';
+import { bdcganContract } from './contract.ts';
+import { IMAGE_BYTES, JOB_WORDS, type BdcganConfig } from './index.ts';
+import { modelImage } from './image.ts';
+import type { GenerateRequest } from './latent.ts';
+import type { Model } from './reference.ts';
 
-export interface GenerateRequest {
-  /** Ternary latent (−1, 0, +1). */
-  z: Int8Array;
-  label: number;
-}
+export type { GenerateRequest };
 
 const asBytes = (words: Uint16Array) => new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
 
 export class BdcganBoard {
+  readonly regs: TypedBoard<typeof bdcganContract>;
+
   constructor(
     readonly board: SpinbitBoard,
     readonly config: BdcganConfig,
-  ) {}
+  ) {
+    this.regs = new TypedBoard(board, bdcganContract);
+  }
 
   /** Checks the ID and settles the board: a batch left running by an interrupted host finishes, its pixels are dropped. */
   async verify(): Promise<void> {
-    const id = await this.board.readRegister(BdcganRegister.ID);
-    if (id !== BDCGAN_ID) throw new UserError(`${this.board.path}: not a B-DCGAN generator (ID register 0x${id.toString(16)})`);
+    await this.regs.checkId();
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const busy = ((await this.board.readRegister(BdcganRegister.STATUS)) & 1) !== 0;
+      const busy = ((await this.regs.read('STATUS')) & 1) !== 0;
       const stale = await this.board.readStream();
       if (!busy && stale.length === 0) return;
       if (Date.now() > deadline) throw new UserError(`${this.board.path}: the generator stays busy (a batch that never ends?): reset the board`);
@@ -40,7 +42,7 @@ export class BdcganBoard {
 
   /** Engine clocks of the last batch (from its START until the last pixel was made). */
   async clocks(): Promise<number> {
-    return this.board.readRegister(BdcganRegister.CLOCKS);
+    return this.regs.read('CLOCKS');
   }
 
   /** Uploads the model unless the board holds it already; verifies by reading both images back. */
@@ -49,14 +51,14 @@ export class BdcganBoard {
     if (difference) throw new UserError(difference);
     const tag = parseInt(hash.slice(0, 8), 16) >>> 0;
     const started = performance.now();
-    if (!force && (await this.board.readRegister(BdcganRegister.MODEL_TAG)) === tag) return { skipped: true, seconds: 0, bytes: 0 };
+    if (!force && (await this.regs.read('MODEL_TAG')) === tag) return { skipped: true, seconds: 0, bytes: 0 };
     const image = modelImage(model, this.config.width);
-    await this.board.writeRegister(BdcganRegister.MODEL_TAG, 0); // invalid while the memories change
+    await this.regs.write('MODEL_TAG', 0); // invalid while the memories change
     let bytes = 0;
-    for (const [memory, name, words] of [[MEMORY.MODEL, 'model', image.words], [MEMORY.TABLE, 'table', image.table]] as const) {
+    for (const [name, words] of [['model', image.words], ['table', image.table]] as const) {
       const data = asBytes(words);
-      await this.board.writeMemory(memory, 0, data);
-      const back = await this.board.readMemory(memory, 0, words.length);
+      await this.regs.writeMemory(name, 0, data);
+      const back = await this.regs.readMemory(name, 0, words.length);
       const wrong = data.findIndex((b, i) => back[i] !== b);
       if (wrong >= 0) {
         const word = wrong >> 1;
@@ -65,7 +67,7 @@ export class BdcganBoard {
       }
       bytes += data.length;
     }
-    await this.board.writeRegister(BdcganRegister.MODEL_TAG, tag);
+    await this.regs.write('MODEL_TAG', tag);
     return { skipped: false, seconds: (performance.now() - started) / 1000, bytes };
   }
 
@@ -89,8 +91,8 @@ export class BdcganBoard {
       const batch = requests.slice(first, first + this.config.jobs);
       const jobs = new Uint16Array(batch.length * JOB_WORDS);
       batch.forEach((request, i) => jobs.set(this.jobWords(request), i * JOB_WORDS));
-      await this.board.writeMemory(MEMORY.JOBS, 0, asBytes(jobs));
-      await this.board.writeRegister(BdcganRegister.START, batch.length);
+      await this.regs.writeMemory('jobs', 0, asBytes(jobs));
+      await this.regs.write('START', batch.length);
       const pixels = await this.board.readStreamExactly(batch.length * IMAGE_BYTES, 20_000);
       for (let i = 0; i < batch.length; i++) {
         images.push(pixels.slice(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES));

@@ -1,0 +1,32 @@
+/** Pictures of an Ising scan: e(T) and |m|(T) with error bars over the exact infinite-lattice curves. */
+import { onsagerEnergy, yangMagnetization } from '../cores/ising/exact.ts';
+import type { ScanPoint } from '../cores/ising/scan.ts';
+import { writePlotPng, type Panel } from './png.ts';
+
+export async function writeScanPlot(file: string, points: ScanPoint[], size: number): Promise<void> {
+  const temperatures = points.map((p) => p.T);
+  const [low, high] = [Math.min(...temperatures), Math.max(...temperatures)];
+  const span = high - low || 1;
+  const grid = Array.from({ length: 200 }, (_, i) => low - 0.05 * span + (1.1 * span * i) / 199).filter((T) => T > 0);
+  const measured = (value: (p: ScanPoint) => { value: number; error: number }) =>
+    points.map((p) => ({ x: p.T, y: value(p).value, error: value(p).error }));
+  const panels: Panel[] = [
+    {
+      title: 'energy per spin e(T)',
+      xLabel: 'T',
+      series: [
+        { label: 'Onsager (L = ∞)', color: '#1f77b4', curve: grid.map((T) => ({ x: T, y: onsagerEnergy(T) })) },
+        { label: `simulated, L = ${size}`, color: '#d62728', points: measured((p) => p.observables.energyPerSpin) },
+      ],
+    },
+    {
+      title: 'magnetization |m|(T)',
+      xLabel: 'T',
+      series: [
+        { label: 'Yang (L = ∞)', color: '#1f77b4', curve: grid.map((T) => ({ x: T, y: yangMagnetization(T) })) },
+        { label: `simulated, L = ${size}`, color: '#d62728', points: measured((p) => p.observables.absMagnetization) },
+      ],
+    },
+  ];
+  await writePlotPng(file, panels);
+}

@@ -1,0 +1,78 @@
+/**
+ * Where a design runs: the reference model on this machine, the virtual board (the core RTL in Verilator behind
+ * a pty) or a board on a serial port. `withBoard` is the one place that turns a target into an open, checked
+ * session (start the virtual board, open the port, refuse a board built from another config, name the likely
+ * cause when nothing answers) and closes everything afterwards, whatever happens.
+ */
+import type { Elaborated } from '../cores/design.ts';
+import { UserError } from '../errors.ts';
+import type { LinkConfig } from '../link/generate.ts';
+
+export type Target =
+  | { kind: 'reference' }
+  | { kind: 'virtual'; /** FST waveform of the whole session */ trace?: string }
+  | { kind: 'port'; path: string };
+
+/** A target that is a board (virtual or real). */
+export type BoardTarget = Exclude<Target, { kind: 'reference' }>;
+
+export function describeTarget(target: Target): string {
+  if (target.kind === 'reference') return 'reference';
+  return target.kind === 'virtual' ? 'virtual board' : 'board';
+}
+
+/** `--ref` / `--sim` / `--port PATH` as a target; exactly one must be given. */
+export function targetFromFlags(flags: { ref?: unknown; sim?: unknown; port?: unknown }): Target {
+  const given = [flags.ref && '--ref', flags.sim && '--sim', flags.port && '--port'].filter(Boolean);
+  if (given.length !== 1) {
+    throw new UserError(`say where to run with exactly one of --ref, --sim, --port${given.length ? ` (got ${given.join(' ')})` : ''}`);
+  }
+  if (flags.ref) return { kind: 'reference' };
+  return flags.sim ? { kind: 'virtual' } : { kind: 'port', path: String(flags.port) };
+}
+
+/** The transport side a session needs; loaded lazily so the reference model never loads native bindings. */
+type Session = import('../../host/board.ts').SpinbitBoard;
+
+/**
+ * Opens `target` for `elaborated` (which it must run: design and config hash are checked), calls `use`, and
+ * closes the session and stops a virtual board afterwards. Link failures become one-line UserErrors (when
+ * the board does not answer at all, with what to check).
+ */
+export async function withBoard<T>(
+  elaborated: Elaborated<{ link: LinkConfig }>,
+  target: BoardTarget,
+  use: (board: Session) => Promise<T>,
+): Promise<T> {
+  const { SpinbitBoard } = await import('../../host/board.ts');
+  const { LinkError } = await import('../../host/link.ts');
+  let virtual: import('../../sim/virtual-board.ts').VirtualBoard | undefined;
+  let timeoutMs: number | undefined; // the link's default for hardware
+  if (target.kind === 'virtual') {
+    const { VirtualBoard, VIRTUAL_BOARD_TIMEOUT_MS } = await import('../../sim/virtual-board.ts');
+    timeoutMs = VIRTUAL_BOARD_TIMEOUT_MS;
+    virtual = await VirtualBoard.start(elaborated, { traceFile: target.trace });
+  }
+  const path = virtual ? virtual.path : (target as { path: string }).path;
+  const { baud } = elaborated.config.link;
+  const hint = `flashed with \`spinbit build ${elaborated.design}\` and the same options? baud ${baud}?`;
+  const notAnswering = (error: unknown): never => {
+    if (error instanceof LinkError) throw new UserError(`${path} does not answer as a spinbit board: ${error.message.replace(`${path}: `, '')} (${hint})`);
+    throw error;
+  };
+  const lost = (error: unknown): never => {
+    if (error instanceof LinkError) throw new UserError(error.message);
+    throw error;
+  };
+  try {
+    const expect = { design: elaborated.design, configHash: elaborated.configHash };
+    const board = await SpinbitBoard.open(path, { baud, expect, timeoutMs }).catch(notAnswering);
+    try {
+      return await use(board).catch(lost);
+    } finally {
+      await board.close();
+    }
+  } finally {
+    await virtual?.stop();
+  }
+}
