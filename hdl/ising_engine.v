@@ -123,7 +123,7 @@ module ising_engine #(
     generate
         for (gr = 0; gr < R; gr = gr + 1) begin : replica_regs
             for (gk = 0; gk < NT; gk = gk + 1) begin : entry
-                localparam integer ENTRY_ADDR = REG_TABLE_BASE + REG_TABLE_STRIDE * gr + FIRST_K + gk;
+                localparam integer ENTRY_ADDR = {16'd0, REG_TABLE_BASE} + {16'd0, REG_TABLE_STRIDE} * gr + FIRST_K + gk;
                 always @(posedge clk) begin
                     if (rst) thresholds[(gr * NT + gk) * 25 +: 25] <= 25'd0;
                     else if (reg_write && !running && reg_addr == ENTRY_ADDR[15:0])

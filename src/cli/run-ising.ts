@@ -68,7 +68,7 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
 export async function writeIsingOutputs(run: IsingRunResult, options: ScanOptions, files: { plot?: string; lattice?: string; json?: string }): Promise<string[]> {
   const lines: string[] = [];
   if (files.plot) {
-    const { writeScanPlot } = await import('../plot/ising.ts'); // drawing libraries load only when a plot is asked for
+    const { writeScanPlot } = await import('../cores/ising/plot.ts'); // drawing libraries load only when a plot is asked for
     await writeScanPlot(files.plot, run.scan.points, run.config.size);
     lines.push(`plot written to ${files.plot}`);
   }

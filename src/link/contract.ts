@@ -30,6 +30,8 @@ export interface RegisterSpec {
   block?: string;
   /** Registers per entry of a block (e.g. per replica); emitted as REG_<NAME>_STRIDE. */
   stride?: number;
+  /** An action register that also reads back a value (access rw rather than w). */
+  readBack?: boolean;
   doc: string;
 }
 
@@ -210,8 +212,8 @@ export function markdownTables(contract: Contract): string {
   const registers = Object.entries(contract.registers)
     .sort(([, a], [, b]) => a.address - b.address)
     .map(([name, r]) => {
-      const where = r.block ? `${r.address} + (${escape(r.block)})` : String(r.address);
-      const access = { constant: 'r', storage: 'rw', status: 'r', action: 'w' }[r.kind];
+      const where = r.block ? `${r.address} … ${r.address} + ${escape(r.block)} − 1` : String(r.address);
+      const access = { constant: 'r', storage: 'rw', status: 'r', action: r.readBack ? 'rw' : 'w' }[r.kind];
       const width = r.width ?? 32;
       const reset = r.kind === 'storage' ? `0x${(r.reset ?? 0).toString(16)}` : '';
       return `| ${where} | ${name} | ${access} | ${r.kind} | ${width} | ${reset} | ${escape(r.doc)} |`;

@@ -6,7 +6,7 @@
 import { type ClockPlan } from '../boards/wrapper.ts';
 import { linkCore, linkCrc, syncFifo, uartRx, uartTx, type LeafCell } from '../hdl/cells.ts';
 import { Module } from '../hdl/module.ts';
-import { uartDivisor } from '../cores/uart-timing.ts';
+import { uartDivisor } from './uart-timing.ts';
 import { Capability, encodeIdentity, PROTOCOL_VERSION, type MemoryInfo } from './protocol.ts';
 import { UserError } from '../errors.ts';
 import { busConnections, declareLinkBus, type LinkBusSignal } from './bus.ts';

@@ -49,8 +49,8 @@ export function registerBank<C extends Contract>(
     if (r.kind === 'constant') value = `${contract.design.toUpperCase()}_ID`;
     else if (r.kind === 'storage') value = pad(width, storageName(name));
     else if (source !== undefined) value = pad(width, source);
-    else if (r.kind === 'action') value = "32'd0";
-    else throw new Error(`${contract.design}: status register ${name} needs its value`);
+    else if (r.kind === 'action' && !r.readBack) value = "32'd0";
+    else throw new Error(`${contract.design}: register ${name} reads back a value: pass it in reads`);
     return `                REG_${name}: reg_rdata <= ${value};`;
   });
   const resets = storage.map(([name, r]) => `            ${storageName(name)} <= ${r.width ?? 32}'h${(r.reset ?? 0).toString(16)};`);

@@ -10,17 +10,19 @@ export const isingContract = defineContract({
   registers: {
     ID: { address: 0, kind: 'constant', value: idValue('ISNG'), doc: 'reads "ISNG"' },
     SHAPE: { address: 1, kind: 'status', doc: 'what the bitstream was built for (fields below)' },
-    RUN: { address: 2, kind: 'action', doc: 'write N: run N sweeps (every replica once each); read: sweeps left' },
+    RUN: { address: 2, kind: 'action', readBack: true, doc: 'write N: run N sweeps (every replica once each); read: sweeps left' },
     STOP: { address: 3, kind: 'action', doc: 'write: stop after the current sweep' },
     SEED: {
       address: 4,
       kind: 'action',
+      readBack: true,
       doc: 'write: restart the lane generator from this seed (129 clocks), reads it back; reset seeds with 0',
     },
     STATUS: { address: 5, kind: 'status', width: 3, doc: 'bit 0 running, bit 1 seeding, bit 2 stop requested' },
     CLOCKS: {
       address: 6,
       kind: 'action',
+      readBack: true,
       doc: 'engine clocks while running (stream-full waits excluded); any write clears CLOCKS, TIES and SWEEPS',
     },
     TIES: { address: 7, kind: 'status', doc: 'extra clocks spent on comparison ties' },
@@ -41,9 +43,7 @@ export const isingContract = defineContract({
       index: 0,
       wordBits: 'H = min(P, 16)',
       depth: 'R·L²/H',
-      doc:
-        'the spins, bit 1 = +1; word ((r·2 + c)·L·S + y·S + t)·(P/H) + chunk holds lanes chunk·H … of word {r, c, y, t} ' +
-        '(layout.ts); writes are read-modify-write; BUSY while the engine runs or seeds',
+      doc: 'the spins of every replica, H per word (layout below); BUSY while the engine runs or seeds',
     },
   },
   stream: {

@@ -11,6 +11,7 @@ export const loopbackContract = defineContract({
     STREAM_COUNT: {
       address: 3,
       kind: 'action',
+      readBack: true,
       doc: 'write N: stream N bytes seed, seed + 1, … (mod 256); read: bytes still to generate (0 once the stream is done)',
     },
     LOCK: { address: 4, kind: 'storage', width: 1, doc: 'bit 0 set: the core claims its memory, memory commands answer BUSY' },

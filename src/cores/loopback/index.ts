@@ -14,7 +14,7 @@ import { registerBank, storageName } from '../../link/register-bank.ts';
 import { loopbackContract } from './contract.ts';
 import type { Design, DesignOptions } from '../design.ts';
 import { checkEchoFits, ECHO_FIFO_DEPTH, generateEcho, type EchoConfig } from './echo.ts';
-import { uartDivisor } from '../uart-timing.ts';
+import { uartDivisor } from '../../link/uart-timing.ts';
 
 export { loopbackContract } from './contract.ts';
 

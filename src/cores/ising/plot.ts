@@ -1,7 +1,7 @@
 /** Pictures of an Ising scan: e(T) and |m|(T) with error bars over the exact infinite-lattice curves. */
-import { onsagerEnergy, yangMagnetization } from '../cores/ising/exact.ts';
-import type { ScanPoint } from '../cores/ising/scan.ts';
-import { writePlotPng, type Panel } from './png.ts';
+import { onsagerEnergy, yangMagnetization } from './exact.ts';
+import type { ScanPoint } from './scan.ts';
+import { writePlotPng, type Panel } from '../../plot/png.ts';
 
 export async function writeScanPlot(file: string, points: ScanPoint[], size: number): Promise<void> {
   const temperatures = points.map((p) => p.T);
