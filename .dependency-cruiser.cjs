@@ -16,8 +16,18 @@ const forbid = (name, from, to, comment, allowed) => ({
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'an import circle', from: {}, to: { circular: true } },
-    forbid('host-is-transport', room('host/'), room('(src/(cores|cli|run|flow|train)|sim|bench)/'), 'host/ is the serial transport: it knows no design'),
-    forbid('sim-knows-no-design', room('sim/'), room('(src/(cores|cli|run|flow|train)|host|bench)/'), 'sim/ simulates sources it is given'),
+    forbid(
+      'host-is-transport',
+      room('host/'),
+      room('(src/(cores|cli|run|flow|train)|sim|bench)/'),
+      'host/ is the serial transport: it knows no design',
+    ),
+    forbid(
+      'sim-knows-no-design',
+      room('sim/'),
+      room('(src/(cores|cli|run|flow|train)|host|bench)/'),
+      'sim/ simulates sources it is given',
+    ),
     forbid(
       'foundations-stay-below',
       room('src/(util|hdl|link|boards|plot)/'),
@@ -25,8 +35,18 @@ module.exports = {
       'the builders and the protocol know no design and no runner (boards plan PLLs with the tool runner)',
       room('src/flow/tools\\.ts'),
     ),
-    forbid('errors-is-a-leaf', room('src/errors\\.ts'), room('(src|host|sim|bench)/'), 'errors.ts imports nothing of ours'),
-    forbid('cores-below-cli', room('src/(cores|run|flow|train)/'), room('(src/cli|bench)/'), 'the library never imports the command line'),
+    forbid(
+      'errors-is-a-leaf',
+      room('src/errors\\.ts'),
+      room('(src|host|sim|bench)/'),
+      'errors.ts imports nothing of ours',
+    ),
+    forbid(
+      'cores-below-cli',
+      room('src/(cores|run|flow|train)/'),
+      room('(src/cli|bench)/'),
+      'the library never imports the command line',
+    ),
     forbid('nothing-imports-bench', room('(src|host|sim)/'), room('bench/'), 'bench measures the library'),
   ],
   options: {

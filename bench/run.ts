@@ -74,7 +74,9 @@ async function benchSpine(): Promise<Record<string, unknown>> {
   };
   if (['yosys', 'nextpnr-ice40', 'icepack'].every(onPath)) {
     const nativeOut = `${out}-native`;
-    const native = Array.from({ length: REPEATS }, () => timeCli([...build.slice(0, -1), nativeOut, '--toolchain', 'native', '--force']));
+    const native = Array.from({ length: REPEATS }, () =>
+      timeCli([...build.slice(0, -1), nativeOut, '--toolchain', 'native', '--force']),
+    );
     const nativeReport = JSON.parse(readFileSync(join(nativeOut, 'report.json'), 'utf8'));
     result.native_build_s = round(median(native));
     result.native_tool_versions = nativeReport.tool_versions;
@@ -96,16 +98,25 @@ async function benchSpine(): Promise<Record<string, unknown>> {
 
 /** Link (issue 3): throughput through the virtual board, protocol efficiency, link-core size. */
 async function benchLink(): Promise<Record<string, unknown>> {
-  const design = (await elaborate(loopback, getBoard('icebreaker'), { baud: 3_000_000 })) as Elaborated<LinkLoopbackConfig>;
+  const design = (await elaborate(loopback, getBoard('icebreaker'), {
+    baud: 3_000_000,
+  })) as Elaborated<LinkLoopbackConfig>;
   const virtual = await VirtualBoard.start(design);
-  const board = await SpinbitBoard.open(virtual.path, { expect: { design: design.design, configHash: design.configHash } });
+  const board = await SpinbitBoard.open(virtual.path, {
+    expect: { design: design.design, configHash: design.configHash },
+  });
   const measure = async (what: () => Promise<unknown>, payload: number) => {
     const before = { ...board.link.stats };
     const t0 = performance.now();
     await what();
     const seconds = (performance.now() - t0) / 1000;
     const wire = board.link.stats.bytesIn - before.bytesIn + board.link.stats.bytesOut - before.bytesOut;
-    return { payload_bytes: payload, seconds: round(seconds, 3), payload_bytes_per_s: Math.round(payload / seconds), efficiency: round(payload / wire, 4) };
+    return {
+      payload_bytes: payload,
+      seconds: round(seconds, 3),
+      payload_bytes_per_s: Math.round(payload / seconds),
+      efficiency: round(payload / wire, 4),
+    };
   };
   const data = testBytes(5, 65536);
   const write = await measure(() => board.writeMemory(0, 0, data), data.length);
@@ -115,8 +126,18 @@ async function benchLink(): Promise<Record<string, unknown>> {
   // On hardware the wire is the limit: baud / 10 bits per byte × protocol efficiency.
   const lineBytesPerS = design.config.link.baud / 10;
   return {
-    virtual_board: { design: 'loopback', board: 'icebreaker', baud: design.config.link.baud, clocks_per_bit: design.config.link.clocksPerBit, write_64KiB: write, read_64KiB: read },
-    on_hardware_at_3Mbaud_payload_bytes_per_s: { write: Math.round(lineBytesPerS * write.efficiency), read: Math.round(lineBytesPerS * read.efficiency) },
+    virtual_board: {
+      design: 'loopback',
+      board: 'icebreaker',
+      baud: design.config.link.baud,
+      clocks_per_bit: design.config.link.clocksPerBit,
+      write_64KiB: write,
+      read_64KiB: read,
+    },
+    on_hardware_at_3Mbaud_payload_bytes_per_s: {
+      write: Math.round(lineBytesPerS * write.efficiency),
+      read: Math.round(lineBytesPerS * read.efficiency),
+    },
     link_core_icebreaker: await linkCoreSize(design),
   };
 }
@@ -125,18 +146,25 @@ async function benchLink(): Promise<Record<string, unknown>> {
 async function linkCoreSize(design: Elaborated<LinkLoopbackConfig>): Promise<Record<string, number>> {
   const sources = Object.fromEntries(LINK_CELLS.map((c) => [c.file, leafCellSource(c)]));
   const params = linkParams(design.config.link, 64);
-  const chparam = Object.entries(params).map(([k, v]) => `-set ${k} ${v}`).join(' ');
+  const chparam = Object.entries(params)
+    .map(([k, v]) => `-set ${k} ${v}`)
+    .join(' ');
   const script = `read_verilog ${Object.keys(sources).join(' ')}; chparam ${chparam} link_core; synth_ice40 -top link_core; tee -q -o stat.json stat -json`;
   const result = await getToolchain('yowasp').run('yosys', ['-p', script], sources);
   if (result.code !== 0) throw new Error(`link-core synthesis failed:\n${result.log.slice(-2000)}`);
   const stat = JSON.parse(fileText(result.files, 'stat.json') ?? '{}');
   const cells: Record<string, number> = stat.design?.num_cells_by_type ?? {};
-  const ffs = Object.entries(cells).filter(([t]) => t.startsWith('SB_DFF')).reduce((n, [, c]) => n + c, 0);
+  const ffs = Object.entries(cells)
+    .filter(([t]) => t.startsWith('SB_DFF'))
+    .reduce((n, [, c]) => n + c, 0);
   return { lut4: cells.SB_LUT4 ?? 0, flip_flops: ffs, carry: cells.SB_CARRY ?? 0, ebr: cells.SB_RAM40_4K ?? 0 };
 }
 
 /** One engine build (YoWASP, through the library) and its report, or the reason it does not build. */
-async function buildEngine(board: string, options: Record<string, string | number>): Promise<{ ok: true; report: BuildReport; seconds: number } | { ok: false; reason: string }> {
+async function buildEngine(
+  board: string,
+  options: Record<string, string | number>,
+): Promise<{ ok: true; report: BuildReport; seconds: number } | { ok: false; reason: string }> {
   const out = join(mkdtempSync(join(tmpdir(), 'spinbit-bench-ising-')), 'engine');
   const started = performance.now();
   try {
@@ -189,8 +217,13 @@ async function benchIsing(): Promise<Record<string, unknown>> {
   const bank = rngBankModule();
   const rng = laneRngModule(64, bank, 8);
   const sources = { 'rng_bank.v': emitVerilog(bank), 'lane_rng.v': emitVerilog(rng) };
-  const result = await getToolchain('yowasp').run('yosys', ['-p', 'read_verilog rng_bank.v lane_rng.v; synth_ice40 -top lane_rng; tee -q -o stat.json stat -json'], sources);
-  const cells: Record<string, number> = JSON.parse(fileText(result.files, 'stat.json') ?? '{}').design?.num_cells_by_type ?? {};
+  const result = await getToolchain('yowasp').run(
+    'yosys',
+    ['-p', 'read_verilog rng_bank.v lane_rng.v; synth_ice40 -top lane_rng; tee -q -o stat.json stat -json'],
+    sources,
+  );
+  const cells: Record<string, number> =
+    JSON.parse(fileText(result.files, 'stat.json') ?? '{}').design?.num_cells_by_type ?? {};
 
   const engines: Record<string, unknown> = {};
   for (const target of ISING_TARGETS) {
@@ -200,7 +233,14 @@ async function benchIsing(): Promise<Record<string, unknown>> {
     if (built.ok) {
       const r = built.report;
       const clockMHz: number = r.target_mhz;
-      entry.build = { seconds: built.seconds, logic_cells: r.resources.lc, ebr: r.resources.ebr, fmax_mhz: r.fmax_mhz, timing_ok: r.timing_ok, clock_mhz: clockMHz };
+      entry.build = {
+        seconds: built.seconds,
+        logic_cells: r.resources.lc,
+        ebr: r.resources.ebr,
+        fmax_mhz: r.fmax_mhz,
+        timing_ok: r.timing_ok,
+        clock_mhz: clockMHz,
+      };
       entry.flips_per_ns = round((Number(target.options.lanes) * clockMHz * efficiency.efficiency) / 1000, 3);
       entry.flips_per_ns_at_fmax = round((Number(target.options.lanes) * r.fmax_mhz * efficiency.efficiency) / 1000, 3);
     } else {
@@ -212,10 +252,18 @@ async function benchIsing(): Promise<Record<string, unknown>> {
   const push: Record<string, string> = {};
   for (const lanes of [64]) {
     const built = await buildEngine('icebreaker', { L: 256, lanes, 'rng-bits': '8' });
-    push[`lanes_${lanes}`] = built.ok ? `fits: ${built.report.resources.lc.used} of ${built.report.resources.lc.total} logic cells, Fmax ${built.report.fmax_mhz} MHz` : built.reason;
+    push[`lanes_${lanes}`] = built.ok
+      ? `fits: ${built.report.resources.lc.used} of ${built.report.resources.lc.total} logic cells, Fmax ${built.report.fmax_mhz} MHz`
+      : built.reason;
   }
   return {
-    reference_model: { L: 64, lanes: 16, sweeps, seconds: round(seconds), flips_per_ns: round(updates / seconds / 1e9, 5) },
+    reference_model: {
+      L: 64,
+      lanes: 16,
+      sweeps,
+      seconds: round(seconds),
+      flips_per_ns: round(updates / seconds / 1e9, 5),
+    },
     lane_rng_64_lanes_8_bit: { lut4: cells.SB_LUT4 ?? 0, lut4_per_lane: round((cells.SB_LUT4 ?? 0) / 64, 1) },
     engines,
     icebreaker_L256_lane_push: push,
@@ -238,9 +286,11 @@ async function benchBdcgan(): Promise<Record<string, unknown>> {
   const { FRAME_OVERHEAD } = await import('../src/link/protocol.ts');
   const arch = PRESETS['mnist-up5k']!;
   const { model, hash } = decodeModel(encodeModel(randomModel(arch, 7)));
-  const zs = Array.from({ length: 32 }, (_, n) => quantizeLatent(Array.from({ length: arch.latent }, (_, i) => Math.sin(7.1 * n + 1.3 * i))));
+  const zs = Array.from({ length: 32 }, (_, n) =>
+    quantizeLatent(Array.from({ length: arch.latent }, (_, i) => Math.sin(7.1 * n + 1.3 * i))),
+  );
   const t0 = performance.now();
-  zs.forEach((z, i) => generate(model, z, i % 10));
+  for (const [i, z] of zs.entries()) generate(model, z, i % 10);
   const referenceSeconds = (performance.now() - t0) / 1000;
 
   // the build that proves fit and timing
@@ -272,8 +322,13 @@ async function benchBdcgan(): Promise<Record<string, unknown>> {
       width: design.config.width,
       reference_images_per_s: round(zs.length / referenceSeconds, 1),
       build: {
-        seconds: round(buildSeconds, 1), logic_cells: report.resources.lc, ebr: report.resources.ebr, spram: report.resources.spram,
-        clock_mhz: clockMHz, fmax_mhz: report.fmax_mhz, timing_ok: report.timing_ok,
+        seconds: round(buildSeconds, 1),
+        logic_cells: report.resources.lc,
+        ebr: report.resources.ebr,
+        spram: report.resources.spram,
+        clock_mhz: clockMHz,
+        fmax_mhz: report.fmax_mhz,
+        timing_ok: report.timing_ok,
       },
       clocks_per_image: Math.round(clocksPerImage),
       icebreaker: {
@@ -286,7 +341,10 @@ async function benchBdcgan(): Promise<Record<string, unknown>> {
         upload_seconds_estimate: round((uploadWireBytes * 10) / baud, 2),
         note: 'no board: rates from measured clocks per image and the link framing; the 512-pixel FIFO and the link stream buffer let the link drain one image while the next is computed',
       },
-      virtual_board: { upload_seconds: round(upload.seconds, 2), images_per_s_in_simulation: round(zs.length / simSeconds, 2) },
+      virtual_board: {
+        upload_seconds: round(upload.seconds, 2),
+        images_per_s_in_simulation: round(zs.length / simSeconds, 2),
+      },
     };
   } finally {
     await link.close();
@@ -302,7 +360,19 @@ async function benchTraining(): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = {};
   for (const fullPrecision of [false, true]) {
     const batch = 64;
-    const trainer = await Trainer.create({ preset: 'mnist-up5k', fullPrecision, batch, learningRate: 2e-4, beta1: 0.5, seed: 1, images: batch * 30, binaryLrScale: 10 }, data);
+    const trainer = await Trainer.create(
+      {
+        preset: 'mnist-up5k',
+        fullPrecision,
+        batch,
+        learningRate: 2e-4,
+        beta1: 0.5,
+        seed: 1,
+        images: batch * 30,
+        binaryLrScale: 10,
+      },
+      data,
+    );
     const log = await trainer.runEpoch();
     result[fullPrecision ? 'full_precision' : 'binarized'] = {
       batch,
@@ -321,7 +391,8 @@ async function benchDemo(): Promise<Record<string, unknown>> {
   const { rmSync } = await import('node:fs');
   const { SIM_CACHE_DIR } = await import('../sim/verilator.ts');
   const out = join(mkdtempSync(join(tmpdir(), 'spinbit-bench-demo-')), 'demo');
-  for (const dir of ['build/ising-icebreaker', 'build/bdcgan-icebreaker', SIM_CACHE_DIR]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of ['build/ising-icebreaker', 'build/bdcgan-icebreaker', SIM_CACHE_DIR])
+    rmSync(dir, { recursive: true, force: true });
   const cold = timeCli(['demo', '--out', out]);
   const warm = timeCli(['demo', '--out', out]);
   return { cold_seconds: round(cold, 1), warm_seconds: round(warm, 1), goals: { cold_seconds: 300, warm_seconds: 30 } };
@@ -329,7 +400,11 @@ async function benchDemo(): Promise<Record<string, unknown>> {
 
 /** The engine builds the bench proves (fit, timing) and measures (efficiency in simulation). */
 const ISING_TARGETS: { name: string; board: string; options: Record<string, string | number> }[] = [
-  { name: 'icebreaker_L256_P32', board: 'icebreaker', options: { L: 256, lanes: 32, 'rng-bits': '8', 'clock-mhz': 16 } },
+  {
+    name: 'icebreaker_L256_P32',
+    board: 'icebreaker',
+    options: { L: 256, lanes: 32, 'rng-bits': '8', 'clock-mhz': 16 },
+  },
   { name: 'hx8k_L256_P64', board: 'hx8k', options: { L: 256, lanes: 64, 'rng-bits': '8', 'clock-mhz': 36 } },
 ];
 
@@ -354,6 +429,6 @@ const results = {
   ...(want('training') ? { training: await benchTraining() } : {}),
   ...(want('demo') ? { demo: await benchDemo() } : {}),
 };
-writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 console.log(JSON.stringify(results, null, 2));
 console.log(`written to ${RESULTS}`);

@@ -41,7 +41,9 @@ export class SpinbitBoard {
       const reply = await link.request(Command.IDENTIFY);
       const identity = decodeIdentity(reply.payload);
       if (identity.protocolVersion !== PROTOCOL_VERSION) {
-        throw new UserError(`${path} speaks link protocol ${identity.protocolVersion}; this spinbit speaks ${PROTOCOL_VERSION}: update one of them`);
+        throw new UserError(
+          `${path} speaks link protocol ${identity.protocolVersion}; this spinbit speaks ${PROTOCOL_VERSION}: update one of them`,
+        );
       }
       if (options.expect) {
         const want = options.expect.configHash.slice(0, CONFIG_HASH_BYTES * 2);
@@ -101,8 +103,12 @@ export class SpinbitBoard {
   /** Writes whole words (little endian) starting at `wordAddress`; requests are pipelined. */
   async writeMemory(id: number, wordAddress: number, data: Uint8Array): Promise<void> {
     const { wordBytes, depth } = this.memory(id);
-    if (data.length % wordBytes !== 0) throw new UserError(`memory ${id} has ${wordBytes}-byte words; ${data.length} bytes is not whole words`);
-    if (wordAddress + data.length / wordBytes > depth) throw new UserError(`memory ${id} has ${depth} words; writing ${data.length / wordBytes} at ${wordAddress} runs past its end`);
+    if (data.length % wordBytes !== 0)
+      throw new UserError(`memory ${id} has ${wordBytes}-byte words; ${data.length} bytes is not whole words`);
+    if (wordAddress + data.length / wordBytes > depth)
+      throw new UserError(
+        `memory ${id} has ${depth} words; writing ${data.length / wordBytes} at ${wordAddress} runs past its end`,
+      );
     const chunk = Math.floor((this.identity.maxPayload - 4) / wordBytes) * wordBytes;
     const requests: Promise<unknown>[] = [];
     for (let offset = 0; offset < data.length; offset += chunk) {
@@ -119,7 +125,8 @@ export class SpinbitBoard {
   /** Reads `words` words starting at `wordAddress`, as bytes (little endian). */
   async readMemory(id: number, wordAddress: number, words: number): Promise<Uint8Array> {
     const { wordBytes, depth } = this.memory(id);
-    if (wordAddress + words > depth) throw new UserError(`memory ${id} has ${depth} words; reading ${words} at ${wordAddress} runs past its end`);
+    if (wordAddress + words > depth)
+      throw new UserError(`memory ${id} has ${depth} words; reading ${words} at ${wordAddress} runs past its end`);
     const perRequest = Math.floor(this.identity.maxPayload / wordBytes);
     const out = new Uint8Array(words * wordBytes);
     const requests: Promise<unknown>[] = [];
@@ -127,7 +134,9 @@ export class SpinbitBoard {
       const n = Math.min(perRequest, words - first);
       const address = wordAddress + first;
       const args = Uint8Array.of(id, address & 0xff, (address >> 8) & 0xff, (address >> 16) & 0xff, n & 0xff, n >> 8);
-      requests.push(this.link.request(Command.READ_MEM, args).then((reply) => out.set(reply.payload, first * wordBytes)));
+      requests.push(
+        this.link.request(Command.READ_MEM, args).then((reply) => out.set(reply.payload, first * wordBytes)),
+      );
     }
     await Promise.all(requests);
     return out;
@@ -149,7 +158,8 @@ export class SpinbitBoard {
       out.set(part, have);
       have += part.length;
       if (part.length > 0) lastProgress = Date.now();
-      else if (Date.now() - lastProgress > idleMs) throw new UserError(`${this.path}: stream stalled after ${have} of ${total} bytes`);
+      else if (Date.now() - lastProgress > idleMs)
+        throw new UserError(`${this.path}: stream stalled after ${have} of ${total} bytes`);
       else await new Promise((r) => setTimeout(r, 2));
     }
     return out;

@@ -10,7 +10,15 @@
  * - Garbage on the line is skipped by the frame decoder; a port that closes fails every pending request at
  *   once with LinkClosedError — never a hang.
  */
-import { FrameDecoder, encodeRequest, FRAME_OVERHEAD, Status, STATUS_NAMES, SYNC_REPLY, type Frame } from '../src/link/protocol.ts';
+import {
+  FrameDecoder,
+  encodeRequest,
+  FRAME_OVERHEAD,
+  Status,
+  STATUS_NAMES,
+  SYNC_REPLY,
+  type Frame,
+} from '../src/link/protocol.ts';
 
 export class LinkError extends Error {
   override name = 'LinkError';
@@ -121,7 +129,16 @@ export class Link {
   request(cmd: number, payload: Uint8Array = new Uint8Array(0)): Promise<Frame> {
     if (this.closedReason) return Promise.reject(new LinkClosedError(`${this.label}: ${this.closedReason}`));
     return new Promise((resolve, reject) => {
-      this.waiting.push({ cmd, payload, attempts: 0, failures: 0, seq: -1, wireBytes: FRAME_OVERHEAD + payload.length, resolve, reject });
+      this.waiting.push({
+        cmd,
+        payload,
+        attempts: 0,
+        failures: 0,
+        seq: -1,
+        wireBytes: FRAME_OVERHEAD + payload.length,
+        resolve,
+        reject,
+      });
       this.stats.requests++;
       this.pump();
     });
@@ -185,7 +202,9 @@ export class Link {
     else if (frame.status === Status.BAD_CRC) this.retry(pending, 'the board received a corrupted frame (BAD_CRC)');
     else {
       const name = STATUS_NAMES[frame.status] ?? `status 0x${frame.status.toString(16)}`;
-      pending.reject(new BoardStatusError(frame.status, `${this.label}: command 0x${pending.cmd.toString(16)} refused: ${name}`));
+      pending.reject(
+        new BoardStatusError(frame.status, `${this.label}: command 0x${pending.cmd.toString(16)} refused: ${name}`),
+      );
     }
     this.pump();
   }
@@ -207,7 +226,11 @@ export class Link {
   private retry(pending: Pending, why: string, charged = true): void {
     if (charged) pending.failures++;
     if (pending.failures > this.retries) {
-      pending.reject(new LinkTimeoutError(`${this.label}: command 0x${pending.cmd.toString(16)} failed after ${pending.attempts} attempts: ${why}`));
+      pending.reject(
+        new LinkTimeoutError(
+          `${this.label}: command 0x${pending.cmd.toString(16)} failed after ${pending.attempts} attempts: ${why}`,
+        ),
+      );
       return;
     }
     this.stats.retries++;

@@ -13,8 +13,16 @@ export async function openSerial(path: string, baudRate: number): Promise<Transp
     port.open((error) => {
       if (!error) return resolve();
       const text = error.message;
-      if (/ENOENT|No such file/i.test(text)) reject(new UserError(`no serial port at ${path} (is the board plugged in? list candidates with \`spinbit ports\`)`));
-      else if (/EACCES|Permission denied/i.test(text)) reject(new UserError(`no permission to open ${path}: add yourself to the dialout group (sudo usermod -aG dialout $USER, then log in again)`));
+      if (/ENOENT|No such file/i.test(text))
+        reject(
+          new UserError(`no serial port at ${path} (is the board plugged in? list candidates with \`spinbit ports\`)`),
+        );
+      else if (/EACCES|Permission denied/i.test(text))
+        reject(
+          new UserError(
+            `no permission to open ${path}: add yourself to the dialout group (sudo usermod -aG dialout $USER, then log in again)`,
+          ),
+        );
       else if (/lock|busy|EBUSY/i.test(text)) reject(new UserError(`${path} is busy: another program has it open`));
       else reject(new UserError(`cannot open ${path}: ${text}`));
     }),
@@ -22,13 +30,17 @@ export async function openSerial(path: string, baudRate: number): Promise<Transp
   const closeListeners: ((reason: string) => void)[] = [];
   let closing = false;
   port.on('close', (error?: Error & { disconnected?: boolean }) => {
-    const reason = closing ? 'closed' : `port closed unexpectedly${error?.message ? ` (${error.message})` : ''}: the board went away`;
+    const reason = closing
+      ? 'closed'
+      : `port closed unexpectedly${error?.message ? ` (${error.message})` : ''}: the board went away`;
     for (const listener of closeListeners) listener(reason);
   });
   port.on('error', (error: Error) => {
     // A vanished device (USB unplugged, virtual board killed) shows up as EIO/ENXIO/ENODEV on the next read.
     const gone = /EIO|ENXIO|ENODEV|disconnected/i.test(error.message);
-    const reason = gone ? `port closed unexpectedly (${error.message}): the board went away` : `port error: ${error.message}`;
+    const reason = gone
+      ? `port closed unexpectedly (${error.message}): the board went away`
+      : `port error: ${error.message}`;
     for (const listener of closeListeners) listener(reason);
   });
   return {

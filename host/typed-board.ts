@@ -4,7 +4,14 @@
  * address is typed out anywhere but the contract.
  */
 import { UserError } from '../src/errors.ts';
-import { decodeRecord, idValue, recordBytes, type Contract, type MemoryName, type RegisterName } from '../src/link/contract.ts';
+import {
+  decodeRecord,
+  idValue,
+  recordBytes,
+  type Contract,
+  type MemoryName,
+  type RegisterName,
+} from '../src/link/contract.ts';
 import type { SpinbitBoard } from './board.ts';
 
 export class TypedBoard<C extends Contract> {
@@ -53,7 +60,9 @@ export class TypedBoard<C extends Contract> {
     const id = await this.read('ID' as RegisterName<C>);
     const want = idValue(this.contract.id);
     if (id !== want) {
-      throw new UserError(`${this.path}: not a ${this.contract.design} engine (ID register 0x${id.toString(16)}, expected 0x${want.toString(16)})`);
+      throw new UserError(
+        `${this.path}: not a ${this.contract.design} engine (ID register 0x${id.toString(16)}, expected 0x${want.toString(16)})`,
+      );
     }
   }
 

@@ -47,7 +47,11 @@ export async function lint(sources: Record<string, string>, top: string, flags: 
   const dir = mkdtempSync(join(tmpdir(), 'spinbit-lint-'));
   try {
     for (const [name, text] of Object.entries(sources)) writeFileSync(join(dir, name), text);
-    const result = await run('verilator', ['--lint-only', '-Wall', '--top-module', top, ...flags, ...verilogFiles(sources)], { cwd: dir });
+    const result = await run(
+      'verilator',
+      ['--lint-only', '-Wall', '--top-module', top, ...flags, ...verilogFiles(sources)],
+      { cwd: dir },
+    );
     if (result.code !== 0 || result.stderr.trim()) throw new LintError(top, result.stderr + result.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -67,17 +71,30 @@ export interface ModelSpec {
 export async function buildModel(spec: ModelSpec): Promise<string> {
   const version = verilatorVersion();
   const flags = [
-    '--cc', '--exe', '--build', '-j', '2',
-    '--prefix', 'Vdut',
-    '--top-module', spec.top,
+    '--cc',
+    '--exe',
+    '--build',
+    '-j',
+    '2',
+    '--prefix',
+    'Vdut',
+    '--top-module',
+    spec.top,
     '--trace-fst',
     // Unknown (x) values become random per run, so `+verilator+rand+reset+2` exposes missing resets.
-    '--x-assign', 'unique', '--x-initial', 'unique',
+    '--x-assign',
+    'unique',
+    '--x-initial',
+    'unique',
     '-Wno-fatal',
-    '-CFLAGS', '-O1',
+    '-CFLAGS',
+    '-O1',
     ...(spec.flags ?? []),
   ];
-  const key = createHash('sha256').update(canonicalJson({ ...spec, flags, version })).digest('hex').slice(0, 24);
+  const key = createHash('sha256')
+    .update(canonicalJson({ ...spec, flags, version }))
+    .digest('hex')
+    .slice(0, 24);
   const dir = join(SIM_CACHE_DIR, key);
   const binary = join(dir, 'Vdut');
   if (existsSync(binary)) return binary;
@@ -156,7 +173,11 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(command: string, args: string[], options: { cwd?: string; stdin?: string } = {}): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; stdin?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
@@ -165,7 +186,11 @@ export function run(command: string, args: string[], options: { cwd?: string; st
     child.stderr.on('data', (b: Buffer) => stderr.push(b));
     child.on('error', reject);
     child.on('close', (code) =>
-      resolvePromise({ code: code ?? 1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }),
+      resolvePromise({
+        code: code ?? 1,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      }),
     );
     child.stdin.on('error', () => {}); // the model may exit before reading everything; its exit code tells
     child.stdin.end(options.stdin ?? '');

@@ -58,7 +58,9 @@ export class VirtualBoard {
         if (match) resolve(match[1]!);
         else reject(new Error(`virtual board said '${line}' instead of its pty path`));
       });
-      child.once('exit', (code) => reject(new Error(`virtual board exited with ${code} before it was ready: ${stderr.trim()}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`virtual board exited with ${code} before it was ready: ${stderr.trim()}`)),
+      );
       child.once('error', reject);
     });
     return new VirtualBoard(path, child, () => stderr);

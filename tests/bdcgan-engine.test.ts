@@ -85,12 +85,19 @@ int main(int argc, char **argv) {
 `;
 
 const sourcesFor = (arch: Architecture) => ({
-  'bdcgan_engine.v': readFileSync(HDL_DIR + 'bdcgan_engine.v', 'utf8'),
-  'sync_fifo.v': readFileSync(HDL_DIR + 'sync_fifo.v', 'utf8'),
+  'bdcgan_engine.v': readFileSync(`${HDL_DIR}bdcgan_engine.v`, 'utf8'),
+  'sync_fifo.v': readFileSync(`${HDL_DIR}sync_fifo.v`, 'utf8'),
   'bdcgan_layers.v': emitVerilog(layersModule(arch, WIDTH)),
 });
 
-const engineParams = (arch: Architecture) => ({ P: WIDTH, LANE_BITS: Math.log2(WIDTH / 16), ROW_BITS: modelRowBits(arch, WIDTH), ACT_BITS: activationBits(arch, WIDTH), Z_WORDS: Math.ceil(arch.latent / 16), JOB_BITS: 5 });
+const engineParams = (arch: Architecture) => ({
+  P: WIDTH,
+  LANE_BITS: Math.log2(WIDTH / 16),
+  ROW_BITS: modelRowBits(arch, WIDTH),
+  ACT_BITS: activationBits(arch, WIDTH),
+  Z_WORDS: Math.ceil(arch.latent / 16),
+  JOB_BITS: 5,
+});
 
 async function engine(arch: Architecture) {
   const flags = Object.entries(engineParams(arch)).map(([k, v]) => `-G${k}=${v}`);
@@ -100,7 +107,12 @@ async function engine(arch: Architecture) {
 /** The 16 job words of one image: z values, z presence, label. */
 function jobWords(arch: Architecture, z: Int8Array, label: number): number[] {
   const zWords = Math.ceil(arch.latent / 16);
-  const pack = (bit: (i: number) => boolean) => Array.from({ length: zWords }, (_, w) => { let v = 0; for (let j = 0; j < 16; j++) if (bit(16 * w + j)) v |= 1 << j; return v; });
+  const pack = (bit: (i: number) => boolean) =>
+    Array.from({ length: zWords }, (_, w) => {
+      let v = 0;
+      for (let j = 0; j < 16; j++) if (bit(16 * w + j)) v |= 1 << j;
+      return v;
+    });
   const words = [...pack((i) => (z[i] ?? 0) > 0), ...pack((i) => (z[i] ?? 0) !== 0), label];
   return [...words, ...new Array(16 - words.length).fill(0)];
 }
@@ -109,46 +121,87 @@ describe('B-DCGAN engine RTL = integer reference', () => {
   it('is lint-clean under verilator -Wall (both presets)', async () => {
     for (const preset of ['mnist-up5k', 'paper']) {
       const arch = PRESETS[preset]!;
-      await lint(sourcesFor(arch), 'bdcgan_engine', Object.entries(engineParams(arch)).map(([k, v]) => `-G${k}=${v}`));
+      await lint(
+        sourcesFor(arch),
+        'bdcgan_engine',
+        Object.entries(engineParams(arch)).map(([k, v]) => `-G${k}=${v}`),
+      );
     }
   });
 
-  for (const [preset, images] of [['mnist-up5k', 40], ['paper', 32]] as const) it(`${preset}, random weights: ${images} random (z, label) images identical`, async () => {
-    const arch = PRESETS[preset]!;
-    const model = randomModel(arch, 31);
-    const { words, table } = modelImage(model, WIDTH);
-    const exe = await engine(arch);
-    const random = seededRandom(17);
-    const cases = Array.from({ length: images }, () => ({ z: quantizeLatent(Array.from({ length: arch.latent }, () => random() * 2 - 1)), label: Math.floor(random() * 10) }));
-    // batches of 1, then up to the engine's 32 jobs
-    const batches = [cases.slice(0, 1), cases.slice(1, 33), cases.slice(33)].filter((b) => b.length > 0);
-    const hex = (v: number) => v.toString(16);
-    const input = [String(words.length), ...Array.from(words, hex), ...Array.from(table, hex), String(batches.length),
-      ...batches.flatMap((batch) => [String(batch.length), ...batch.flatMap(({ z, label }) => jobWords(arch, z, label).map(hex))])].join('\n');
-    const result = await run(exe, [], { stdin: input });
-    expect(result.code, result.stderr + result.stdout.slice(-200)).toBe(0);
-    const lines = result.stdout.trim().split('\n');
-    expect(lines).toHaveLength(cases.length);
-    cases.forEach(({ z, label }, n) => {
-      const expected = Buffer.from(generate(model, z, label)).toString('hex');
-      const [pixels, clocks] = lines[n]!.split(' ');
-      expect(pixels, `image ${n} (label ${label}), ${clocks} clocks`).toBe(expected);
-      if (process.env.SHOW_CLOCKS) console.log(preset, n, clocks);
+  for (const [preset, images] of [
+    ['mnist-up5k', 40],
+    ['paper', 32],
+  ] as const)
+    it(`${preset}, random weights: ${images} random (z, label) images identical`, async () => {
+      const arch = PRESETS[preset]!;
+      const model = randomModel(arch, 31);
+      const { words, table } = modelImage(model, WIDTH);
+      const exe = await engine(arch);
+      const random = seededRandom(17);
+      const cases = Array.from({ length: images }, () => ({
+        z: quantizeLatent(Array.from({ length: arch.latent }, () => random() * 2 - 1)),
+        label: Math.floor(random() * 10),
+      }));
+      // batches of 1, then up to the engine's 32 jobs
+      const batches = [cases.slice(0, 1), cases.slice(1, 33), cases.slice(33)].filter((b) => b.length > 0);
+      const hex = (v: number) => v.toString(16);
+      const input = [
+        String(words.length),
+        ...Array.from(words, hex),
+        ...Array.from(table, hex),
+        String(batches.length),
+        ...batches.flatMap((batch) => [
+          String(batch.length),
+          ...batch.flatMap(({ z, label }) => jobWords(arch, z, label).map(hex)),
+        ]),
+      ].join('\n');
+      const result = await run(exe, [], { stdin: input });
+      expect(result.code, result.stderr + result.stdout.slice(-200)).toBe(0);
+      const lines = result.stdout.trim().split('\n');
+      expect(lines).toHaveLength(cases.length);
+      cases.forEach(({ z, label }, n) => {
+        const expected = Buffer.from(generate(model, z, label)).toString('hex');
+        const [pixels, clocks] = lines[n]!.split(' ');
+        expect(pixels, `image ${n} (label ${label}), ${clocks} clocks`).toBe(expected);
+        if (process.env.SHOW_CLOCKS) console.log(preset, n, clocks);
+      });
     });
-  });
 });
 
 describe('B-DCGAN generator through the virtual board', () => {
-  for (const [preset, uploaded] of [['mnist-up5k', 95684], ['paper', 395108]] as const) it(`${preset}, random weights: run bdcgan --sim --check, 32 random (z, label)`, async () => {
-    const bin = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
-    const dir = mkdtempSync(join(tmpdir(), 'spinbit-bdcgan-'));
-    const file = join(dir, 'random.sbgan');
-    writeModelFile(file, randomModel(PRESETS[preset]!, 44));
-    const run = spawnSync(process.execPath, [bin, 'run', 'bdcgan', '--sim', '--check', '--model', file, '--n', '32', '--seed', '9', '--grid', join(dir, 'grid.png')], { encoding: 'utf8' });
-    expect(run.status, run.stderr + run.stdout).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`weights: ${uploaded} bytes uploaded and read back`));
-    expect(run.stdout).toMatch(/check: 32 images identical to the integer reference — pass/);
-  });
+  for (const [preset, uploaded] of [
+    ['mnist-up5k', 95684],
+    ['paper', 395108],
+  ] as const)
+    it(`${preset}, random weights: run bdcgan --sim --check, 32 random (z, label)`, async () => {
+      const bin = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
+      const dir = mkdtempSync(join(tmpdir(), 'spinbit-bdcgan-'));
+      const file = join(dir, 'random.sbgan');
+      writeModelFile(file, randomModel(PRESETS[preset]!, 44));
+      const run = spawnSync(
+        process.execPath,
+        [
+          bin,
+          'run',
+          'bdcgan',
+          '--sim',
+          '--check',
+          '--model',
+          file,
+          '--n',
+          '32',
+          '--seed',
+          '9',
+          '--grid',
+          join(dir, 'grid.png'),
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(run.status, run.stderr + run.stdout).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`weights: ${uploaded} bytes uploaded and read back`));
+      expect(run.stdout).toMatch(/check: 32 images identical to the integer reference — pass/);
+    });
 
   it('the weights upload is skipped when the board already holds the model, and forced on request', async () => {
     const { board: link, design, virtual } = await virtualGenerator();
@@ -166,11 +219,18 @@ describe('B-DCGAN generator through the virtual board', () => {
       expect(clocks).toBeGreaterThan(80_000);
       expect(clocks).toBeLessThan(130_000);
       const other = decodeModel(encodeModel(randomModel(PRESETS.paper!, 1)));
-      await expect(board.upload(other.model, other.hash)).rejects.toThrow(/the model is for 'paper', the engine is built for 'mnist-up5k'/);
+      await expect(board.upload(other.model, other.hash)).rejects.toThrow(
+        /the model is for 'paper', the engine is built for 'mnist-up5k'/,
+      );
       // same name, older architecture (one copy of each label): refused before anything is written
-      const oneCopy = { ...PRESETS['mnist-up5k']!, layers: PRESETS['mnist-up5k']!.layers.map((layer) => ({ ...layer, labelCopies: undefined })) };
+      const oneCopy = {
+        ...PRESETS['mnist-up5k']!,
+        layers: PRESETS['mnist-up5k']!.layers.map((layer) => ({ ...layer, labelCopies: undefined })),
+      };
       const old = decodeModel(encodeModel(randomModel(oneCopy, 2)));
-      await expect(board.upload(old.model, old.hash)).rejects.toThrow(/the model's 'mnist-up5k' architecture \(74→3136, 74→32, 42→1, label copies 1\/1\/1\) is not the one the engine is built for \(144→3136, 144→32, 42→1, label copies 8\/8\/1\)/);
+      await expect(board.upload(old.model, old.hash)).rejects.toThrow(
+        /the model's 'mnist-up5k' architecture \(74→3136, 74→32, 42→1, label copies 1\/1\/1\) is not the one the engine is built for \(144→3136, 144→32, 42→1, label copies 8\/8\/1\)/,
+      );
     } finally {
       await link.close();
       await virtual.stop();
@@ -189,7 +249,12 @@ describe('B-DCGAN generator through the virtual board', () => {
         for (const event of requests.push(bytes)) {
           if (event.kind !== 'frame') continue;
           const frame = event.frame;
-          if (!corrupted && frame.cmd === Command.WRITE_MEM && frame.payload[0] === bdcganContract.memories.model.index && frame.payload.length > 100) {
+          if (
+            !corrupted &&
+            frame.cmd === Command.WRITE_MEM &&
+            frame.payload[0] === bdcganContract.memories.model.index &&
+            frame.payload.length > 100
+          ) {
             corrupted = true;
             const payload = frame.payload.slice();
             payload[4 + 2 * 37]! ^= 0x04; // word 37 of this frame, bit 2
@@ -201,12 +266,18 @@ describe('B-DCGAN generator through the virtual board', () => {
       onClose: (listener) => real.onClose(listener),
       close: () => real.close(),
     };
-    const link = await SpinbitBoard.connect(faulty, virtual.path, { expect: { design: 'bdcgan', configHash: design.configHash } });
+    const link = await SpinbitBoard.connect(faulty, virtual.path, {
+      expect: { design: 'bdcgan', configHash: design.configHash },
+    });
     try {
       const board = new BdcganBoard(link, design.config);
       const { model, hash } = decodeModel(encodeModel(randomModel(PRESETS['mnist-up5k']!, 46)));
       const words = modelImage(model, design.config.width).words;
-      await expect(board.upload(model, hash)).rejects.toThrow(new RegExp(`the model memory reads back wrong at word 37: wrote 0x${words[37]!.toString(16)}, read 0x${(words[37]! ^ 4).toString(16)}`));
+      await expect(board.upload(model, hash)).rejects.toThrow(
+        new RegExp(
+          `the model memory reads back wrong at word 37: wrote 0x${words[37]!.toString(16)}, read 0x${(words[37]! ^ 4).toString(16)}`,
+        ),
+      );
       expect(corrupted).toBe(true);
       expect(await board.regs.read('MODEL_TAG')).toBe(0); // not marked as held: the next upload is full
     } finally {
@@ -220,6 +291,8 @@ describe('B-DCGAN generator through the virtual board', () => {
 async function virtualGenerator(connect = true) {
   const design = await elaborate(bdcgan, getBoard('icebreaker'), {});
   const virtual = await VirtualBoard.start(design as never);
-  const board = connect ? await SpinbitBoard.open(virtual.path, { expect: { design: 'bdcgan', configHash: design.configHash } }) : (undefined as never);
+  const board = connect
+    ? await SpinbitBoard.open(virtual.path, { expect: { design: 'bdcgan', configHash: design.configHash } })
+    : (undefined as never);
   return { design: design as Elaborated<BdcganConfig>, virtual, board };
 }

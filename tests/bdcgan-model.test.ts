@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { layerInputs, PRESETS, type Architecture } from '../src/cores/bdcgan/arch.ts';
 import { decodeModel, encodeModel, readModelFile, writeModelFile } from '../src/cores/bdcgan/format.ts';
 import { layersModule } from '../src/cores/bdcgan/rtl.ts';
-import { generate, quantizeLatent, sigmoidTable, type BinaryLayer, type LastLayer, type Model } from '../src/cores/bdcgan/reference.ts';
+import { generate, quantizeLatent, type BinaryLayer } from '../src/cores/bdcgan/reference.ts';
 import { randomModel, seededRandom } from './helpers.ts';
 
 describe('B-DCGAN model file', () => {
@@ -21,7 +21,9 @@ describe('B-DCGAN model file', () => {
     for (const [i, layer] of model.layers.entries()) {
       for (const [key, value] of Object.entries(layer)) {
         const got = (back.layers[i] as unknown as Record<string, unknown>)[key];
-        expect(typeof value === 'number' ? got : Array.from(got as ArrayLike<number>), `layer ${i} ${key}`).toEqual(typeof value === 'number' ? value : Array.from(value as ArrayLike<number>));
+        expect(typeof value === 'number' ? got : Array.from(got as ArrayLike<number>), `layer ${i} ${key}`).toEqual(
+          typeof value === 'number' ? value : Array.from(value as ArrayLike<number>),
+        );
       }
     }
     const z = quantizeLatent(Array.from({ length: 64 }, (_, i) => Math.sin(i)));
@@ -32,18 +34,26 @@ describe('B-DCGAN model file', () => {
 
   it('truncated, corrupted, foreign and mismatched files fail with one clear line', () => {
     expect(() => decodeModel(bytes.subarray(0, 20), 'm.sbgan')).toThrow(/m.sbgan: truncated/);
-    expect(() => decodeModel(bytes.subarray(0, bytes.length - 100), 'm.sbgan')).toThrow(/corrupt or truncated: SHA-256 checksum does not match/);
+    expect(() => decodeModel(bytes.subarray(0, bytes.length - 100), 'm.sbgan')).toThrow(
+      /corrupt or truncated: SHA-256 checksum does not match/,
+    );
     const flipped = bytes.slice();
     flipped[5000]! ^= 0x40;
     expect(() => decodeModel(flipped, 'm.sbgan')).toThrow(/checksum does not match/);
-    expect(() => decodeModel(new TextEncoder().encode('{"hello": "world"} padding padding padding padding padding'), 'x.json')).toThrow(/not a spinbit B-DCGAN model/);
+    expect(() =>
+      decodeModel(new TextEncoder().encode('{"hello": "world"} padding padding padding padding padding'), 'x.json'),
+    ).toThrow(/not a spinbit B-DCGAN model/);
     const paperModel = encodeModel(randomModel(PRESETS.paper!, 2));
-    expect(() => decodeModel(paperModel, 'paper.sbgan', arch)).toThrow(/is a model for architecture 'paper' \(6 layers\), not 'mnist-up5k'/);
+    expect(() => decodeModel(paperModel, 'paper.sbgan', arch)).toThrow(
+      /is a model for architecture 'paper' \(6 layers\), not 'mnist-up5k'/,
+    );
     const badSigns = randomModel(arch, 3);
     (badSigns.layers[0] as BinaryLayer).signs[7] = 0;
     expect(() => decodeModel(encodeModel(badSigns), 'bad.sbgan')).toThrow(/layer0.signs\[7\] is 0: must be \+1 or −1/);
     const broken: Architecture = { ...arch, reshape: { channels: 32, side: 7 } };
-    expect(() => encodeModel({ ...model, arch: broken })).toThrow(/reshape 32×7×7 does not match the dense output 3136/);
+    expect(() => encodeModel({ ...model, arch: broken })).toThrow(
+      /reshape 32×7×7 does not match the dense output 3136/,
+    );
   });
 
   it('writes atomically and reads back from disk', () => {
@@ -92,7 +102,10 @@ describe('safetensors import', () => {
       'layers.0.bn.bias': { shape: [outputs], data: beta },
       'layers.0.bn.running_mean': { shape: [outputs], data: mean },
       'layers.0.bn.running_var': { shape: [outputs], data: variance },
-      'layers.1.weight': { shape: [layerInputs(deconv, 10), 32, 4, 4], data: floats(layerInputs(deconv, 10) * 32 * 16) },
+      'layers.1.weight': {
+        shape: [layerInputs(deconv, 10), 32, 4, 4],
+        data: floats(layerInputs(deconv, 10) * 32 * 16),
+      },
       'layers.1.bn.weight': { shape: [32], data: floats(32) },
       'layers.1.bn.bias': { shape: [32], data: floats(32) },
       'layers.1.bn.running_mean': { shape: [32], data: floats(32) },
@@ -104,7 +117,13 @@ describe('safetensors import', () => {
     // the float network: sign(BN(Σ x·sign(w))) with float32-rounded parameters, against the folded integers
     const f32 = (v: number) => Math.fround(v);
     const z = Int8Array.from({ length: 64 }, () => Math.floor(random() * 3) - 1);
-    const { acc, out } = denseForward(dense as Extract<typeof dense, { kind: 'dense' }>, model.layers[0] as BinaryLayer, z, 6, 10);
+    const { acc, out } = denseForward(
+      dense as Extract<typeof dense, { kind: 'dense' }>,
+      model.layers[0] as BinaryLayer,
+      z,
+      6,
+      10,
+    );
     let negative = 0;
     for (let o = 0; o < outputs; o++) {
       const bn = (f32(gamma[o]!) * (acc[o]! - f32(mean[o]!))) / Math.sqrt(f32(variance[o]!) + 1e-5) + f32(beta[o]!);
@@ -112,11 +131,17 @@ describe('safetensors import', () => {
       if (gamma[o]! < 0) negative++;
     }
     expect(negative).toBeGreaterThan(1000);
-    expect(() => importSafetensors(encodeSafetensors({ ...tensors, 'layers.1.weight': { shape: [144, 32, 5, 5], data: floats(144 * 32 * 25) } }), arch, 'f.safetensors')).toThrow(
-      /f.safetensors: tensor layers.1.weight has shape \[144, 32, 5, 5\], expected \[144, 32, 4, 4\]/,
-    );
+    expect(() =>
+      importSafetensors(
+        encodeSafetensors({ ...tensors, 'layers.1.weight': { shape: [144, 32, 5, 5], data: floats(144 * 32 * 25) } }),
+        arch,
+        'f.safetensors',
+      ),
+    ).toThrow(/f.safetensors: tensor layers.1.weight has shape \[144, 32, 5, 5\], expected \[144, 32, 4, 4\]/);
     const { 'layers.2.bias': _dropped, ...missing } = tensors;
-    expect(() => importSafetensors(encodeSafetensors(missing), arch, 'f.safetensors')).toThrow(/tensor layers.2.bias is missing/);
+    expect(() => importSafetensors(encodeSafetensors(missing), arch, 'f.safetensors')).toThrow(
+      /tensor layers.2.bias is missing/,
+    );
   });
 });
 
@@ -144,7 +169,12 @@ describe('model memory image', () => {
     }
     expect(() => imageLayout(arch, 16)).toThrow(/datapath width 16: supported 32, 64/);
     // the engine's label mask needs a label's copies in one row: a power of two dividing the stored inputs
-    const threeCopies: Architecture = { ...arch, layers: arch.layers.map((l, i) => (i === 0 ? { ...l, labelCopies: 3 } : l)) };
-    expect(() => layersModule(threeCopies, 64)).toThrow(/layer 0: 3 label copies need a power of two up to 8 dividing 64 inputs and the 64-input row/);
+    const threeCopies: Architecture = {
+      ...arch,
+      layers: arch.layers.map((l, i) => (i === 0 ? { ...l, labelCopies: 3 } : l)),
+    };
+    expect(() => layersModule(threeCopies, 64)).toThrow(
+      /layer 0: 3 label copies need a power of two up to 8 dividing 64 inputs and the 64-input row/,
+    );
   });
 });

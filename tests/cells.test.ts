@@ -43,17 +43,27 @@ describe('Verilog interfaces read from the sources', () => {
   it('sync_fifo at WIDTH 16, DEPTH_LOG2 11: data ports 16 bits, count 12', () => {
     expect(syncFifo.params).toEqual({ WIDTH: 8, DEPTH_LOG2: 9 });
     expect(portTable(syncFifo, { WIDTH: 16, DEPTH_LOG2: 11 })).toEqual({
-      clk: 'input 1', rst: 'input 1',
-      in_data: 'input 16', in_valid: 'input 1', in_ready: 'output 1',
-      out_data: 'output 16', out_valid: 'output 1', out_ready: 'input 1',
+      clk: 'input 1',
+      rst: 'input 1',
+      in_data: 'input 16',
+      in_valid: 'input 1',
+      in_ready: 'output 1',
+      out_data: 'output 16',
+      out_valid: 'output 1',
+      out_ready: 'input 1',
       count: 'output 12',
     });
   });
 
   it('bdcgan_engine: address widths follow ROW_BITS, LANE_BITS and JOB_BITS', () => {
     const ports = portTable(bdcganEngineCell, { ROW_BITS: 12, LANE_BITS: 1, JOB_BITS: 3 });
-    expect([ports.model_addr, ports.job_addr, ports.job_count, ports.table_addr, ports.pixel])
-      .toEqual(['input 13', 'input 7', 'input 4', 'input 10', 'output 8']);
+    expect([ports.model_addr, ports.job_addr, ports.job_count, ports.table_addr, ports.pixel]).toEqual([
+      'input 13',
+      'input 7',
+      'input 4',
+      'input 10',
+      'output 8',
+    ]);
   });
 
   it('link_core: wide sized defaults stay Verilog text, the rest are numbers', () => {
@@ -65,9 +75,17 @@ describe('Verilog interfaces read from the sources', () => {
   it('reads SB_PLL40_PAD and SB_PLL40_CORE from the yosys iCE40 cell models', () => {
     expect(readFileSync(ICE40_CELLS_SIM, 'utf8')).toContain('module SB_PLL40_PAD');
     const common = {
-      PLLOUTCORE: 'output 1', PLLOUTGLOBAL: 'output 1', EXTFEEDBACK: 'input 1', DYNAMICDELAY: 'input 8',
-      LOCK: 'output 1', BYPASS: 'input 1', RESETB: 'input 1', LATCHINPUTVALUE: 'input 1',
-      SDO: 'output 1', SDI: 'input 1', SCLK: 'input 1',
+      PLLOUTCORE: 'output 1',
+      PLLOUTGLOBAL: 'output 1',
+      EXTFEEDBACK: 'input 1',
+      DYNAMICDELAY: 'input 8',
+      LOCK: 'output 1',
+      BYPASS: 'input 1',
+      RESETB: 'input 1',
+      LATCHINPUTVALUE: 'input 1',
+      SDO: 'output 1',
+      SDI: 'input 1',
+      SCLK: 'input 1',
     };
     expect(portTable(SB_PLL40_PAD)).toEqual({ PACKAGEPIN: 'input 1', ...common });
     expect(portTable(SB_PLL40_CORE)).toEqual({ REFERENCECLK: 'input 1', ...common });
@@ -158,16 +176,21 @@ describe('instances are checked against the real interface', () => {
 describe('leaf cells lint', () => {
   it('every cell is lint-clean under verilator -Wall at several parameter values', async () => {
     const variants: [string, Record<string, number>][] = [
-      ['uart_rx', { CLKS_PER_BIT: 4 }], ['uart_rx', { CLKS_PER_BIT: 104 }],
-      ['uart_tx', { CLKS_PER_BIT: 4 }], ['uart_tx', { CLKS_PER_BIT: 16 }],
-      ['sync_fifo', { WIDTH: 8, DEPTH_LOG2: 1 }], ['sync_fifo', { WIDTH: 16, DEPTH_LOG2: 11 }],
+      ['uart_rx', { CLKS_PER_BIT: 4 }],
+      ['uart_rx', { CLKS_PER_BIT: 104 }],
+      ['uart_tx', { CLKS_PER_BIT: 4 }],
+      ['uart_tx', { CLKS_PER_BIT: 16 }],
+      ['sync_fifo', { WIDTH: 8, DEPTH_LOG2: 1 }],
+      ['sync_fifo', { WIDTH: 16, DEPTH_LOG2: 11 }],
       ['reset_sync', { STAGES: 2 }],
     ];
     for (const [name, params] of variants) {
       const cell: LeafCell = LEAF_CELLS.find((c) => c.name === name)!;
       // Parameters are set through a wrapper module, as a design would instantiate the cell.
       const ports = Object.entries(portTable(cell, params)).map(([p, spec]) => [p, ...spec.split(' ')] as const);
-      const instance = `${cell.name} #(${Object.entries(params).map(([k, v]) => `.${k}(${v})`).join(', ')}) u_cell`;
+      const instance = `${cell.name} #(${Object.entries(params)
+        .map(([k, v]) => `.${k}(${v})`)
+        .join(', ')}) u_cell`;
       const wrapper = [
         '`default_nettype none',
         `module lint_top (`,

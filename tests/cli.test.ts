@@ -23,7 +23,31 @@ describe('spinbit CLI', () => {
   });
 
   it('every command has --help with an example', () => {
-    for (const command of [[], ['boards'], ['designs'], ['build'], ['build', 'loopback'], ['lint', 'loopback'], ['sim', 'loopback'], ['board-sim', 'loopback'], ['info'], ['run'], ['run', 'ising'], ['run', 'bdcgan'], ['model'], ['model', 'import'], ['model', 'info'], ['model', 'random'], ['demo'], ['train'], ['train', 'bdcgan'], ['eval'], ['eval', 'bdcgan'], ['ports'], ['flash']]) {
+    for (const command of [
+      [],
+      ['boards'],
+      ['designs'],
+      ['build'],
+      ['build', 'loopback'],
+      ['lint', 'loopback'],
+      ['sim', 'loopback'],
+      ['board-sim', 'loopback'],
+      ['info'],
+      ['run'],
+      ['run', 'ising'],
+      ['run', 'bdcgan'],
+      ['model'],
+      ['model', 'import'],
+      ['model', 'info'],
+      ['model', 'random'],
+      ['demo'],
+      ['train'],
+      ['train', 'bdcgan'],
+      ['eval'],
+      ['eval', 'bdcgan'],
+      ['ports'],
+      ['flash'],
+    ]) {
       const { code, out } = spinbit(...command, '--help');
       expect(code, command.join(' ')).toBe(0);
       expect(out, command.join(' ')).toMatch(/Example/);
@@ -38,15 +62,26 @@ describe('spinbit CLI', () => {
     writeFileSync(up5k, new Uint8Array(104090));
     const icebreaker = getBoard('icebreaker');
     expect(flashPlan(up5k, icebreaker, (t) => t === 'iceprog')).toEqual({ tool: 'iceprog', args: [up5k] });
-    expect(flashPlan(up5k, icebreaker, (t) => t === 'openFPGALoader')).toEqual({ tool: 'openFPGALoader', args: ['-b', 'icebreaker', up5k] });
-    expect(() => flashPlan(up5k, icebreaker, () => false)).toThrow(/no FPGA programmer found: install iceprog \(Debian\/Ubuntu: sudo apt-get install fpga-icestorm/);
-    expect(() => flashPlan(up5k, getBoard('hx8k'), () => true)).toThrow(/has 104090 bytes, a HX8K bitstream has 135100: built for another device/);
+    expect(flashPlan(up5k, icebreaker, (t) => t === 'openFPGALoader')).toEqual({
+      tool: 'openFPGALoader',
+      args: ['-b', 'icebreaker', up5k],
+    });
+    expect(() => flashPlan(up5k, icebreaker, () => false)).toThrow(
+      /no FPGA programmer found: install iceprog \(Debian\/Ubuntu: sudo apt-get install fpga-icestorm/,
+    );
+    expect(() => flashPlan(up5k, getBoard('hx8k'), () => true)).toThrow(
+      /has 104090 bytes, a HX8K bitstream has 135100: built for another device/,
+    );
     const missing = spinbit('flash', join(cwd, 'nothing.bin'));
     expect(missing.code).toBe(2);
-    expect(missing.err).toMatch(/no bitstream at .*nothing.bin \(spinbit build <design> --board icebreaker writes one\)/);
+    expect(missing.err).toMatch(
+      /no bitstream at .*nothing.bin \(spinbit build <design> --board icebreaker writes one\)/,
+    );
     const noBoard = spinbit('demo', '--port', 'auto');
     expect(noBoard.code).toBe(2);
-    expect(noBoard.err).toMatch(/no FTDI board found on USB \(spinbit ports lists serial ports\): plug the board in, or give --port PATH; without a board, use the virtual board/);
+    expect(noBoard.err).toMatch(
+      /no FTDI board found on USB \(spinbit ports lists serial ports\): plug the board in, or give --port PATH; without a board, use the virtual board/,
+    );
     const ports = spinbit('ports', '--json', '-');
     expect(ports.code, ports.err).toBe(0);
     expect(Array.isArray(JSON.parse(ports.out))).toBe(true);
@@ -61,7 +96,9 @@ describe('spinbit CLI', () => {
     expect(design.err).toMatch(/designs: loopback/);
     const option = spinbit('build', 'loopback', '--fifo', '8');
     expect(option.code).toBe(2);
-    expect(option.err).toMatch(/options of 'spinbit build loopback': --board, --mode, --clock-mhz, --baud, --scratch-words/);
+    expect(option.err).toMatch(
+      /options of 'spinbit build loopback': --board, --mode, --clock-mhz, --baud, --scratch-words/,
+    );
     const number = spinbit('build', 'loopback', '--baud', 'fast');
     expect(number.code).toBe(2);
     expect(number.err).toMatch(/--baud <n>' argument 'fast' is invalid/);
@@ -90,9 +127,32 @@ describe('spinbit CLI', () => {
     const json = join(cwd, 'scan.json');
     const plot = join(cwd, 'scan.png');
     const picture = join(cwd, 'lattice.png');
-    const ok = spinbit('run', 'ising', '--ref', '--L', '16', '--lanes', '4', '--T', '2.0:3.0:0.5', '--sweeps', '256', '--burn-in', '64', '--json', json, '--plot', plot, '--lattice', picture);
+    const ok = spinbit(
+      'run',
+      'ising',
+      '--ref',
+      '--L',
+      '16',
+      '--lanes',
+      '4',
+      '--T',
+      '2.0:3.0:0.5',
+      '--sweeps',
+      '256',
+      '--burn-in',
+      '64',
+      '--json',
+      json,
+      '--plot',
+      plot,
+      '--lattice',
+      picture,
+    );
     expect(ok.code, ok.err).toBe(0);
-    for (const [file, width, height] of [[plot, 1120, 460], [picture, 512, 512]] as const) {
+    for (const [file, width, height] of [
+      [plot, 1120, 460],
+      [picture, 512, 512],
+    ] as const) {
       const png = readFileSync(file);
       expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
       expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([width, height]);
@@ -128,7 +188,21 @@ describe('spinbit CLI', () => {
     expect(info.out).toMatch(/mnist-up5k, 3 layers, 525312 binary weights \+ 672 8-bit, sha256 [0-9a-f]{64}/);
     const grid = join(cwd, 'digits.png');
     const raw = join(cwd, 'digits.bin');
-    const run = spinbit('run', 'bdcgan', '--ref', '--model', model, '--labels', '3,7', '--n', '6', '--grid', grid, '--raw', raw);
+    const run = spinbit(
+      'run',
+      'bdcgan',
+      '--ref',
+      '--model',
+      model,
+      '--labels',
+      '3,7',
+      '--n',
+      '6',
+      '--grid',
+      grid,
+      '--raw',
+      raw,
+    );
     expect(run.code, run.err).toBe(0);
     expect(readFileSync(raw).length).toBe(6 * 784);
     const png = readFileSync(grid);
@@ -138,14 +212,37 @@ describe('spinbit CLI', () => {
     const corrupt = join(cwd, 'corrupt.sbgan');
     writeFileSync(corrupt, bytes);
     for (const [args, message] of [
-      [['run', 'bdcgan', '--ref', '--model', corrupt], /corrupt.sbgan: corrupt or truncated: SHA-256 checksum does not match/],
+      [
+        ['run', 'bdcgan', '--ref', '--model', corrupt],
+        /corrupt.sbgan: corrupt or truncated: SHA-256 checksum does not match/,
+      ],
       [['run', 'bdcgan', '--ref', '--model', model, '--labels', '5-12'], /--labels '5-12': labels run from 0 to 9/],
-      [['run', 'bdcgan', '--ref', '--check', '--model', model], /--check compares the generator with the reference: use it with --sim or --port/],
+      [
+        ['run', 'bdcgan', '--ref', '--check', '--model', model],
+        /--check compares the generator with the reference: use it with --sim or --port/,
+      ],
       [['run', 'bdcgan', '--model', model], /say where to run with exactly one of --ref, --sim, --port/],
-      [['model', 'import', join(cwd, 'missing.safetensors'), '--preset', 'mnist-up5k', '--model', join(cwd, 'x.sbgan')], /cannot read .*missing.safetensors: ENOENT/],
+      [
+        [
+          'model',
+          'import',
+          join(cwd, 'missing.safetensors'),
+          '--preset',
+          'mnist-up5k',
+          '--model',
+          join(cwd, 'x.sbgan'),
+        ],
+        /cannot read .*missing.safetensors: ENOENT/,
+      ],
       // weights that do not fit: the numbers (3152640 = 49260 rows × 64 bits; 4 SPRAM = 1048576 bits)
-      [['build', 'bdcgan', '--board', 'icebreaker', '--preset', 'paper', '--out', join(cwd, 'never')], /need 3152640 bits of model memory \(49260 rows of 64\) but iCEBreaker has 1048576 \(4 SPRAM × 256 Kbit\): over by 2104064 bits/],
-      [['build', 'bdcgan', '--board', 'hx8k', '--out', join(cwd, 'never')], /kept in SPRAM, which iCE40-HX8K breakout does not have .*over by 757248 bits — use --board icebreaker or upduino3/],
+      [
+        ['build', 'bdcgan', '--board', 'icebreaker', '--preset', 'paper', '--out', join(cwd, 'never')],
+        /need 3152640 bits of model memory \(49260 rows of 64\) but iCEBreaker has 1048576 \(4 SPRAM × 256 Kbit\): over by 2104064 bits/,
+      ],
+      [
+        ['build', 'bdcgan', '--board', 'hx8k', '--out', join(cwd, 'never')],
+        /kept in SPRAM, which iCE40-HX8K breakout does not have .*over by 757248 bits — use --board icebreaker or upduino3/,
+      ],
     ] as const) {
       const bad = spinbit(...args);
       expect(bad.code, args.join(' ')).toBe(2);

@@ -56,39 +56,56 @@ describe('sync_fifo in Verilator', () => {
     const inputs: { in_data: number; in_valid: number; out_ready: number }[] = [];
     for (const phase of phases) {
       for (let c = 0; c < phase.cycles; c++) {
-        inputs.push({ in_data: Math.floor(random() * 256), in_valid: random() < phase.push ? 1 : 0, out_ready: random() < phase.pop ? 1 : 0 });
+        inputs.push({
+          in_data: Math.floor(random() * 256),
+          in_valid: random() < phase.push ? 1 : 0,
+          out_ready: random() < phase.pop ? 1 : 0,
+        });
       }
     }
-    const steps: Step[] = [{ cycles: resetCycles, values: [1, 0, 0, 0] }, ...inputs.map((i) => ({ cycles: 1, values: [0, i.in_data, i.in_valid, i.out_ready] }))];
+    const steps: Step[] = [
+      { cycles: resetCycles, values: [1, 0, 0, 0] },
+      ...inputs.map((i) => ({ cycles: 1, values: [0, i.in_data, i.in_valid, i.out_ready] })),
+    ];
 
-    await sim.runChecked(steps, (trace) => {
-      // Expand the change list to per-cycle output values.
-      const perCycle: bigint[][] = [];
-      let next = 0;
-      for (let cycle = 0; cycle < trace.cycles; cycle++) {
-        while (next + 1 < trace.changes.length && trace.changes[next + 1]!.cycle <= cycle) next++;
-        perCycle.push(trace.changes[next]!.values);
-      }
-      const pushed: number[] = [];
-      const popped: number[] = [];
-      let maxOccupancy = 0;
-      for (let k = 0; k < inputs.length; k++) {
-        const [inReady, outData, outValid, count] = perCycle[resetCycles + k]!.map(Number) as [number, number, number, number];
-        const input = inputs[k]!;
-        const occupancy = pushed.length - popped.length;
-        expect(count, `cycle ${k}: count output (seed ${seed})`).toBe(occupancy);
-        if (!inReady) expect(occupancy, `cycle ${k}: refused input while holding ${occupancy} (seed ${seed})`).toBe(CAPACITY);
-        if (input.in_valid && inReady) pushed.push(input.in_data);
-        if (outValid && input.out_ready) popped.push(outData);
-        if (outValid && !input.out_ready && k + 1 < inputs.length) {
-          const [, nextData, nextValid] = perCycle[resetCycles + k + 1]!.map(Number);
-          expect([nextData, nextValid], `cycle ${k}: output changed while stalled`).toEqual([outData, 1]);
+    await sim.runChecked(
+      steps,
+      (trace) => {
+        // Expand the change list to per-cycle output values.
+        const perCycle: bigint[][] = [];
+        let next = 0;
+        for (let cycle = 0; cycle < trace.cycles; cycle++) {
+          while (next + 1 < trace.changes.length && trace.changes[next + 1]!.cycle <= cycle) next++;
+          perCycle.push(trace.changes[next]!.values);
         }
-        maxOccupancy = Math.max(maxOccupancy, pushed.length - popped.length);
-      }
-      expect(maxOccupancy, 'the fill phase reaches full capacity').toBe(CAPACITY);
-      expect(popped, `popped sequence (seed ${seed})`).toEqual(pushed);
-      expect(pushed.length).toBeGreaterThan(1000);
-    }, { randomResetSeed: 99, name: 'fifo' });
+        const pushed: number[] = [];
+        const popped: number[] = [];
+        let maxOccupancy = 0;
+        for (let k = 0; k < inputs.length; k++) {
+          const [inReady, outData, outValid, count] = perCycle[resetCycles + k]!.map(Number) as [
+            number,
+            number,
+            number,
+            number,
+          ];
+          const input = inputs[k]!;
+          const occupancy = pushed.length - popped.length;
+          expect(count, `cycle ${k}: count output (seed ${seed})`).toBe(occupancy);
+          if (!inReady)
+            expect(occupancy, `cycle ${k}: refused input while holding ${occupancy} (seed ${seed})`).toBe(CAPACITY);
+          if (input.in_valid && inReady) pushed.push(input.in_data);
+          if (outValid && input.out_ready) popped.push(outData);
+          if (outValid && !input.out_ready && k + 1 < inputs.length) {
+            const [, nextData, nextValid] = perCycle[resetCycles + k + 1]!.map(Number);
+            expect([nextData, nextValid], `cycle ${k}: output changed while stalled`).toEqual([outData, 1]);
+          }
+          maxOccupancy = Math.max(maxOccupancy, pushed.length - popped.length);
+        }
+        expect(maxOccupancy, 'the fill phase reaches full capacity').toBe(CAPACITY);
+        expect(popped, `popped sequence (seed ${seed})`).toEqual(pushed);
+        expect(pushed.length).toBeGreaterThan(1000);
+      },
+      { randomResetSeed: 99, name: 'fifo' },
+    );
   });
 });

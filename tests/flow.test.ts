@@ -19,12 +19,22 @@ describe('bitstream flow (YoWASP)', () => {
       const elaborated = await elaborate(loopback, board, {});
       const outDir = join(work, `loopback-${board.name}`);
       const stages: string[] = [];
-      const result = await buildBitstream(elaborated, { outDir, onEvent: (e) => e.kind === 'stage-done' && stages.push(e.stage) });
+      const result = await buildBitstream(elaborated, {
+        outDir,
+        onEvent: (e) => e.kind === 'stage-done' && stages.push(e.stage),
+      });
       expect(stages).toEqual(['yosys', 'nextpnr', 'icepack']);
       expect(result.cached).toBe(false);
 
       const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8'));
-      expect(report).toMatchObject({ design: 'loopback', board: board.name, device: board.device, config_hash: elaborated.configHash, timing_ok: true, target_mhz: 12 });
+      expect(report).toMatchObject({
+        design: 'loopback',
+        board: board.name,
+        device: board.device,
+        config_hash: elaborated.configHash,
+        timing_ok: true,
+        target_mhz: 12,
+      });
       expect(report.resources.lc.total).toBe(board.resources.lc);
       expect(report.resources.ebr.total).toBe(board.resources.ebr);
       expect(report.resources.ebr.used).toBeGreaterThanOrEqual(1);
@@ -48,7 +58,10 @@ describe('bitstream flow (YoWASP)', () => {
     expect(again.cached).toBe(true);
     const changed = await elaborate(loopback, board, { 'scratch-words': 1024 });
     const events: string[] = [];
-    const rebuilt = await buildBitstream(changed, { outDir: join(work, 'changed'), onEvent: (e) => events.push(e.kind) });
+    const rebuilt = await buildBitstream(changed, {
+      outDir: join(work, 'changed'),
+      onEvent: (e) => events.push(e.kind),
+    });
     expect(rebuilt.cached).toBe(false);
     expect(events).not.toContain('cached');
   });
@@ -63,7 +76,9 @@ describe('bitstream flow (YoWASP)', () => {
       (e: unknown) => e,
     );
     expect(failure).toBeInstanceOf(BuildFailure);
-    expect((failure as Error).message).toMatch(/timing not met on iCEBreaker: clock core_clk reaches [\d.]+ MHz, needs 20\d\.\d+ MHz/);
+    expect((failure as Error).message).toMatch(
+      /timing not met on iCEBreaker: clock core_clk reaches [\d.]+ MHz, needs 20\d\.\d+ MHz/,
+    );
     expect(readFileSync(join(outDir, 'report.json'), 'utf8')).toBe(before);
     expect(existsSync(join(`${outDir}.failed`, 'logs', 'nextpnr.log'))).toBe(true);
   });

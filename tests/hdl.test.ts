@@ -9,9 +9,22 @@ function echoModule(): Module {
   const m = new Module('echo_unit', ['echo_unit: a UART receiver wired straight to a transmitter.']);
   m.localparam('CLKS_PER_BIT', 12, 'clk cycles per bit');
   m.input('clk').input('rst').input('rx').output('tx').output('frame_error', 1, 'strobe', { reg: true });
-  m.wire('byte_data', 8).wire('byte_valid').wire('error_strobe').wire('tx_ready', 1, 'unused: bytes arrive slower than they leave');
-  m.instance(uartRx, 'u_rx', { clk: 'clk', rst: 'rst', rx: 'rx', data: 'byte_data', valid: 'byte_valid', frame_error: 'error_strobe' }, { CLKS_PER_BIT: 'CLKS_PER_BIT' });
-  m.instance(uartTx, 'u_tx', { clk: 'clk', rst: 'rst', data: 'byte_data', valid: 'byte_valid', ready: 'tx_ready', tx: 'tx' }, { CLKS_PER_BIT: 'CLKS_PER_BIT' });
+  m.wire('byte_data', 8)
+    .wire('byte_valid')
+    .wire('error_strobe')
+    .wire('tx_ready', 1, 'unused: bytes arrive slower than they leave');
+  m.instance(
+    uartRx,
+    'u_rx',
+    { clk: 'clk', rst: 'rst', rx: 'rx', data: 'byte_data', valid: 'byte_valid', frame_error: 'error_strobe' },
+    { CLKS_PER_BIT: 'CLKS_PER_BIT' },
+  );
+  m.instance(
+    uartTx,
+    'u_tx',
+    { clk: 'clk', rst: 'rst', data: 'byte_data', valid: 'byte_valid', ready: 'tx_ready', tx: 'tx' },
+    { CLKS_PER_BIT: 'CLKS_PER_BIT' },
+  );
   m.body(`
     // tx_ready is deliberately unused: the receiver cannot outpace the transmitter.
     wire ignored_ready = tx_ready;
@@ -37,10 +50,17 @@ describe('HDL builder', () => {
   });
 
   it('produces Verilog that verilator -Wall accepts', async () => {
-    const sources = { 'echo_unit.v': emitVerilog(echoModule()), 'uart_rx.v': leafCellSource(uartRx), 'uart_tx.v': leafCellSource(uartTx) };
+    const sources = {
+      'echo_unit.v': emitVerilog(echoModule()),
+      'uart_rx.v': leafCellSource(uartRx),
+      'uart_tx.v': leafCellSource(uartTx),
+    };
     // The body's ignored_ready wire is itself unused; lint must say so, proving lint really runs on our output.
     await expect(lint(sources, 'echo_unit')).rejects.toThrow(/UNUSED/);
-    sources['echo_unit.v'] = sources['echo_unit.v'].replace('wire ignored_ready = tx_ready;', '/* verilator lint_off UNUSEDSIGNAL */ wire ignored_ready = tx_ready; /* verilator lint_on UNUSEDSIGNAL */');
+    sources['echo_unit.v'] = sources['echo_unit.v'].replace(
+      'wire ignored_ready = tx_ready;',
+      '/* verilator lint_off UNUSEDSIGNAL */ wire ignored_ready = tx_ready; /* verilator lint_on UNUSEDSIGNAL */',
+    );
     await expect(lint(sources, 'echo_unit')).resolves.toBeUndefined();
   });
 
@@ -53,7 +73,9 @@ describe('HDL builder', () => {
     expect(() => m.instance(uartRx, 'u3', { ...base, data: "8'd0", bogus: 'clk' })).toThrow(/has no port 'bogus'/);
     const { rx: _rx, ...withoutRx } = base;
     expect(() => m.instance(uartRx, 'u4', { ...withoutRx, data: "8'd0" })).toThrow(/ports not connected: rx/);
-    expect(() => m.instance(uartRx, 'u5', { ...base, data: "8'd0", rx: null })).toThrow(/input port 'rx' must be connected/);
+    expect(() => m.instance(uartRx, 'u5', { ...base, data: "8'd0", rx: null })).toThrow(
+      /input port 'rx' must be connected/,
+    );
     expect(() => m.instance(uartRx, 'u6', { ...base, data: "8'd0" }, { BAUD: 3 })).toThrow(/no parameter 'BAUD'/);
     expect(() => m.wire('clk')).toThrow(/declared twice/);
     expect(() => m.wire('module')).toThrow(HdlError);

@@ -8,5 +8,3 @@ export { mulberry32 as seededRandom } from '../src/util/random.ts';
 export function randomBytes(random: () => number, count: number): number[] {
   return Array.from({ length: count }, () => Math.floor(random() * 256));
 }
-
-

@@ -34,7 +34,12 @@ describe('Ising engine RTL = reference model, bit for bit', () => {
   const configs: { name: string; design: DesignOptions; T: number[]; h?: number }[] = [
     { name: 'L=16 P=4 Metropolis', design: { L: 16, lanes: 4 }, T: [1.5, 2.269, 3.0] },
     { name: 'L=64 P=16 heat-bath', design: { L: 64, lanes: 16, algorithm: 'heatbath' }, T: [1.5, 2.269, 3.0] },
-    { name: 'L=16 P=4, 3 replicas, field h=0.1, 8-bit chunks', design: { L: 16, lanes: 4, replicas: 3, 'rng-bits': '8' }, T: [1.8, 2.3, 2.8], h: 0.1 },
+    {
+      name: 'L=16 P=4, 3 replicas, field h=0.1, 8-bit chunks',
+      design: { L: 16, lanes: 4, replicas: 3, 'rng-bits': '8' },
+      T: [1.8, 2.3, 2.8],
+      h: 0.1,
+    },
   ];
   for (const config of configs) {
     it(`${config.name}: runIsing on the virtual board with check, 3 temperatures × 100 sweeps`, async () => {
@@ -42,13 +47,29 @@ describe('Ising engine RTL = reference model, bit for bit', () => {
       const run = await runIsing({ target: { kind: 'virtual' }, design: config.design, scan, check: true });
       expect(run.check).toMatchObject({ records: 300, replicas: config.design.replicas ?? 1, lattices: 'identical' });
       expect(run.scan.points).toHaveLength(3);
-      for (const point of run.scan.points) expect(point.clocksPerSweep).toBeGreaterThanOrEqual(point.idealClocksPerSweep);
+      for (const point of run.scan.points)
+        expect(point.clocksPerSweep).toBeGreaterThanOrEqual(point.idealClocksPerSweep);
     });
   }
 
   it('run ising --sim --check through the CLI writes a passing JSON (the field given as --h)', () => {
     const json = join(cwd, 'cli-field.json');
-    const args = ['--L', '16', '--lanes', '4', '--replicas', '2', '--h', '0.1', '--T', '2.0,2.5', '--sweeps', '64', '--burn-in', '0'];
+    const args = [
+      '--L',
+      '16',
+      '--lanes',
+      '4',
+      '--replicas',
+      '2',
+      '--h',
+      '0.1',
+      '--T',
+      '2.0,2.5',
+      '--sweeps',
+      '64',
+      '--burn-in',
+      '0',
+    ];
     const run = spinbit('run', 'ising', '--sim', '--check', ...args, '--json', json);
     expect(run.code, run.err + run.out).toBe(0);
     const result = JSON.parse(readFileSync(json, 'utf8'));
@@ -56,7 +77,12 @@ describe('Ising engine RTL = reference model, bit for bit', () => {
   });
 
   it('host writes a random lattice, reads it back, and the engine continues from it exactly as the reference', async () => {
-    const design = (await elaborate(ising, getBoard('icebreaker'), { L: 32, lanes: 8, replicas: 2, baud: 3_000_000 })) as Elaborated<IsingDesignConfig>;
+    const design = (await elaborate(ising, getBoard('icebreaker'), {
+      L: 32,
+      lanes: 8,
+      replicas: 2,
+      baud: 3_000_000,
+    })) as Elaborated<IsingDesignConfig>;
     const config = design.config;
     const virtual = await VirtualBoard.start(design);
     const link = await SpinbitBoard.open(virtual.path, { expect: { design: 'ising', configHash: design.configHash } });
@@ -80,7 +106,8 @@ describe('Ising engine RTL = reference model, bit for bit', () => {
       }
       const records = await board.run(25);
       expect(records).toEqual(await reference.run(25));
-      for (let r = 0; r < 2; r++) expect(Array.from((await board.readLattice(r)).spins)).toEqual(Array.from(reference.lattices[r]!.spins));
+      for (let r = 0; r < 2; r++)
+        expect(Array.from((await board.readLattice(r)).spins)).toEqual(Array.from(reference.lattices[r]!.spins));
       expect((await board.counters()).tieClocks).toBe((await reference.counters()).tieClocks);
     } finally {
       await link.close();
@@ -92,7 +119,12 @@ describe('Ising engine RTL = reference model, bit for bit', () => {
 describe('Ising engine configuration', () => {
   it('lattice layout: pack and unpack are inverse for every host word width', () => {
     const random = seededRandom(3);
-    for (const [size, lanes] of [[8, 2], [16, 8], [32, 16], [64, 32]] as const) {
+    for (const [size, lanes] of [
+      [8, 2],
+      [16, 8],
+      [32, 16],
+      [64, 32],
+    ] as const) {
       const spins = Int8Array.from({ length: size * size }, () => (random() < 0.5 ? 1 : -1));
       const wordBytes = Math.min(lanes, 16) > 8 ? 2 : 1;
       const packed = packLattice({ size, lanes }, spins, wordBytes);
@@ -103,18 +135,28 @@ describe('Ising engine configuration', () => {
 
   it('tables are checked against what the engine stores', () => {
     expect(() => checkTableFits('metropolis', flipThresholds('metropolis', 2.2, 24))).not.toThrow();
-    expect(() => checkTableFits('metropolis', flipThresholds('heatbath', 2.2, 24))).toThrow(/Metropolis without a field/);
+    expect(() => checkTableFits('metropolis', flipThresholds('heatbath', 2.2, 24))).toThrow(
+      /Metropolis without a field/,
+    );
     expect(() => checkTableFits('symmetric', flipThresholds('heatbath', 2.2, 24))).not.toThrow();
-    expect(() => checkTableFits('symmetric', flipThresholds('heatbath', 2.2, 24, 0.3))).toThrow(/entries 0 and 9 differ/);
+    expect(() => checkTableFits('symmetric', flipThresholds('heatbath', 2.2, 24, 0.3))).toThrow(
+      /entries 0 and 9 differ/,
+    );
     expect(() => checkTableFits('full', flipThresholds('heatbath', 2.2, 24, 0.3))).not.toThrow();
   });
 
   it('bad engine configurations exit 2 with the numbers', () => {
     for (const [args, message] of [
-      [['--L', '1024', '--lanes', '64'], /L=1024 × 1 replica\(s\) with 64 lanes needs 264 block RAMs .* but iCEBreaker has 25 left after the link .*over by 239 blocks/],
+      [
+        ['--L', '1024', '--lanes', '64'],
+        /L=1024 × 1 replica\(s\) with 64 lanes needs 264 block RAMs .* but iCEBreaker has 25 left after the link .*over by 239 blocks/,
+      ],
       [['--L', '48'], /--L must be a power of two from 8 to 1024, got 48/],
       [['--L', '16', '--lanes', '16'], /--lanes 16 is more than L\/2 = 8/],
-      [['--L', '256', '--replicas', '2', '--lanes', '64'], /L=256 × 2 replica\(s\) with 64 lanes needs 40 block RAMs .*over by 15 blocks/],
+      [
+        ['--L', '256', '--replicas', '2', '--lanes', '64'],
+        /L=256 × 2 replica\(s\) with 64 lanes needs 40 block RAMs .*over by 15 blocks/,
+      ],
     ] as const) {
       const run = spinbit('build', 'ising', ...args, '--out', join(cwd, 'never'));
       expect(run.code, args.join(' ')).toBe(2);
@@ -123,9 +165,24 @@ describe('Ising engine configuration', () => {
     const sim = spinbit('run', 'ising', '--sim', '--T', '0', '--L', '16');
     expect(sim.code).toBe(2);
     expect(sim.err).toMatch(/temperatures must be > 0/);
-    const silent = spinbit('run', 'ising', '--port', '/dev/ptmx', '--T', '2', '--L', '16', '--lanes', '4', '--sweeps', '64');
+    const silent = spinbit(
+      'run',
+      'ising',
+      '--port',
+      '/dev/ptmx',
+      '--T',
+      '2',
+      '--L',
+      '16',
+      '--lanes',
+      '4',
+      '--sweeps',
+      '64',
+    );
     expect(silent.code).toBe(2);
-    expect(silent.err).toMatch(/\/dev\/ptmx does not answer as a spinbit board: .*no reply within 1000 ms \(flashed with `spinbit build ising` and the same options\? baud 1000000\?\)/);
+    expect(silent.err).toMatch(
+      /\/dev\/ptmx does not answer as a spinbit board: .*no reply within 1000 ms \(flashed with `spinbit build ising` and the same options\? baud 1000000\?\)/,
+    );
     const noEngine = spinbit('run', 'ising', '--ref', '--check', '--T', '2');
     expect(noEngine.code).toBe(2);
     expect(noEngine.err).toMatch(/--check compares an engine with the reference model/);

@@ -14,8 +14,19 @@ describe('exact solutions', () => {
     expect(onsagerEnergy(T_CRITICAL)).toBeCloseTo(-Math.SQRT2, 9);
     // Continuous through T_c (the K(k) singularity cancels).
     expect(Math.abs(onsagerEnergy(T_CRITICAL - 1e-7) - onsagerEnergy(T_CRITICAL + 1e-7))).toBeLessThan(1e-5);
-    for (const [T, u] of [[1.5, -1.951117], [2.0, -1.745565], [2.5, -1.106079], [3.0, -0.81731]] as const) expect(onsagerEnergy(T)).toBeCloseTo(u, 5);
-    for (const [T, m] of [[1.5, 0.9865], [2.0, 0.911319], [2.2, 0.784755]] as const) expect(yangMagnetization(T)).toBeCloseTo(m, 5);
+    for (const [T, u] of [
+      [1.5, -1.951117],
+      [2.0, -1.745565],
+      [2.5, -1.106079],
+      [3.0, -0.81731],
+    ] as const)
+      expect(onsagerEnergy(T)).toBeCloseTo(u, 5);
+    for (const [T, m] of [
+      [1.5, 0.9865],
+      [2.0, 0.911319],
+      [2.2, 0.784755],
+    ] as const)
+      expect(yangMagnetization(T)).toBeCloseTo(m, 5);
     expect(yangMagnetization(2.3)).toBe(0);
     expect(() => onsagerEnergy(0)).toThrow(RangeError);
   });
@@ -33,7 +44,8 @@ describe('flip tables', () => {
   it('heat-bath: P(flip | ΔE) + P(flip | −ΔE) = 1, and a field breaks the spin symmetry', () => {
     const bits = 20;
     const table = flipThresholds('heatbath', 2.5, bits);
-    for (const n of [-4, -2, 0, 2, 4]) expect(Math.abs(table[tableIndex(1, n)]! + table[tableIndex(1, -n)]! - 2 ** bits)).toBeLessThanOrEqual(1);
+    for (const n of [-4, -2, 0, 2, 4])
+      expect(Math.abs(table[tableIndex(1, n)]! + table[tableIndex(1, -n)]! - 2 ** bits)).toBeLessThanOrEqual(1);
     const withField = flipThresholds('heatbath', 2.5, bits, 0.5);
     expect(withField[tableIndex(1, 0)]).toBeLessThan(withField[tableIndex(-1, 0)]!); // field favours +1
   });
@@ -42,7 +54,8 @@ describe('flip tables', () => {
     const table = flipThresholds('metropolis', T_CRITICAL, 8);
     expect(table[tableIndex(1, 4)]).toBe(8);
     expect(thresholdBias('metropolis', T_CRITICAL, 8).worstRelative).toBeGreaterThan(0.05);
-    for (const bits of [16, 24, 32]) expect(thresholdBias('metropolis', T_CRITICAL, bits).absolute).toBeLessThanOrEqual(2 ** -(bits + 1));
+    for (const bits of [16, 24, 32])
+      expect(thresholdBias('metropolis', T_CRITICAL, bits).absolute).toBeLessThanOrEqual(2 ** -(bits + 1));
     expect(thresholdBias('metropolis', T_CRITICAL, 24).worstRelative).toBeLessThan(1e-5);
   });
 

@@ -12,7 +12,14 @@ import { laneStreams, THRESHOLD_BITS } from '../src/cores/ising/rng.ts';
 
 const BITS = THRESHOLD_BITS;
 
-function simulate(L: number, T: number, sweeps: number, burnIn: number, seed: number, algorithm: 'metropolis' | 'heatbath' = 'metropolis') {
+function simulate(
+  L: number,
+  T: number,
+  sweeps: number,
+  burnIn: number,
+  seed: number,
+  algorithm: 'metropolis' | 'heatbath' = 'metropolis',
+) {
   const lanes = Math.min(16, L / 2);
   const lattice = new IsingLattice(L);
   const streams = laneStreams(lanes, seed);
@@ -36,7 +43,11 @@ describe('Ising reference model', () => {
   });
 
   it('keeps its energy and magnetization accumulators exact through flips (both algorithms, any lane count)', () => {
-    for (const [algorithm, lanes] of [['metropolis', 4], ['heatbath', 8], ['metropolis', 16]] as const) {
+    for (const [algorithm, lanes] of [
+      ['metropolis', 4],
+      ['heatbath', 8],
+      ['metropolis', 16],
+    ] as const) {
       const lattice = new IsingLattice(32);
       const streams = laneStreams(lanes, 5);
       const table = flipThresholds(algorithm, 2.3, BITS);
@@ -58,17 +69,23 @@ describe('Ising reference model', () => {
   });
 
   it('agrees with Onsager (energy) and Yang (|m|) within 3 error bars at L = 64, T = 1.5, 2.0, 3.0', () => {
-    for (const [T, seed] of [[1.5, 1], [2.0, 2], [3.0, 3]] as const) {
+    for (const [T, seed] of [
+      [1.5, 1],
+      [2.0, 2],
+      [3.0, 3],
+    ] as const) {
       const result = simulate(64, T, 16_000, 2_000, seed);
       const u = onsagerEnergy(T);
-      expect(Math.abs(result.energyPerSpin.value - u), `T = ${T}: e = ${result.energyPerSpin.value} ± ${result.energyPerSpin.error}, Onsager ${u}`).toBeLessThan(
-        3 * result.energyPerSpin.error,
-      );
+      expect(
+        Math.abs(result.energyPerSpin.value - u),
+        `T = ${T}: e = ${result.energyPerSpin.value} ± ${result.energyPerSpin.error}, Onsager ${u}`,
+      ).toBeLessThan(3 * result.energyPerSpin.error);
       if (T < 2.2) {
         const m = yangMagnetization(T);
-        expect(Math.abs(result.absMagnetization.value - m), `T = ${T}: |m| = ${result.absMagnetization.value} ± ${result.absMagnetization.error}, Yang ${m}`).toBeLessThan(
-          3 * result.absMagnetization.error,
-        );
+        expect(
+          Math.abs(result.absMagnetization.value - m),
+          `T = ${T}: |m| = ${result.absMagnetization.value} ± ${result.absMagnetization.error}, Yang ${m}`,
+        ).toBeLessThan(3 * result.absMagnetization.error);
       }
     }
   });

@@ -19,15 +19,32 @@ describe('lane generator RTL', () => {
     tb.input('clk').input('rst').input('step').input('seeding').input('seed', 32);
     for (let lane = 0; lane < LANES; lane++) tb.output(`chunk_${lane}`, CHUNK_BITS);
     tb.wire('chunks', LANES * CHUNK_BITS).blank();
-    tb.instance(rng.asCell, 'u_rng', { clk: 'clk', rst: 'rst', step: 'step', seeding: 'seeding', seed: 'seed', chunks: 'chunks' });
-    for (let lane = 0; lane < LANES; lane++) tb.assign(`chunk_${lane}`, `chunks[${lane * CHUNK_BITS + CHUNK_BITS - 1}:${lane * CHUNK_BITS}]`);
-    const sources = { 'rng_bank.v': emitVerilog(bank), 'lane_rng.v': emitVerilog(rng), 'lane_rng_tb.v': emitVerilog(tb) };
+    tb.instance(rng.asCell, 'u_rng', {
+      clk: 'clk',
+      rst: 'rst',
+      step: 'step',
+      seeding: 'seeding',
+      seed: 'seed',
+      chunks: 'chunks',
+    });
+    for (let lane = 0; lane < LANES; lane++)
+      tb.assign(`chunk_${lane}`, `chunks[${lane * CHUNK_BITS + CHUNK_BITS - 1}:${lane * CHUNK_BITS}]`);
+    const sources = {
+      'rng_bank.v': emitVerilog(bank),
+      'lane_rng.v': emitVerilog(rng),
+      'lane_rng_tb.v': emitVerilog(tb),
+    };
     await lint({ 'rng_bank.v': sources['rng_bank.v'], 'lane_rng.v': sources['lane_rng.v'] }, 'lane_rng');
 
     const sim = await VectorSim.create({
       sources,
       top: 'lane_rng_tb',
-      inputs: [{ name: 'rst', width: 1 }, { name: 'step', width: 1 }, { name: 'seeding', width: 1 }, { name: 'seed', width: 32 }],
+      inputs: [
+        { name: 'rst', width: 1 },
+        { name: 'step', width: 1 },
+        { name: 'seeding', width: 1 },
+        { name: 'seed', width: 32 },
+      ],
       outputs: Array.from({ length: LANES }, (_, lane) => ({ name: `chunk_${lane}`, width: CHUNK_BITS })),
     });
     const clocks = 2000;

@@ -3,7 +3,16 @@
  * seeding input = one LUT4), and lanes that behave as independent uniform streams — not shifted copies.
  */
 import { describe, expect, it } from 'vitest';
-import { BANK_BITS, BANK_SEARCH_SEED, bankDesign, berlekampMassey, CHUNK_BITS, irreducibleOfPrimeDegree, LaneRandom, searchBankDesign } from '../src/cores/ising/rng.ts';
+import {
+  BANK_BITS,
+  BANK_SEARCH_SEED,
+  bankDesign,
+  berlekampMassey,
+  CHUNK_BITS,
+  irreducibleOfPrimeDegree,
+  LaneRandom,
+  searchBankDesign,
+} from '../src/cores/ising/rng.ts';
 
 function period(taps: number[][], bits: number): number {
   let state = new Uint8Array(bits);
@@ -53,7 +62,11 @@ describe('lane random generator', () => {
     const a = new LaneRandom(20, 7);
     const b = new LaneRandom(20, 7);
     const c = new LaneRandom(20, 8);
-    const take = (r: LaneRandom) => Array.from({ length: 50 }, () => (r.step(), r.chunk(13)));
+    const take = (r: LaneRandom) =>
+      Array.from({ length: 50 }, () => {
+        r.step();
+        return r.chunk(13);
+      });
     const [x, y, z] = [take(a), take(b), take(c)];
     expect(y).toEqual(x);
     expect(z).not.toEqual(x);

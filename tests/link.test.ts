@@ -10,14 +10,22 @@ import { loopback, loopbackContract, type LinkLoopbackConfig } from '../src/core
 import { idValue } from '../src/link/contract.ts';
 
 /** Register addresses and the scratch memory's index, from the loopback contract (raw link access below). */
-const LoopbackRegister = Object.fromEntries(Object.entries(loopbackContract.registers).map(([name, r]) => [name, r.address])) as Record<
-  keyof typeof loopbackContract.registers,
-  number
->;
+const LoopbackRegister = Object.fromEntries(
+  Object.entries(loopbackContract.registers).map(([name, r]) => [name, r.address]),
+) as Record<keyof typeof loopbackContract.registers, number>;
 const LOOPBACK_ID = idValue(loopbackContract.id);
 const SCRATCH_MEMORY = loopbackContract.memories.scratch.index;
 import { testBytes } from '../src/cores/loopback/check.ts';
-import { Command, encodeFrame, encodeRequest, FrameDecoder, Status, SYNC_REPLY, SYNC_REQUEST, type Frame } from '../src/link/protocol.ts';
+import {
+  Command,
+  encodeFrame,
+  encodeRequest,
+  FrameDecoder,
+  Status,
+  SYNC_REPLY,
+  SYNC_REQUEST,
+  type Frame,
+} from '../src/link/protocol.ts';
 import { SpinbitBoard } from '../host/board.ts';
 import { BoardStatusError, LinkClosedError, LinkError, type Transport } from '../host/link.ts';
 import { openSerial } from '../host/serial.ts';
@@ -43,12 +51,23 @@ describe('link through the virtual board (real pty, real serialport)', () => {
   it('identifies itself with the config hash, and refuses a board with another config', async () => {
     const board = await SpinbitBoard.open(virtual.path, { expect: expectation() });
     expect(board.identity).toMatchObject({
-      design: 'loopback', configHash: design.configHash.slice(0, 16), protocolVersion: 1, baud: 3_000_000, coreClockHz: 12_000_000,
-      rxBufferBytes: 1024, maxPayload: 512, registerCount: 6, memories: [{ wordBytes: 2, depth: 32768 }],
+      design: 'loopback',
+      configHash: design.configHash.slice(0, 16),
+      protocolVersion: 1,
+      baud: 3_000_000,
+      coreClockHz: 12_000_000,
+      rxBufferBytes: 1024,
+      maxPayload: 512,
+      registerCount: 6,
+      memories: [{ wordBytes: 2, depth: 32768 }],
     });
     await board.close();
-    await expect(SpinbitBoard.open(virtual.path, { expect: { design: 'loopback', configHash: 'ffffffffffffffff00' } })).rejects.toThrow(
-      new RegExp(`runs loopback with config ${design.configHash.slice(0, 16)}, but you asked for loopback with config ffffffffffffffff: build and flash`),
+    await expect(
+      SpinbitBoard.open(virtual.path, { expect: { design: 'loopback', configHash: 'ffffffffffffffff00' } }),
+    ).rejects.toThrow(
+      new RegExp(
+        `runs loopback with config ${design.configHash.slice(0, 16)}, but you asked for loopback with config ffffffffffffffff: build and flash`,
+      ),
     );
   });
 
@@ -114,7 +133,16 @@ describe('link through the virtual board (real pty, real serialport)', () => {
     try {
       for (let i = 0; i < 240; i++) {
         const seq = i & 0x7f; // bad frame; the following good one uses seq | 0x80
-        const kind = ['bad-crc', 'unknown-cmd', 'bad-length', 'too-long', 'bad-header', 'truncated', 'garbage', 'bad-write-length'][i % 8]!;
+        const kind = [
+          'bad-crc',
+          'unknown-cmd',
+          'bad-length',
+          'too-long',
+          'bad-header',
+          'truncated',
+          'garbage',
+          'bad-write-length',
+        ][i % 8]!;
         let bad: Uint8Array;
         let expected: number | 'none';
         switch (kind) {
@@ -134,7 +162,13 @@ describe('link through the virtual board (real pty, real serialport)', () => {
             break;
           case 'too-long': {
             // A valid header announcing more than MAX_PAYLOAD: refused straight after the header.
-            const frame = encodeFrame({ sync: SYNC_REQUEST, seq, cmd: Command.WRITE_MEM, status: 0, payload: new Uint8Array(600) });
+            const frame = encodeFrame({
+              sync: SYNC_REQUEST,
+              seq,
+              cmd: Command.WRITE_MEM,
+              status: 0,
+              payload: new Uint8Array(600),
+            });
             bad = frame.subarray(0, 7 + (i % 20));
             expected = Status.BAD_LENGTH;
             break;
@@ -154,14 +188,20 @@ describe('link through the virtual board (real pty, real serialport)', () => {
             expected = Status.BAD_LENGTH;
             break;
           default:
-            bad = Uint8Array.from({ length: 1 + Math.floor(random() * 64) }, () => (random() < 0.1 ? SYNC_REQUEST : byte()));
+            bad = Uint8Array.from({ length: 1 + Math.floor(random() * 64) }, () =>
+              random() < 0.1 ? SYNC_REQUEST : byte(),
+            );
             expected = 'none';
         }
         port.write(bad);
         if (expected !== 'none') {
           const reply = await replies.next(1000);
           expect(reply, `frame ${i} (${kind}): no reply`).toBeDefined();
-          expect([reply!.seq, reply!.status, reply!.payload.length], `frame ${i} (${kind})`).toEqual([seq, expected, 0]);
+          expect([reply!.seq, reply!.status, reply!.payload.length], `frame ${i} (${kind})`).toEqual([
+            seq,
+            expected,
+            0,
+          ]);
         } else {
           // Silence from the board, then the host waits out the board's frame timeout (10 ms of board time)
           // before the next request, as docs/protocol.md prescribes.
@@ -169,7 +209,14 @@ describe('link through the virtual board (real pty, real serialport)', () => {
           if (reply) {
             // Random garbage may contain a header that happens to be valid: only documented errors allowed.
             expect(kind, `frame ${i}: unexpected reply ${JSON.stringify(reply)}`).toBe('garbage');
-            expect([Status.UNKNOWN_CMD, Status.BAD_LENGTH, Status.BAD_CRC, Status.BAD_ADDRESS, Status.BUSY, Status.OK]).toContain(reply.status);
+            expect([
+              Status.UNKNOWN_CMD,
+              Status.BAD_LENGTH,
+              Status.BAD_CRC,
+              Status.BAD_ADDRESS,
+              Status.BUSY,
+              Status.OK,
+            ]).toContain(reply.status);
             await replies.drain(150);
           }
         }
@@ -177,7 +224,10 @@ describe('link through the virtual board (real pty, real serialport)', () => {
         port.write(readId(seq | 0x80));
         const good = await replies.next(1000);
         expect(good, `frame ${i} (${kind}): the valid frame after it got no reply`).toBeDefined();
-        expect([good!.seq, good!.status, new DataView(good!.payload.buffer).getUint32(0, true)], `frame ${i} (${kind})`).toEqual([seq | 0x80, Status.OK, LOOPBACK_ID]);
+        expect(
+          [good!.seq, good!.status, new DataView(good!.payload.buffer).getUint32(0, true)],
+          `frame ${i} (${kind})`,
+        ).toEqual([seq | 0x80, Status.OK, LOOPBACK_ID]);
       }
     } finally {
       await port.close();
@@ -217,7 +267,11 @@ describe('link through the virtual board (real pty, real serialport)', () => {
       onClose: (listener) => real.onClose(listener),
       close: () => real.close(),
     };
-    const board = await SpinbitBoard.connect(flaky, virtual.path, { expect: expectation(), timeoutMs: 1500, retries: 8 });
+    const board = await SpinbitBoard.connect(flaky, virtual.path, {
+      expect: expectation(),
+      timeoutMs: 1500,
+      retries: 8,
+    });
     try {
       const data = testBytes(3, 16384);
       await board.writeMemory(SCRATCH_MEMORY, 1000, data);

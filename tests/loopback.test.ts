@@ -21,8 +21,12 @@ describe('loopback design', () => {
     expect(c.configHash).not.toBe(a.configHash);
     expect(a.coreSources['loopback_core.v']).toContain(`config ${a.configHash.slice(0, 16)}`);
     // The identity ROM carries the first 8 bytes of the config hash.
-    const hashBytes = a.configHash.slice(0, 16).match(/../g)!.map((h) => `8'h${h}`);
-    for (const [i, byte] of hashBytes.entries()) expect(a.coreSources['link_identity_rom.v']).toContain(`bytes[${6 + i}] = ${byte};`);
+    const hashBytes = a.configHash
+      .slice(0, 16)
+      .match(/../g)!
+      .map((h) => `8'h${h}`);
+    for (const [i, byte] of hashBytes.entries())
+      expect(a.coreSources['link_identity_rom.v']).toContain(`bytes[${6 + i}] = ${byte};`);
   });
 
   it('picks link mode where it fits and echo mode on the HX1K', async () => {
@@ -32,16 +36,26 @@ describe('loopback design', () => {
   });
 
   it('rejects impossible settings with the numbers', async () => {
-    await expect(elaborate(loopback, icebreaker, { baud: 4_000_000 })).rejects.toThrow(/too fast for a 12 MHz core clock: needs ≥ 4 clocks per bit \(at most 3000000 baud\)/);
-    await expect(elaborate(loopback, icebreaker, { baud: 2_600_000 })).rejects.toThrow(/nearest divisor 5 gives 2400000 baud, 7.69 % off \(limit 1.5 %\)/);
+    await expect(elaborate(loopback, icebreaker, { baud: 4_000_000 })).rejects.toThrow(
+      /too fast for a 12 MHz core clock: needs ≥ 4 clocks per bit \(at most 3000000 baud\)/,
+    );
+    await expect(elaborate(loopback, icebreaker, { baud: 2_600_000 })).rejects.toThrow(
+      /nearest divisor 5 gives 2400000 baud, 7.69 % off \(limit 1.5 %\)/,
+    );
     await expect(elaborate(loopback, icebreaker, { 'scratch-words': 100 })).rejects.toThrow(/power of two/);
     await expect(elaborate(loopback, icebreaker, { 'scratch-words': 131072 })).rejects.toThrow(
       /needs 2097152 bits but iCEBreaker has 1048576 bits of SPRAM \(4 × 256 Kbit\): over by 1048576 bits/,
     );
-    await expect(elaborate(loopback, getBoard('hx8k'), { 'scratch-words': 8192 })).rejects.toThrow(/needs 131072 bits of block RAM but iCE40-HX8K breakout has 110592 left after the link/);
+    await expect(elaborate(loopback, getBoard('hx8k'), { 'scratch-words': 8192 })).rejects.toThrow(
+      /needs 131072 bits of block RAM but iCE40-HX8K breakout has 110592 left after the link/,
+    );
     await expect(elaborate(loopback, icebreaker, { 'clock-mhz': 300 })).rejects.toThrow(/outside the iCE40 PLL range/);
-    await expect(elaborate(loopback, icebreaker, { mode: 'fast' })).rejects.toThrow(/--mode must be one of: link, echo/);
-    await expect(elaborate(loopback, icebreaker, { speed: 1 })).rejects.toThrow(/no option '--speed'; options: --mode, --clock-mhz, --baud, --scratch-words/);
+    await expect(elaborate(loopback, icebreaker, { mode: 'fast' })).rejects.toThrow(
+      /--mode must be one of: link, echo/,
+    );
+    await expect(elaborate(loopback, icebreaker, { speed: 1 })).rejects.toThrow(
+      /no option '--speed'; options: --mode, --clock-mhz, --baud, --scratch-words/,
+    );
   });
 
   it('is lint-clean (core and board wrapper) on every board, both modes, with and without a PLL', async () => {
@@ -57,24 +71,42 @@ describe('loopback design', () => {
   it('link mode: identity, registers, a 64 KiB memory round trip and the stream through the virtual board', async () => {
     const e = (await elaborate(loopback, icebreaker, { baud: 3_000_000 })) as Elaborated<LinkLoopbackConfig>;
     const result = await checkLoopback(e, { seed: 7, memoryBytes: 65536, streamBytes: 5000 });
-    expect(result).toMatchObject({ design: 'loopback', configHash: e.configHash.slice(0, 16), memoryBytes: 65536, streamBytes: 5000 });
+    expect(result).toMatchObject({
+      design: 'loopback',
+      configHash: e.configHash.slice(0, 16),
+      memoryBytes: 65536,
+      streamBytes: 5000,
+    });
   });
 
   it('echo mode: 1000 random bytes at 1 Mbaud (12 MHz core) with the host 2 % fast and 2 % slow', async () => {
     const e = (await elaborate(loopback, icebreaker, { mode: 'echo' })) as Elaborated<EchoConfig>;
     for (const rateError of [0.02, -0.02]) {
-      expect(await checkEcho(e, { bytes: 1000, seed: 3, rateError })).toMatchObject({ bytesSent: 1000, bytesEchoed: 1000, clocksPerBit: 12 });
+      expect(await checkEcho(e, { bytes: 1000, seed: 3, rateError })).toMatchObject({
+        bytesSent: 1000,
+        bytesEchoed: 1000,
+        clocksPerBit: 12,
+      });
     }
   });
 
   it('echo mode at 3 Mbaud from a 48 MHz PLL core clock', async () => {
-    const e = (await elaborate(loopback, icebreaker, { mode: 'echo', 'clock-mhz': 48, baud: 3_000_000 })) as Elaborated<EchoConfig>;
+    const e = (await elaborate(loopback, icebreaker, {
+      mode: 'echo',
+      'clock-mhz': 48,
+      baud: 3_000_000,
+    })) as Elaborated<EchoConfig>;
     expect(e.topSource['spinbit_top.v']).toContain('SB_PLL40_PAD');
-    expect(await checkEcho(e, { bytes: 1000, seed: 4, rateError: 0.02 })).toMatchObject({ bytesEchoed: 1000, clocksPerBit: 16 });
+    expect(await checkEcho(e, { bytes: 1000, seed: 4, rateError: 0.02 })).toMatchObject({
+      bytesEchoed: 1000,
+      clocksPerBit: 16,
+    });
   });
 
   it('a broken echo is caught: a host 6 % fast overruns the receiver and the check fails', async () => {
     const e = (await elaborate(loopback, icebreaker, { mode: 'echo' })) as Elaborated<EchoConfig>;
-    await expect(checkEcho(e, { bytes: 300, seed: 5, rateError: 0.06 })).rejects.toThrow(/loopback echo mismatch|error LED/);
+    await expect(checkEcho(e, { bytes: 300, seed: 5, rateError: 0.06 })).rejects.toThrow(
+      /loopback echo mismatch|error LED/,
+    );
   });
 });

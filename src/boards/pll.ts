@@ -42,13 +42,15 @@ export async function planPll(inputMHz: number, requestedMHz: number, cacheDir: 
 
   const result = await getToolchain('yowasp').run('icepll', ['-i', String(inputMHz), '-o', String(requestedMHz)], {});
   if (result.code !== 0) {
-    throw new UserError(`icepll cannot make ${requestedMHz} MHz from ${inputMHz} MHz: ${result.log.trim().split('\n').pop()}`);
+    throw new UserError(
+      `icepll cannot make ${requestedMHz} MHz from ${inputMHz} MHz: ${result.log.trim().split('\n').pop()}`,
+    );
   }
   const plan = parseIcepll(result.log, inputMHz, requestedMHz);
   cache[key] = plan;
   mkdirSync(cacheDir, { recursive: true });
   const temp = `${cacheFile}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(cache, null, 2) + '\n');
+  writeFileSync(temp, `${JSON.stringify(cache, null, 2)}\n`);
   renameSync(temp, cacheFile);
   return plan;
 }

@@ -59,7 +59,9 @@ function lintStub(cell: CellInterface): string {
     '/* verilator lint_off UNUSEDPARAM */',
     '/* verilator lint_off UNUSEDSIGNAL */',
     `module ${cell.name} #(`,
-    Object.entries(cell.params).map(([name, value]) => `    parameter ${name} = ${value}`).join(',\n'),
+    Object.entries(cell.params)
+      .map(([name, value]) => `    parameter ${name} = ${value}`)
+      .join(',\n'),
     ') (',
     ports.map(([port, spec]) => `    ${spec.direction} wire ${range(port)}${port}`).join(',\n'),
     ');',

@@ -24,7 +24,8 @@ export interface ClockPlan {
 export function boardTop(board: Board, core: Module, clock: ClockPlan): Module {
   const coreLeds = core.ports.find((p) => p.name === 'leds')?.width ?? 0;
   for (const name of ['clk', 'rst', 'uart_rx', 'uart_tx']) {
-    if (!core.ports.some((p) => p.name === name)) throw new HdlError(`core ${core.name} lacks the standard port '${name}'`);
+    if (!core.ports.some((p) => p.name === name))
+      throw new HdlError(`core ${core.name} lacks the standard port '${name}'`);
   }
   if (coreLeds > board.leds.length) {
     throw new HdlError(`core ${core.name} drives ${coreLeds} LEDs but ${board.title} has ${board.leds.length}`);
@@ -75,9 +76,20 @@ export function boardTop(board: Board, core: Module, clock: ClockPlan): Module {
     top.assign('clock_ready', "1'b1");
   }
   top.blank();
-  top.instance(resetSync, 'u_reset', { clk: CORE_CLOCK_NET, arst_n: 'clock_ready', rst: 'rst' }, {}, 'reset until the clock is stable');
+  top.instance(
+    resetSync,
+    'u_reset',
+    { clk: CORE_CLOCK_NET, arst_n: 'clock_ready', rst: 'rst' },
+    {},
+    'reset until the clock is stable',
+  );
   top.blank();
-  const connections: Record<string, string> = { clk: CORE_CLOCK_NET, rst: 'rst', uart_rx: 'uart_rx', uart_tx: 'uart_tx' };
+  const connections: Record<string, string> = {
+    clk: CORE_CLOCK_NET,
+    rst: 'rst',
+    uart_rx: 'uart_rx',
+    uart_tx: 'uart_tx',
+  };
   if (coreLeds > 0) connections.leds = 'core_leds';
   if (hasIdle) connections.idle = 'unused_core_idle';
   top.instance(core.asCell, 'u_core', connections);

@@ -4,15 +4,19 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { boardOption, warn, writeJson } from './options.ts';
-import { BOARDS, getBoard, type Board } from '../boards/index.ts';
+import { getBoard, type Board } from '../boards/index.ts';
 import { onPath } from '../flow/tools.ts';
 import { UserError } from '../errors.ts';
 
 /** FT2232H (iCEBreaker, HX8K breakout) and FT232H/FT2232 (iCEstick, UPduino) vendor:product ids. */
 const FTDI_VENDOR = '0403';
-const FTDI_PRODUCTS: Record<string, string> = { '6010': 'FT2232H (iCEBreaker, iCE40-HX8K breakout, iCEstick)', '6014': 'FT232H (UPduino v3)', '6001': 'FT232R' };
+const FTDI_PRODUCTS: Record<string, string> = {
+  '6010': 'FT2232H (iCEBreaker, iCE40-HX8K breakout, iCEstick)',
+  '6014': 'FT232H (UPduino v3)',
+  '6001': 'FT232R',
+};
 
 export interface PortInfo {
   path: string;
@@ -32,17 +36,29 @@ export async function listPorts(): Promise<PortInfo[]> {
     const vendor = p.vendorId?.toLowerCase();
     const product = p.productId?.toLowerCase();
     const ftdi = vendor === FTDI_VENDOR && product !== undefined && product in FTDI_PRODUCTS;
-    return { path: p.path, vendorId: vendor, productId: product, serialNumber: p.serialNumber, manufacturer: p.manufacturer, note: ftdi ? FTDI_PRODUCTS[product!]! : 'not an FTDI board bridge', likely: ftdi };
+    return {
+      path: p.path,
+      vendorId: vendor,
+      productId: product,
+      serialNumber: p.serialNumber,
+      manufacturer: p.manufacturer,
+      note: ftdi ? FTDI_PRODUCTS[product!]! : 'not an FTDI board bridge',
+      likely: ftdi,
+    };
   });
   // FT2232H: interface A programs the flash, interface B is the UART — keep only the later path of a pair
   for (const info of infos.filter((i) => i.likely && i.productId === '6010')) {
-    const sibling = infos.filter((i) => i.likely && i.productId === '6010' && i.serialNumber === info.serialNumber).sort((a, b) => a.path.localeCompare(b.path, undefined, { numeric: true }));
+    const sibling = infos
+      .filter((i) => i.likely && i.productId === '6010' && i.serialNumber === info.serialNumber)
+      .sort((a, b) => a.path.localeCompare(b.path, undefined, { numeric: true }));
     if (sibling.length > 1 && sibling[0] === info) {
       info.likely = false;
       info.note += ': interface A (flash programming), the UART is the next port';
     }
   }
-  return infos.sort((a, b) => Number(b.likely) - Number(a.likely) || a.path.localeCompare(b.path, undefined, { numeric: true }));
+  return infos.sort(
+    (a, b) => Number(b.likely) - Number(a.likely) || a.path.localeCompare(b.path, undefined, { numeric: true }),
+  );
 }
 
 interface RawPort {
@@ -76,7 +92,13 @@ async function serialPorts(): Promise<RawPort[]> {
       .filter((name) => /^tty(USB|ACM)\d+$/.test(name))
       .map((name) => {
         const usb = join(realpathSync(join('/sys/class/tty', name, 'device')), '..');
-        return { path: `/dev/${name}`, vendorId: read(join(usb, 'idVendor')), productId: read(join(usb, 'idProduct')), serialNumber: read(join(usb, 'serial')), manufacturer: read(join(usb, 'manufacturer')) };
+        return {
+          path: `/dev/${name}`,
+          vendorId: read(join(usb, 'idVendor')),
+          productId: read(join(usb, 'idProduct')),
+          serialNumber: read(join(usb, 'serial')),
+          manufacturer: read(join(usb, 'manufacturer')),
+        };
       });
   }
 }
@@ -85,7 +107,10 @@ async function serialPorts(): Promise<RawPort[]> {
 export async function autoPort(): Promise<string> {
   const likely = (await listPorts()).filter((p) => p.likely);
   if (likely.length === 1) return likely[0]!.path;
-  if (likely.length === 0) throw new UserError('no FTDI board found on USB (spinbit ports lists serial ports): plug the board in, or give --port PATH; without a board, use the virtual board (--sim, or the demo without --port)');
+  if (likely.length === 0)
+    throw new UserError(
+      'no FTDI board found on USB (spinbit ports lists serial ports): plug the board in, or give --port PATH; without a board, use the virtual board (--sim, or the demo without --port)',
+    );
   throw new UserError(`several boards found (${likely.map((p) => p.path).join(', ')}): choose one with --port PATH`);
 }
 
@@ -96,12 +121,17 @@ export interface FlashPlan {
 
 /** The programmer command for a bitstream, checked against the board's device. */
 export function flashPlan(file: string, board: Board, available: (tool: string) => boolean = onPath): FlashPlan {
-  if (!existsSync(file)) throw new UserError(`no bitstream at ${file} (spinbit build <design> --board ${board.name} writes one)`);
+  if (!existsSync(file))
+    throw new UserError(`no bitstream at ${file} (spinbit build <design> --board ${board.name} writes one)`);
   const size = readFileSync(file).length;
   const expected = BITSTREAM_BYTES[board.device];
-  if (expected && size !== expected) throw new UserError(`${file} has ${size} bytes, a ${board.device.toUpperCase()} bitstream has ${expected}: built for another device? (spinbit build … --board ${board.name})`);
+  if (expected && size !== expected)
+    throw new UserError(
+      `${file} has ${size} bytes, a ${board.device.toUpperCase()} bitstream has ${expected}: built for another device? (spinbit build … --board ${board.name})`,
+    );
   if (available('iceprog')) return { tool: 'iceprog', args: [file] };
-  if (available('openFPGALoader')) return { tool: 'openFPGALoader', args: ['-b', OPENFPGALOADER_BOARD[board.name] ?? 'ice40_generic', file] };
+  if (available('openFPGALoader'))
+    return { tool: 'openFPGALoader', args: ['-b', OPENFPGALOADER_BOARD[board.name] ?? 'ice40_generic', file] };
   throw new UserError(
     'no FPGA programmer found: install iceprog (Debian/Ubuntu: sudo apt-get install fpga-icestorm; macOS: brew install icestorm) ' +
       'or openFPGALoader (sudo apt-get install openfpgaloader; brew install openfpgaloader)',
@@ -110,7 +140,12 @@ export function flashPlan(file: string, board: Board, available: (tool: string) 
 
 /** Bytes of an uncompressed iCE40 bitstream from icepack (measured from our builds / icestorm docs). */
 const BITSTREAM_BYTES: Record<string, number> = { up5k: 104090, hx8k: 135100, hx1k: 32220 };
-const OPENFPGALOADER_BOARD: Record<string, string> = { icebreaker: 'icebreaker', upduino3: 'ice40_generic', icestick: 'ice40_generic', hx8k: 'ice40_generic' };
+const OPENFPGALOADER_BOARD: Record<string, string> = {
+  icebreaker: 'icebreaker',
+  upduino3: 'ice40_generic',
+  icestick: 'ice40_generic',
+  hx8k: 'ice40_generic',
+};
 
 export function addBoardTools(program: Command): void {
   program
@@ -120,10 +155,15 @@ export function addBoardTools(program: Command): void {
     .addHelpText('after', '\nExample:\n  spinbit ports')
     .action(async (flags: { json?: string | true }) => {
       const ports = await listPorts();
-      if (flags.json === true) warn('--json without a file is deprecated and goes away in the next release; use --json -');
+      if (flags.json === true)
+        warn('--json without a file is deprecated and goes away in the next release; use --json -');
       if (flags.json) return writeJson(flags.json === true ? '-' : flags.json, ports);
-      if (ports.length === 0) return console.log('no serial ports found (is the board plugged in? on Linux: dmesg | tail)');
-      for (const p of ports) console.log(`${p.likely ? '*' : ' '} ${p.path.padEnd(16)} ${[p.vendorId && `${p.vendorId}:${p.productId}`, p.manufacturer, p.serialNumber].filter(Boolean).join(' ')} — ${p.note}`);
+      if (ports.length === 0)
+        return console.log('no serial ports found (is the board plugged in? on Linux: dmesg | tail)');
+      for (const p of ports)
+        console.log(
+          `${p.likely ? '*' : ' '} ${p.path.padEnd(16)} ${[p.vendorId && `${p.vendorId}:${p.productId}`, p.manufacturer, p.serialNumber].filter(Boolean).join(' ')} — ${p.note}`,
+        );
       if (ports.some((p) => p.likely)) console.log('* likely board UART: pass it as --port, or --port auto');
     });
 
@@ -132,14 +172,19 @@ export function addBoardTools(program: Command): void {
     .description('program a bitstream into the board with iceprog or openFPGALoader (whichever is installed)')
     .addOption(boardOption('board the bitstream is for'))
     .option('--dry-run', 'print the programmer command instead of running it')
-    .addHelpText('after', '\nExample:\n  spinbit flash build/bdcgan-icebreaker/bdcgan-icebreaker.bin --board icebreaker')
+    .addHelpText(
+      'after',
+      '\nExample:\n  spinbit flash build/bdcgan-icebreaker/bdcgan-icebreaker.bin --board icebreaker',
+    )
     .action(async (file: string, flags: { board: string; dryRun?: boolean }) => {
       const plan = flashPlan(file, getBoard(flags.board));
       console.log(`${plan.tool} ${plan.args.join(' ')}`);
       if (flags.dryRun) return;
       const result = spawnSync(plan.tool, plan.args, { stdio: 'inherit' });
       if (result.status !== 0) {
-        throw new UserError(`${plan.tool} failed (exit ${result.status ?? result.signal}): is the board plugged in, and may you use USB devices? (Linux: a udev rule for 0403:6010, see docs/boards.md)`);
+        throw new UserError(
+          `${plan.tool} failed (exit ${result.status ?? result.signal}): is the board plugged in, and may you use USB devices? (Linux: a udev rule for 0403:6010, see docs/boards.md)`,
+        );
       }
     });
 }

@@ -33,7 +33,10 @@ export const DEMO_ISING: DesignOptions = { L: 128, lanes: 32, 'rng-bits': '8', '
 const DEMO_SCAN: ScanOptions = { temperatures: parseTemperatures('1.8:3.0:0.2'), sweeps: 400, burnIn: 100, seed: 1 };
 const DEMO_DIGITS = { labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], n: 100, seed: 7 };
 
-const asFlags = (options: DesignOptions) => Object.entries(options).map(([k, v]) => `--${k} ${v}`).join(' ');
+const asFlags = (options: DesignOptions) =>
+  Object.entries(options)
+    .map(([k, v]) => `--${k} ${v}`)
+    .join(' ');
 
 /** A build's progress as plain lines (stage, seconds), for a log shared by two parallel builds. */
 function buildEventLine(event: BuildEvent): string | undefined {
@@ -46,7 +49,10 @@ async function buildFor(design: string, options: DesignOptions, log: (line: stri
   const { elaborated } = await DESIGNS[design]!.elaborate(getBoard('icebreaker'), options);
   const outDir = join('build', `${design}-icebreaker`);
   log(`$ spinbit build ${design} --board icebreaker ${asFlags(options)} --out ${outDir}`.replace(/ +/g, ' '));
-  const result = await buildBitstream(elaborated, { outDir, onEvent: (event) => void (buildEventLine(event) && log(`  ${buildEventLine(event)}`)) });
+  const result = await buildBitstream(elaborated, {
+    outDir,
+    onEvent: (event) => void (buildEventLine(event) && log(`  ${buildEventLine(event)}`)),
+  });
   for (const line of formatReport(result.report, result.outDir, result.cached).split('\n')) log(`  ${line.trim()}`);
   return result.report;
 }
@@ -59,7 +65,9 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
   const log = (line: string) => console.log(line);
   const target: BoardTarget = flags.port ? { kind: 'port', path: flags.port } : { kind: 'virtual' };
   const where = flags.port ? `--port ${flags.port}` : '--sim';
-  log(`spinbit demo: both accelerators for the iCEBreaker, ${flags.port ? `on the board at ${flags.port}` : 'on the virtual board (Verilator)'}; output in ${out}/`);
+  log(
+    `spinbit demo: both accelerators for the iCEBreaker, ${flags.port ? `on the board at ${flags.port}` : 'on the virtual board (Verilator)'}; output in ${out}/`,
+  );
 
   // 1. bitstreams, in parallel (YoWASP yosys/nextpnr run in worker threads; cached by config)
   log('[1/3] bitstreams');
@@ -70,22 +78,32 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
 
   // 2. Ising scan on the engine, checked against the reference model record by record
   log('[2/3] Ising: temperature scan on the engine, every record checked against the reference model');
-  const files = { plot: join(out, 'ising-scan.png'), lattice: join(out, 'ising-lattice.png'), json: join(out, 'ising-scan.json') };
-  log(`$ spinbit run ising ${where} --check --board icebreaker ${asFlags(DEMO_ISING)} --T 1.8:3.0:0.2 --sweeps 400 --burn-in 100 --seed 1 --plot ${files.plot} --lattice ${files.lattice} --json ${files.json}`);
+  const files = {
+    plot: join(out, 'ising-scan.png'),
+    lattice: join(out, 'ising-lattice.png'),
+    json: join(out, 'ising-scan.json'),
+  };
+  log(
+    `$ spinbit run ising ${where} --check --board icebreaker ${asFlags(DEMO_ISING)} --T 1.8:3.0:0.2 --sweeps 400 --burn-in 100 --seed 1 --plot ${files.plot} --lattice ${files.lattice} --json ${files.json}`,
+  );
   const isingRun = await runIsing({ target, board: 'icebreaker', design: DEMO_ISING, scan: DEMO_SCAN, check: true });
-  for (const line of [...scanLines(isingRun, DEMO_SCAN), ...(await writeIsingOutputs(isingRun, DEMO_SCAN, files))]) log(`  ${line}`);
+  for (const line of [...scanLines(isingRun, DEMO_SCAN), ...(await writeIsingOutputs(isingRun, DEMO_SCAN, files))])
+    log(`  ${line}`);
 
   // 3. B-DCGAN digits from the shipped model, each image checked against the integer reference
   log('[3/3] B-DCGAN: digits 0-9 from the shipped model, every image checked against the integer reference');
   const grid = join(out, 'bdcgan-digits.png');
-  log(`$ spinbit run bdcgan ${where} --check --model ${DEMO_MODEL} --labels 0-9 --n ${DEMO_DIGITS.n} --seed ${DEMO_DIGITS.seed} --grid ${grid}`);
+  log(
+    `$ spinbit run bdcgan ${where} --check --model ${DEMO_MODEL} --labels 0-9 --n ${DEMO_DIGITS.n} --seed ${DEMO_DIGITS.seed} --grid ${grid}`,
+  );
   const { readModelFile } = await import('../cores/bdcgan/format.ts');
   const { runBdcgan } = await import('../cores/bdcgan/run.ts');
   const { model, hash } = readModelFile(DEMO_MODEL);
   const requests = imageRequests(DEMO_DIGITS.n, model.arch.latent, DEMO_DIGITS.labels, DEMO_DIGITS.seed);
   const digits = await runBdcgan({ target, model, modelHash: hash, requests, check: true });
   const digitLines = generationLines(digits, { n: DEMO_DIGITS.n, arch: model.arch.name, hash });
-  for (const line of [...digitLines, ...(await writeDigitOutputs(digits.images, DEMO_DIGITS.labels, { grid }))]) log(`  ${line}`);
+  for (const line of [...digitLines, ...(await writeDigitOutputs(digits.images, DEMO_DIGITS.labels, { grid }))])
+    log(`  ${line}`);
 
   // report
   const isingCheck = `check: ${isingRun.check!.records} records, ${isingRun.check!.tieClocks} tie clocks and ${isingRun.check!.replicas} final lattice(s) identical to the reference model — pass`;
@@ -116,7 +134,9 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
     `- ${isingCheck}`,
     `- engine clocks per sweep (its counters, mean over T): ${clocksPerSweep.toFixed(1)} (ideal ${points[0]!.idealClocksPerSweep}) — ` +
       `**${flipsPerNs.toFixed(3)} flips/ns** on the iCEBreaker at ${isingReport.target_mhz} MHz (${((flipsPerNs * isingReport.fmax_mhz) / isingReport.target_mhz).toFixed(3)} at Fmax)`,
-    ...(bench.ising?.engines?.icebreaker_L256_P32 ? [`- the bench's L = 256, 32 lanes at 16 MHz: ${bench.ising.engines.icebreaker_L256_P32.flips_per_ns} flips/ns`] : []),
+    ...(bench.ising?.engines?.icebreaker_L256_P32
+      ? [`- the bench's L = 256, 32 lanes at 16 MHz: ${bench.ising.engines.icebreaker_L256_P32.flips_per_ns} flips/ns`]
+      : []),
     '- pictures: ising-scan.png (e(T), |m|(T) with Onsager / Yang), ising-lattice.png (final lattice at the last T)',
     '',
     '## B-DCGAN',
@@ -124,7 +144,9 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
     `- ${bdcganCheck}`,
     `- ${bdcganRate}`,
     ...(bench.bdcgan?.icebreaker
-      ? [`- on the iCEBreaker (bench): ${bench.bdcgan.clocks_per_image} clocks per image, ${bench.bdcgan.icebreaker.compute_images_per_s} images/s compute at ${bench.bdcgan.build.clock_mhz} MHz, link ${bench.bdcgan.icebreaker.link_images_per_s} images/s at ${bench.bdcgan.icebreaker.baud} baud`]
+      ? [
+          `- on the iCEBreaker (bench): ${bench.bdcgan.clocks_per_image} clocks per image, ${bench.bdcgan.icebreaker.compute_images_per_s} images/s compute at ${bench.bdcgan.build.clock_mhz} MHz, link ${bench.bdcgan.icebreaker.link_images_per_s} images/s at ${bench.bdcgan.icebreaker.baud} baud`,
+        ]
       : []),
     '- picture: bdcgan-digits.png (10 per label, drawn by the generator hardware)',
     '',
@@ -133,10 +155,14 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
 
   log('');
   log('summary');
-  log(`  Ising   ${lcs(isingReport)} LCs, Fmax ${isingReport.fmax_mhz} MHz, ${flipsPerNs.toFixed(3)} flips/ns at ${isingReport.target_mhz} MHz — ${isingCheck}`);
+  log(
+    `  Ising   ${lcs(isingReport)} LCs, Fmax ${isingReport.fmax_mhz} MHz, ${flipsPerNs.toFixed(3)} flips/ns at ${isingReport.target_mhz} MHz — ${isingCheck}`,
+  );
   log(`  B-DCGAN ${lcs(bdcganReport)} LCs, Fmax ${bdcganReport.fmax_mhz} MHz — ${bdcganCheck}`);
   log(`  ${bdcganRate}`);
-  log(`  written: ${['ising-scan.png', 'ising-lattice.png', 'bdcgan-digits.png', 'report.md'].map((f) => join(out, f)).join(', ')}`);
+  log(
+    `  written: ${['ising-scan.png', 'ising-lattice.png', 'bdcgan-digits.png', 'report.md'].map((f) => join(out, f)).join(', ')}`,
+  );
   log(`  demo took ${seconds.toFixed(0)} s`);
 }
 

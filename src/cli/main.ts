@@ -16,7 +16,18 @@ import { addRunIsing } from './run-ising.ts';
 import { addModelCommands, addRunBdcgan } from './run-bdcgan.ts';
 import { addTrainCommands } from './train.ts';
 import { addBoardTools } from './board-tools.ts';
-import { addDesignOptions, baudOption, boardOption, numberParser, outDirOption, pickDesignOptions, portOption, seedOption, warn, writeJson } from './options.ts';
+import {
+  addDesignOptions,
+  baudOption,
+  boardOption,
+  numberParser,
+  outDirOption,
+  pickDesignOptions,
+  portOption,
+  seedOption,
+  warn,
+  writeJson,
+} from './options.ts';
 
 const EXIT_USER = 2;
 
@@ -30,14 +41,23 @@ function addDesignSubcommands(
     const { design } = entry;
     const command = parent.command(design.name).description(design.summary).addOption(boardOption());
     addDesignOptions(command, design.options);
-    command.addHelpText('after', `\nExample:\n  spinbit ${parent.name()} ${design.name} ${design.exampleOptions ?? '--board icebreaker'}`);
+    command.addHelpText(
+      'after',
+      `\nExample:\n  spinbit ${parent.name()} ${design.name} ${design.exampleOptions ?? '--board icebreaker'}`,
+    );
     configure(command, entry);
     command.action(async (flags: Record<string, unknown>) => {
-      const elaborated = await entry.elaborate(getBoard(flags.board as string), pickDesignOptions(flags, design.options));
+      const elaborated = await entry.elaborate(
+        getBoard(flags.board as string),
+        pickDesignOptions(flags, design.options),
+      );
       await action(entry, elaborated, flags);
     });
   }
-  parent.addHelpText('after', `\nDesigns: ${Object.keys(DESIGNS).join(', ')}. Boards: ${Object.keys(BOARDS).join(', ')}.`);
+  parent.addHelpText(
+    'after',
+    `\nDesigns: ${Object.keys(DESIGNS).join(', ')}. Boards: ${Object.keys(BOARDS).join(', ')}.`,
+  );
 }
 
 export function createProgram(): Command {
@@ -46,7 +66,10 @@ export function createProgram(): Command {
     .version('0.1.0')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .addHelpText('after', '\nExample:\n  spinbit build loopback --board icebreaker\n  spinbit sim loopback\n  spinbit boards');
+    .addHelpText(
+      'after',
+      '\nExample:\n  spinbit build loopback --board icebreaker\n  spinbit sim loopback\n  spinbit boards',
+    );
 
   program
     .command('boards')
@@ -71,9 +94,18 @@ export function createProgram(): Command {
     (command) =>
       command
         .addOption(outDirOption('the build (default: build/<design>-<board>)'))
-        .addOption(new Option('--toolchain <kind>', 'YoWASP from npm, or native binaries from PATH').choices(['yowasp', 'native']).default('yowasp'))
+        .addOption(
+          new Option('--toolchain <kind>', 'YoWASP from npm, or native binaries from PATH')
+            .choices(['yowasp', 'native'])
+            .default('yowasp'),
+        )
         .option('--force', 'rebuild even when the cached build is current')
-        .addOption(new Option('--json [file]', "also write report.json to <file> ('-': standard output, instead of the summary)")),
+        .addOption(
+          new Option(
+            '--json [file]',
+            "also write report.json to <file> ('-': standard output, instead of the summary)",
+          ),
+        ),
     async (entry, { elaborated }, flags) => {
       const board = elaborated.board;
       let json = flags.json as string | true | undefined;
@@ -97,12 +129,19 @@ export function createProgram(): Command {
     .command('lint')
     .description('generate Verilog and check it with verilator --lint-only -Wall (core and board wrapper)')
     .addHelpText('after', '\nExample:\n  spinbit lint loopback --board icestick');
-  addDesignSubcommands(lintCommand, () => {}, async (_entry, { elaborated }) => {
-    await lint(elaborated.coreSources, elaborated.coreTop);
-    await lint({ ...elaborated.coreSources, ...elaborated.topSource, 'ice40_lint_stubs.v': lintStubs() }, elaborated.topName);
-    const files = Object.keys({ ...elaborated.coreSources, ...elaborated.topSource }).sort();
-    console.log(`lint clean (verilator -Wall): ${files.join(', ')}`);
-  });
+  addDesignSubcommands(
+    lintCommand,
+    () => {},
+    async (_entry, { elaborated }) => {
+      await lint(elaborated.coreSources, elaborated.coreTop);
+      await lint(
+        { ...elaborated.coreSources, ...elaborated.topSource, 'ice40_lint_stubs.v': lintStubs() },
+        elaborated.topName,
+      );
+      const files = Object.keys({ ...elaborated.coreSources, ...elaborated.topSource }).sort();
+      console.log(`lint clean (verilator -Wall): ${files.join(', ')}`);
+    },
+  );
 
   const sim = program
     .command('sim')
@@ -122,21 +161,34 @@ export function createProgram(): Command {
   const boardSim = program
     .command('board-sim')
     .description('serve the design on a virtual board: its RTL in Verilator behind a pseudo-terminal, until Ctrl-C')
-    .addHelpText('after', '\nExample:\n  spinbit board-sim loopback --link /tmp/spinbit-tty   # then: spinbit info --port /tmp/spinbit-tty');
+    .addHelpText(
+      'after',
+      '\nExample:\n  spinbit board-sim loopback --link /tmp/spinbit-tty   # then: spinbit info --port /tmp/spinbit-tty',
+    );
   addDesignSubcommands(
     boardSim,
-    (command) => command.option('--link <path>', 'also make <path> a symlink to the pty').option('--trace <file>', 'write an FST waveform of the whole session'),
+    (command) =>
+      command
+        .option('--link <path>', 'also make <path> a symlink to the pty')
+        .option('--trace <file>', 'write an FST waveform of the whole session'),
     async ({ design }, { elaborated }, flags) => {
       if (!hasLink(elaborated.config)) {
-        throw new UserError(`${design.name} with these options has no link (echo mode): nothing for a host to talk to; use --mode link`);
+        throw new UserError(
+          `${design.name} with these options has no link (echo mode): nothing for a host to talk to; use --mode link`,
+        );
       }
       console.error('starting the virtual board (its Verilator model is built once, then cached)…');
       const { VirtualBoard } = await import('../../sim/virtual-board.ts');
-      const board = await VirtualBoard.start({ ...elaborated, config: elaborated.config }, {
-        linkPath: flags.link as string | undefined,
-        traceFile: flags.trace as string | undefined,
-      });
-      console.log(`virtual ${design.name} board (${elaborated.board.title} config ${elaborated.configHash.slice(0, 16)}) on ${board.path}`);
+      const board = await VirtualBoard.start(
+        { ...elaborated, config: elaborated.config },
+        {
+          linkPath: flags.link as string | undefined,
+          traceFile: flags.trace as string | undefined,
+        },
+      );
+      console.log(
+        `virtual ${design.name} board (${elaborated.board.title} config ${elaborated.configHash.slice(0, 16)}) on ${board.path}`,
+      );
       if (flags.link) console.log(`  also reachable as ${flags.link as string}`);
       console.log('  Ctrl-C stops it.');
       const stop = () => void board.stop();
@@ -161,14 +213,23 @@ export function createProgram(): Command {
     .description('print the identity of a board (real or virtual) on a serial port')
     .addOption(portOption().makeOptionMandatory())
     .addOption(baudOption('baud rate of a real port', 1_000_000))
-    .addOption(new Option('--timeout <ms>', 'reply timeout').argParser(numberParser('--timeout', 'positive')).default(1000))
+    .addOption(
+      new Option('--timeout <ms>', 'reply timeout').argParser(numberParser('--timeout', 'positive')).default(1000),
+    )
     .addHelpText('after', '\nExample:\n  spinbit info --port /dev/ttyUSB1')
     .action(async (flags: { port: string; baud: number; timeout: number }) => {
       // The serial driver (native bindings) loads only for the commands that talk to a port.
       const { SpinbitBoard } = await import('../../host/board.ts');
       const { LinkError } = await import('../../host/link.ts');
-      const board = await SpinbitBoard.open(flags.port, { baud: flags.baud, timeoutMs: flags.timeout, retries: 1 }).catch((error: unknown) => {
-        if (error instanceof LinkError) throw new UserError(`${flags.port} does not answer as a spinbit board: ${error.message.replace(`${flags.port}: `, '')}`);
+      const board = await SpinbitBoard.open(flags.port, {
+        baud: flags.baud,
+        timeoutMs: flags.timeout,
+        retries: 1,
+      }).catch((error: unknown) => {
+        if (error instanceof LinkError)
+          throw new UserError(
+            `${flags.port} does not answer as a spinbit board: ${error.message.replace(`${flags.port}: `, '')}`,
+          );
         throw error;
       });
       try {
@@ -193,8 +254,14 @@ export function createProgram(): Command {
 
   program
     .command('demo')
-    .description('the main job: build both accelerators for the iCEBreaker, run them with --check, write pictures and a report')
-    .addOption(portOption('run on a board flashed with the demo bitstreams instead of the virtual board ("auto": the one FTDI board found)'))
+    .description(
+      'the main job: build both accelerators for the iCEBreaker, run them with --check, write pictures and a report',
+    )
+    .addOption(
+      portOption(
+        'run on a board flashed with the demo bitstreams instead of the virtual board ("auto": the one FTDI board found)',
+      ),
+    )
     .addOption(outDirOption('the pictures and report', 'build/demo'))
     .addHelpText('after', '\nExamples:\n  npm run demo\n  npx spinbit demo --port auto')
     .action(async (flags: { port?: string; out: string }) => {
@@ -225,7 +292,13 @@ function printBoards(): void {
   ]);
   const header = ['board', 'name', 'device', 'clock', 'uart rx/tx', 'LEDs', 'LCs', 'EBR', 'SPRAM', 'DSP'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const row of [header, ...rows])
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 /** The subcommand the user's words lead to (for error messages). */
@@ -253,9 +326,16 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version requests are not errors; commander has already printed its message otherwise.
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return 0;
       if (error.code === 'commander.unknownCommand') {
-        console.error(`spinbit: designs: ${Object.keys(DESIGNS).join(', ')}; commands: ${program.commands.map((c) => c.name()).join(', ')}`);
+        console.error(
+          `spinbit: designs: ${Object.keys(DESIGNS).join(', ')}; commands: ${program.commands.map((c) => c.name()).join(', ')}`,
+        );
       } else if (error.code === 'commander.unknownOption') {
         const command = deepestCommand(program, argv);
         const flags = command.options.map((o) => o.long).filter(Boolean);

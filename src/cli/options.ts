@@ -5,7 +5,7 @@
  * 32-bit integer. A design's build options come from the design's own option list, on build, lint, sim,
  * board-sim and run alike. Renamed options keep their old spelling for one release, with a warning.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { BOARDS } from '../boards/index.ts';
 import type { DesignOption, DesignOptions } from '../cores/design.ts';
 
@@ -17,9 +17,15 @@ export function numberParser(flag: string, kind: 'number' | 'integer' | 'positiv
       text.trim() !== '' &&
       Number.isFinite(value) &&
       (kind === 'number' ||
-        (Number.isInteger(value) && (kind === 'integer' || (kind === 'positive' ? value >= 1 : value >= 0 && value < 2 ** 32))));
+        (Number.isInteger(value) &&
+          (kind === 'integer' || (kind === 'positive' ? value >= 1 : value >= 0 && value < 2 ** 32))));
     if (ok) return value;
-    const want = { number: 'a number', integer: 'an integer', positive: 'a positive integer', seed: 'an integer in 0 … 2^32 − 1' }[kind];
+    const want = {
+      number: 'a number',
+      integer: 'an integer',
+      positive: 'a positive integer',
+      seed: 'an integer in 0 … 2^32 − 1',
+    }[kind];
     throw new InvalidArgumentError(`${flag} must be ${want}, got '${text}'`);
   };
 }

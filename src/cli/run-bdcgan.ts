@@ -3,14 +3,22 @@
  * (src/cores/bdcgan/run.ts) on the integer reference (--ref), the virtual board (--sim) or a board (--port),
  * `--check` requiring every image to equal the reference; and model files. Model format: docs/bdcgan-model.md.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { bdcgan } from '../cores/bdcgan/index.ts';
 import { imageRequests, parseLabels } from '../cores/bdcgan/latent.ts';
 import type { BdcganRunResult } from '../cores/bdcgan/run.ts';
 import { UserError } from '../errors.ts';
 import { targetFromFlags } from '../run/target.ts';
 import { checkWritable, writeFileAtomic } from '../util/files.ts';
-import { addDesignOptions, addTargetOptions, boardOption, countOption, deprecatedAlias, pickDesignOptions, seedOption } from './options.ts';
+import {
+  addDesignOptions,
+  addTargetOptions,
+  boardOption,
+  countOption,
+  deprecatedAlias,
+  pickDesignOptions,
+  seedOption,
+} from './options.ts';
 
 /** What a generation run prints (the demo prints the same lines). */
 export function generationLines(run: BdcganRunResult, summary: { n: number; arch: string; hash: string }): string[] {
@@ -18,8 +26,14 @@ export function generationLines(run: BdcganRunResult, summary: { n: number; arch
   const where = run.target.kind === 'virtual' ? 'virtual board' : 'board';
   if (run.upload) {
     const { skipped, bytes, seconds } = run.upload;
-    lines.push(skipped ? 'weights: the board holds this model already (upload skipped)' : `weights: ${bytes} bytes uploaded and read back in ${seconds.toFixed(2)} s`);
-    lines.push(`${run.images.length} images from the ${where} in ${run.seconds.toFixed(2)} s (${(run.images.length / run.seconds).toFixed(1)} images/s end to end)`);
+    lines.push(
+      skipped
+        ? 'weights: the board holds this model already (upload skipped)'
+        : `weights: ${bytes} bytes uploaded and read back in ${seconds.toFixed(2)} s`,
+    );
+    lines.push(
+      `${run.images.length} images from the ${where} in ${run.seconds.toFixed(2)} s (${(run.images.length / run.seconds).toFixed(1)} images/s end to end)`,
+    );
   }
   const mode = run.target.kind === 'reference' ? 'reference' : where;
   const rate = run.target.kind === 'reference' ? `: ${(summary.n / run.seconds).toFixed(1)} images/s` : '';
@@ -29,11 +43,15 @@ export function generationLines(run: BdcganRunResult, summary: { n: number; arch
 }
 
 /** Writes the grid picture (captioned with labels) and raw bytes a run asked for; returns what it wrote. */
-export async function writeDigitOutputs(images: Uint8Array[], labels: number[], files: { grid?: string; raw?: string }): Promise<string[]> {
+export async function writeDigitOutputs(
+  images: Uint8Array[],
+  labels: number[],
+  files: { grid?: string; raw?: string },
+): Promise<string[]> {
   const lines: string[] = [];
   if (files.raw) {
     const bytes = new Uint8Array(images.length * 784);
-    images.forEach((image, i) => bytes.set(image, i * 784));
+    for (const [i, image] of images.entries()) bytes.set(image, i * 784);
     writeFileAtomic(files.raw, bytes);
     lines.push(`raw images written to ${files.raw}`);
   }
@@ -58,7 +76,10 @@ export function addRunBdcgan(run: Command): void {
     .addOption(seedOption('seed of the latent vectors'))
     .option('--grid <file.png>', 'PNG grid of the images, captioned with their labels')
     .option('--raw <file>', 'the images as raw bytes (784 per image, row-major)')
-    .addHelpText('after', '\nExample:\n  spinbit run bdcgan --ref --model models/mnist-up5k.sbgan --labels 0-9 --n 40 --grid digits.png');
+    .addHelpText(
+      'after',
+      '\nExample:\n  spinbit run bdcgan --ref --model models/mnist-up5k.sbgan --labels 0-9 --n 40 --grid digits.png',
+    );
   deprecatedAlias(command, '--out <grid.png>', { flag: '--grid', attribute: 'grid' });
   command.action(async (flags: Record<string, unknown>) => {
     const target = targetFromFlags(flags);
@@ -91,13 +112,19 @@ export function addModelCommands(program: Command): void {
   const model = program
     .command('model')
     .description('B-DCGAN model files: import from safetensors, inspect, make random test weights')
-    .addHelpText('after', '\nExample:\n  spinbit model import generator.safetensors --preset mnist-up5k --model generator.sbgan');
+    .addHelpText(
+      'after',
+      '\nExample:\n  spinbit model import generator.safetensors --preset mnist-up5k --model generator.sbgan',
+    );
   const importCommand = model
     .command('import <safetensors>')
     .description('fold a float generator (safetensors, docs/bdcgan-model.md) into a spinbit model')
     .option('--preset <name>', "architecture (default: the file's spinbit.architecture metadata)")
     .addOption(new Option('--model <file>', 'model file to write (.sbgan)'))
-    .addHelpText('after', '\nExample:\n  spinbit model import generator.safetensors --preset mnist-up5k --model generator.sbgan');
+    .addHelpText(
+      'after',
+      '\nExample:\n  spinbit model import generator.safetensors --preset mnist-up5k --model generator.sbgan',
+    );
   deprecatedAlias(importCommand, '--out <file>', { flag: '--model', attribute: 'model' });
   importCommand.action(async (input: string, flags: { preset?: string; model?: string }) => {
     const out = requireModelFlag(flags.model);
@@ -124,7 +151,9 @@ export function addModelCommands(program: Command): void {
       const { weightBits } = await import('../cores/bdcgan/arch.ts');
       const { model: m, hash, meta } = readModelFile(file);
       const bits = weightBits(m.arch);
-      console.log(`${file}: ${m.arch.name}, ${m.arch.layers.length} layers, ${bits.binary} binary weights + ${bits.last / 8} 8-bit, sha256 ${hash}`);
+      console.log(
+        `${file}: ${m.arch.name}, ${m.arch.layers.length} layers, ${bits.binary} binary weights + ${bits.last / 8} 8-bit, sha256 ${hash}`,
+      );
       if (Object.keys(meta).length) console.log(`meta: ${JSON.stringify(meta)}`);
     });
   const random = model

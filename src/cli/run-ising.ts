@@ -3,7 +3,7 @@
  * (--ref), the virtual board (--sim) or a board (--port); `--check` requires every record, the tie count and the
  * final lattices to equal the reference model's. This file only parses flags, prints and writes files.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { parseTemperatures } from '../cores/ising/config.ts';
 import { ising } from '../cores/ising/index.ts';
 import { runIsing, type IsingRunResult } from '../cores/ising/run.ts';
@@ -27,7 +27,8 @@ import {
 export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
   const { config, scan } = run;
   const mode = run.target.kind === 'reference' ? 'ref' : run.target.kind === 'virtual' ? 'sim' : 'port';
-  const pm = (e: { value: number; error: number }, digits = 5) => `${e.value.toFixed(digits)} ± ${e.error.toFixed(digits)}`;
+  const pm = (e: { value: number; error: number }, digits = 5) =>
+    `${e.value.toFixed(digits)} ± ${e.error.toFixed(digits)}`;
   const lines = [
     `Ising ${config.size}×${config.size}, ${config.lanes} lanes, ${config.algorithm}, ${config.replicas} replica(s), h = ${options.field ?? 0}, ` +
       `${options.sweeps} sweeps after ${options.burnIn}, seed ${options.seed} (${mode})`,
@@ -48,24 +49,34 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
     );
   }
   if (scan.swaps) {
-    const rates = scan.swaps.attempted.map((a, i) => `${i}↔${i + 1}: ${a ? ((100 * scan.swaps!.accepted[i]!) / a).toFixed(0) : '–'} %`);
+    const rates = scan.swaps.attempted.map(
+      (a, i) => `${i}↔${i + 1}: ${a ? ((100 * scan.swaps!.accepted[i]!) / a).toFixed(0) : '–'} %`,
+    );
     lines.push(`replica exchange acceptance: ${rates.join(', ')}`);
   }
   if (run.target.kind === 'reference') {
     const updates = options.temperatures.length * (options.sweeps + options.burnIn) * config.size * config.size;
-    lines.push(`reference model: ${(updates / run.seconds / 1e9).toFixed(4)} flips/ns (${updates} spin updates in ${run.seconds.toFixed(1)} s)`);
+    lines.push(
+      `reference model: ${(updates / run.seconds / 1e9).toFixed(4)} flips/ns (${updates} spin updates in ${run.seconds.toFixed(1)} s)`,
+    );
   } else {
     lines.push(`${run.target.kind === 'virtual' ? 'virtual board' : 'board'}: ${run.seconds.toFixed(1)} s`);
   }
   if (run.check) {
     const c = run.check;
-    lines.push(`check: ${c.records} records, ${c.tieClocks} tie clocks and ${c.replicas} final lattice(s) identical to the reference model — pass`);
+    lines.push(
+      `check: ${c.records} records, ${c.tieClocks} tie clocks and ${c.replicas} final lattice(s) identical to the reference model — pass`,
+    );
   }
   return lines;
 }
 
 /** Writes the pictures and JSON a run asked for; returns what it wrote, as lines. */
-export async function writeIsingOutputs(run: IsingRunResult, options: ScanOptions, files: { plot?: string; lattice?: string; json?: string }): Promise<string[]> {
+export async function writeIsingOutputs(
+  run: IsingRunResult,
+  options: ScanOptions,
+  files: { plot?: string; lattice?: string; json?: string },
+): Promise<string[]> {
   const lines: string[] = [];
   if (files.plot) {
     const { writeScanPlot } = await import('../cores/ising/plot.ts'); // drawing libraries load only when a plot is asked for
@@ -89,25 +100,44 @@ export async function writeIsingOutputs(run: IsingRunResult, options: ScanOption
 function fieldArgument(text: string): string | number {
   if (text === 'on' || text === 'off') return text;
   const h = numberParser('--field', 'number')(text);
-  warn('--field <h> is deprecated and goes away in the next release; use --h (--field now means on|off field support, as on build)');
+  warn(
+    '--field <h> is deprecated and goes away in the next release; use --h (--field now means on|off field support, as on build)',
+  );
   return h;
 }
 
 export function addRunIsing(run: Command): void {
   const command = run
     .command('ising')
-    .description('temperature scan of the 2D Ising model: energy, |m|, susceptibility, specific heat, Binder cumulant with error bars');
+    .description(
+      'temperature scan of the 2D Ising model: energy, |m|, susceptibility, specific heat, Binder cumulant with error bars',
+    );
   addTargetOptions(command, 'engine')
-    .requiredOption('--T <temperatures>', 'temperatures: a list 1.5,2.27,3 or a range 2.0:2.6:0.1 (with replicas: one per replica)')
+    .requiredOption(
+      '--T <temperatures>',
+      'temperatures: a list 1.5,2.27,3 or a range 2.0:2.6:0.1 (with replicas: one per replica)',
+    )
     .addOption(boardOption('board the engine is built for (--sim, --port)'));
   addDesignOptions(command, ising.options, ['field']);
   const field = ising.options.find((o) => o.name === 'field')!;
   command
     .addOption(new Option('--field <on|off>', `${field.description} (default: on when h ≠ 0)`).argParser(fieldArgument))
     .addOption(new Option('--h <h>', 'external field h').argParser(numberParser('--h')).default(0))
-    .addOption(new Option('--swap-every <n>', 'replica exchange: sweeps between swap attempts').argParser(numberParser('--swap-every', 'positive')).default(1))
-    .addOption(new Option('--sweeps <n>', 'measured sweeps per temperature').argParser(numberParser('--sweeps', 'integer')).default(10_000))
-    .addOption(new Option('--burn-in <n>', 'sweeps discarded before measuring, per temperature').argParser(numberParser('--burn-in', 'integer')).default(1_000))
+    .addOption(
+      new Option('--swap-every <n>', 'replica exchange: sweeps between swap attempts')
+        .argParser(numberParser('--swap-every', 'positive'))
+        .default(1),
+    )
+    .addOption(
+      new Option('--sweeps <n>', 'measured sweeps per temperature')
+        .argParser(numberParser('--sweeps', 'integer'))
+        .default(10_000),
+    )
+    .addOption(
+      new Option('--burn-in <n>', 'sweeps discarded before measuring, per temperature')
+        .argParser(numberParser('--burn-in', 'integer'))
+        .default(1_000),
+    )
     .addOption(seedOption('generator seed (32-bit)'))
     .addOption(jsonOption('the results (docs/ising.md)'))
     .option('--plot <file.png>', 'plot e(T) and |m|(T) with error bars and the exact Onsager / Yang curves')
@@ -121,14 +151,19 @@ export function addRunIsing(run: Command): void {
   deprecatedAlias(command, '--field-support <on|off>', { flag: '--field', attribute: 'field' });
   command.action(async (flags: Record<string, unknown>) => {
     const target = targetFromFlags(flags);
-    const files = { plot: flags.plot as string | undefined, lattice: flags.lattice as string | undefined, json: flags.json as string | undefined };
+    const files = {
+      plot: flags.plot as string | undefined,
+      lattice: flags.lattice as string | undefined,
+      json: flags.json as string | undefined,
+    };
     if (files.plot) checkWritable(files.plot, '--plot');
     if (files.lattice) checkWritable(files.lattice, '--lattice');
     if (files.json) checkWritable(files.json, '--json');
     const h = typeof flags.field === 'number' ? flags.field : (flags.h as number);
     const design = pickDesignOptions(flags, ising.options);
     if (typeof design.field === 'number') delete design.field;
-    const progress = (done: number, total: number, what: string) => process.stderr.write(`\r[${done}/${total}] ${what}`.padEnd(40) + (done === total ? '\n' : ''));
+    const progress = (done: number, total: number, what: string) =>
+      process.stderr.write(`\r[${done}/${total}] ${what}`.padEnd(40) + (done === total ? '\n' : ''));
     const options: ScanOptions = {
       temperatures: parseTemperatures(String(flags.T)),
       sweeps: flags.sweeps as number,
@@ -138,7 +173,13 @@ export function addRunIsing(run: Command): void {
       swapEvery: flags.swapEvery as number,
       onProgress: progress,
     };
-    const result = await runIsing({ target, board: flags.board as string, design, scan: options, check: Boolean(flags.check) });
+    const result = await runIsing({
+      target,
+      board: flags.board as string,
+      design,
+      scan: options,
+      check: Boolean(flags.check),
+    });
     for (const line of scanLines(result, options)) console.log(line);
     for (const line of await writeIsingOutputs(result, options, files)) console.log(line);
   });

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UserError } from '../errors.ts';
 import { checkWritable } from '../util/files.ts';
 import { countOption, jsonOption, numberParser, outDirOption, seedOption, writeJson } from './options.ts';
@@ -14,36 +14,55 @@ const number = (name: string, description: string, fallback: number) =>
   new Option(`${name} <x>`, description).argParser(numberParser(name)).default(fallback);
 
 export function addTrainCommands(program: Command): void {
-  const train = program.command('train').description('train a model for an accelerator').addHelpText('after', '\nExample:\n  spinbit train bdcgan --epochs 6 --seed 1 --out runs/mnist-up5k');
+  const train = program
+    .command('train')
+    .description('train a model for an accelerator')
+    .addHelpText('after', '\nExample:\n  spinbit train bdcgan --epochs 6 --seed 1 --out runs/mnist-up5k');
   train
     .command('bdcgan')
-    .description('train the conditional binarized DCGAN generator on MNIST (BinaryNet: sign forward, straight-through gradients)')
+    .description(
+      'train the conditional binarized DCGAN generator on MNIST (BinaryNet: sign forward, straight-through gradients)',
+    )
     .option('--preset <name>', 'generator architecture (kernel-4 presets)', 'mnist-up5k')
     .option('--epochs <n>', 'epochs to reach (a resumed run continues to this many)', positiveInt('--epochs'), 5)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 64)
     .addOption(number('--lr', 'Adam learning rate (both networks)', 2e-4))
     .addOption(number('--beta1', 'Adam β1', 0.5))
     .addOption(seedOption('seed: initial weights, shuffling, z and labels'))
-    .addOption(number('--binary-lr-scale', "learning-rate multiplier for the binary layers' latent weights (BinaryNet)", 10))
+    .addOption(
+      number('--binary-lr-scale', "learning-rate multiplier for the binary layers' latent weights (BinaryNet)", 10),
+    )
     .addOption(number('--class-weight', 'weight of the auxiliary class loss in the generator loss', 1))
     .option('--images <n>', 'MNIST training images to use (the first n)', positiveInt('--images'), 60000)
     .option('--full-precision', 'train the same architecture with float weights and activations (the comparison twin)')
     .addOption(outDirOption('checkpoint.safetensors, model.sbgan, sample grids and log.json').makeOptionMandatory())
     .option('--resume', 'continue from the checkpoint in --out')
-    .addHelpText('after', '\nExample:\n  spinbit train bdcgan --epochs 6 --seed 1 --out runs/mnist-up5k\n  spinbit train bdcgan --epochs 8 --seed 1 --out runs/mnist-up5k --resume')
+    .addHelpText(
+      'after',
+      '\nExample:\n  spinbit train bdcgan --epochs 6 --seed 1 --out runs/mnist-up5k\n  spinbit train bdcgan --epochs 8 --seed 1 --out runs/mnist-up5k --resume',
+    )
     .action(async (flags: Record<string, unknown>) => {
       const { Trainer, saveEpoch } = await import('../train/trainer.ts');
       const { SingleBar, Presets } = await import('cli-progress');
       const out = String(flags.out);
       const checkpoint = join(out, 'checkpoint.safetensors');
-      if (!flags.resume && existsSync(checkpoint)) throw new UserError(`${out} holds a checkpoint already: add --resume to continue it, or choose another --out`);
+      if (!flags.resume && existsSync(checkpoint))
+        throw new UserError(`${out} holds a checkpoint already: add --resume to continue it, or choose another --out`);
       const recipe = {
-        preset: String(flags.preset), fullPrecision: Boolean(flags.fullPrecision), batch: flags.batch as number, learningRate: flags.lr as number,
-        beta1: flags.beta1 as number, seed: flags.seed as number, images: flags.images as number, binaryLrScale: flags.binaryLrScale as number,
+        preset: String(flags.preset),
+        fullPrecision: Boolean(flags.fullPrecision),
+        batch: flags.batch as number,
+        learningRate: flags.lr as number,
+        beta1: flags.beta1 as number,
+        seed: flags.seed as number,
+        images: flags.images as number,
+        binaryLrScale: flags.binaryLrScale as number,
         ...(flags.classWeight !== 1 ? { classWeight: flags.classWeight as number } : {}),
       };
-      if (!(recipe.learningRate > 0 && recipe.learningRate < 1)) throw new UserError(`--lr must be between 0 and 1, got ${recipe.learningRate}`);
-      if (!((flags.classWeight as number) >= 0 && (flags.classWeight as number) <= 100)) throw new UserError(`--class-weight must be from 0 to 100, got ${String(flags.classWeight)}`);
+      if (!(recipe.learningRate > 0 && recipe.learningRate < 1))
+        throw new UserError(`--lr must be between 0 and 1, got ${recipe.learningRate}`);
+      if (!((flags.classWeight as number) >= 0 && (flags.classWeight as number) <= 100))
+        throw new UserError(`--class-weight must be from 0 to 100, got ${String(flags.classWeight)}`);
       const trainer = await Trainer.create(recipe);
       if (flags.resume) {
         await trainer.loadCheckpoint(checkpoint);
@@ -51,31 +70,63 @@ export function addTrainCommands(program: Command): void {
       }
       const epochs = flags.epochs as number;
       const kind = recipe.fullPrecision ? 'full-precision' : 'binarized';
-      console.log(`training the ${kind} ${recipe.preset} generator: ${recipe.images} images, batch ${recipe.batch}, ${trainer.stepsPerEpoch} steps per epoch, epochs ${trainer.epoch + 1}…${epochs}`);
+      console.log(
+        `training the ${kind} ${recipe.preset} generator: ${recipe.images} images, batch ${recipe.batch}, ${trainer.stepsPerEpoch} steps per epoch, epochs ${trainer.epoch + 1}…${epochs}`,
+      );
       const tty = Boolean(process.stderr.isTTY);
       for (let epoch = trainer.epoch; epoch < epochs; epoch++) {
-        const bar = new SingleBar({ format: `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} steps | D {lossD} G {lossG} | {rate} samples/s | eta {eta_formatted}`, noTTYOutput: !tty, notTTYSchedule: 30_000, stream: process.stderr }, Presets.shades_classic);
+        const bar = new SingleBar(
+          {
+            format: `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} steps | D {lossD} G {lossG} | {rate} samples/s | eta {eta_formatted}`,
+            noTTYOutput: !tty,
+            notTTYSchedule: 30_000,
+            stream: process.stderr,
+          },
+          Presets.shades_classic,
+        );
         bar.start(trainer.stepsPerEpoch, 0, { lossD: '-', lossG: '-', rate: '-' });
-        const log = await trainer.runEpoch((p) => bar.update(p.step, { lossD: p.lossD.toFixed(3), lossG: p.lossG.toFixed(3), rate: p.samplesPerS.toFixed(0) }));
+        const log = await trainer.runEpoch((p) =>
+          bar.update(p.step, { lossD: p.lossD.toFixed(3), lossG: p.lossG.toFixed(3), rate: p.samplesPerS.toFixed(0) }),
+        );
         bar.stop();
         const saved = await saveEpoch(trainer, out);
-        console.log(`epoch ${epoch + 1}: D ${log.lossD.toFixed(3)}, G ${log.lossG.toFixed(3)}, ${log.samplesPerS.toFixed(0)} samples/s, ${log.seconds.toFixed(0)} s — ${saved.grid}${saved.model ? `, ${saved.model}` : ''}`);
+        console.log(
+          `epoch ${epoch + 1}: D ${log.lossD.toFixed(3)}, G ${log.lossG.toFixed(3)}, ${log.samplesPerS.toFixed(0)} samples/s, ${log.seconds.toFixed(0)} s — ${saved.grid}${saved.model ? `, ${saved.model}` : ''}`,
+        );
       }
     });
 
-  const evaluate = program.command('eval').description('measure a trained model').addHelpText('after', '\nExample:\n  spinbit eval bdcgan --model models/mnist-up5k.sbgan --n 1000');
+  const evaluate = program
+    .command('eval')
+    .description('measure a trained model')
+    .addHelpText('after', '\nExample:\n  spinbit eval bdcgan --model models/mnist-up5k.sbgan --n 1000');
   evaluate
     .command('bdcgan')
-    .description('conditional nearest-neighbour accuracy: generate per label, classify each image by its nearest MNIST training image')
-    .option('--model <file>', 'integer model (.sbgan): images from the integer reference, or the virtual board with --sim')
-    .option('--checkpoint <file>', 'a training checkpoint (e.g. a --full-precision twin): images from the float generator')
-    .option('--sim', 'with --model: make the images on the virtual board (generator RTL in Verilator), checked against the reference')
+    .description(
+      'conditional nearest-neighbour accuracy: generate per label, classify each image by its nearest MNIST training image',
+    )
+    .option(
+      '--model <file>',
+      'integer model (.sbgan): images from the integer reference, or the virtual board with --sim',
+    )
+    .option(
+      '--checkpoint <file>',
+      'a training checkpoint (e.g. a --full-precision twin): images from the float generator',
+    )
+    .option(
+      '--sim',
+      'with --model: make the images on the virtual board (generator RTL in Verilator), checked against the reference',
+    )
     .addOption(countOption('--n', 'images (labels 0-9 in turn)', 1000))
     .addOption(seedOption('seed for z', 2024))
     .addOption(jsonOption('the result'))
-    .addHelpText('after', '\nExample:\n  spinbit eval bdcgan --model models/mnist-up5k.sbgan --n 1000 --sim\n  spinbit eval bdcgan --checkpoint runs/fp/checkpoint.safetensors --n 1000')
+    .addHelpText(
+      'after',
+      '\nExample:\n  spinbit eval bdcgan --model models/mnist-up5k.sbgan --n 1000 --sim\n  spinbit eval bdcgan --checkpoint runs/fp/checkpoint.safetensors --n 1000',
+    )
     .action(async (flags: Record<string, unknown>) => {
-      if (Boolean(flags.model) === Boolean(flags.checkpoint)) throw new UserError('say what to evaluate with exactly one of --model, --checkpoint');
+      if (Boolean(flags.model) === Boolean(flags.checkpoint))
+        throw new UserError('say what to evaluate with exactly one of --model, --checkpoint');
       if (flags.sim && !flags.model) throw new UserError('--sim runs an integer model: use it with --model');
       if (flags.json) checkWritable(String(flags.json), '--json');
       const { latentVectors } = await import('../cores/bdcgan/latent.ts');
@@ -107,8 +158,17 @@ export function addTrainCommands(program: Command): void {
       }
       const started = performance.now();
       const result = await nearestNeighbourAccuracy(images, labels);
-      console.log(`${source}: conditional 1-NN accuracy ${(100 * result.accuracy).toFixed(1)} % on ${n} images (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      console.log(
+        `${source}: conditional 1-NN accuracy ${(100 * result.accuracy).toFixed(1)} % on ${n} images (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      );
       console.log(`per label: ${result.perLabel.map((a, d) => `${d}: ${(100 * a).toFixed(0)} %`).join(', ')}`);
-      if (flags.json) await writeJson(String(flags.json), { source, n, seed: flags.seed, accuracy: result.accuracy, perLabel: result.perLabel });
+      if (flags.json)
+        await writeJson(String(flags.json), {
+          source,
+          n,
+          seed: flags.seed,
+          accuracy: result.accuracy,
+          perLabel: result.perLabel,
+        });
     });
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { type Board } from '../boards/index.ts';
+import type { Board } from '../boards/index.ts';
 import { planPll } from '../boards/pll.ts';
 import { boardTop, TOP_NAME, type ClockPlan } from '../boards/wrapper.ts';
 import { leafCellSource, resetSync, type LeafCell } from '../hdl/cells.ts';
@@ -123,14 +123,20 @@ export async function elaborate<Config>(
   for (const [name, value] of Object.entries(options)) {
     const spec = design.options.find((o) => o.name === name);
     if (!spec) {
-      throw new UserError(`design ${design.name} has no option '--${name}'; options: ${design.options.map((o) => '--' + o.name).join(', ')}`);
+      throw new UserError(
+        `design ${design.name} has no option '--${name}'; options: ${design.options.map((o) => `--${o.name}`).join(', ')}`,
+      );
     }
     if (value === undefined) continue;
     if (spec.type === 'choice') {
       if (typeof value !== 'string' || !spec.choices?.includes(value)) {
         throw new UserError(`--${name} must be one of: ${spec.choices?.join(', ')}; got ${value}`);
       }
-    } else if (typeof value !== 'number' || !Number.isFinite(value) || (spec.type === 'integer' && !Number.isInteger(value))) {
+    } else if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      (spec.type === 'integer' && !Number.isInteger(value))
+    ) {
       throw new UserError(`--${name} must be ${spec.type === 'integer' ? 'an integer' : 'a number'}, got ${value}`);
     }
   }

@@ -64,21 +64,30 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
   const bitstreamName = `${design}-${board.name}.bin`;
 
   const sources: Record<string, string> = { ...elaborated.coreSources, ...elaborated.topSource };
-  const pcf = pcfText(board) + `set_frequency ${CORE_CLOCK_NET} ${elaborated.clock.mhz}\n`;
+  const pcf = `${pcfText(board)}set_frequency ${CORE_CLOCK_NET} ${elaborated.clock.mhz}\n`;
   const yosysArgs = ['-p', yosysScript(verilogFiles(sources), elaborated.topName, board)];
   const nextpnrArgs = [
     `--${board.device}`,
-    '--package', board.package,
-    '--json', 'top.json',
-    '--pcf', 'board.pcf',
-    '--asc', 'top.asc',
-    '--freq', String(elaborated.clock.mhz),
-    '--report', 'nextpnr-report.json',
+    '--package',
+    board.package,
+    '--json',
+    'top.json',
+    '--pcf',
+    'board.pcf',
+    '--asc',
+    'top.asc',
+    '--freq',
+    String(elaborated.clock.mhz),
+    '--report',
+    'nextpnr-report.json',
     // We judge timing ourselves from the report so that the failure message can quote the numbers.
     '--timing-allow-fail',
-    '--seed', '1',
+    '--seed',
+    '1',
   ];
-  const cacheKey = hash(canonicalJson({ sources, pcf, yosysArgs, nextpnrArgs, versions: toolchain.versions(), spinbit: SPINBIT_VERSION }));
+  const cacheKey = hash(
+    canonicalJson({ sources, pcf, yosysArgs, nextpnrArgs, versions: toolchain.versions(), spinbit: SPINBIT_VERSION }),
+  );
 
   if (!options.force) {
     const cached = readCachedReport(outDir, cacheKey, bitstreamName);
@@ -121,7 +130,9 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
       const overfull = result.log.match(/Failed to expand region .* of (\d+) ICESTORM_LCs/);
       if (overfull) {
         const needed = Number(overfull[1]);
-        fail(`design does not fit ${board.title}: needs ${needed} logic cells after packing, the ${board.device.toUpperCase()} has ${board.resources.lc} (over by ${needed - board.resources.lc})`);
+        fail(
+          `design does not fit ${board.title}: needs ${needed} logic cells after packing, the ${board.device.toUpperCase()} has ${board.resources.lc} (over by ${needed - board.resources.lc})`,
+        );
       }
       fail(`${tool} failed: ${lastError(result.log)}`);
     }
@@ -176,7 +187,7 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
   };
   writeFileSync(join(staging, 'top.asc'), asc);
   writeFileSync(join(staging, bitstreamName), bitstream);
-  writeFileSync(join(staging, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(staging, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
 
   if (!timingOk) {
     const worst = clocks.reduce((a, b) => (b.achievedMHz / b.constraintMHz < a.achievedMHz / a.constraintMHz ? b : a));
@@ -218,7 +229,9 @@ function checkFit(estimate: ResourceUse, board: Board, fail: (message: string) =
   for (const [key, what, available] of limits) {
     const used = estimate[key].used;
     if (used > available) {
-      fail(`design does not fit ${board.title}: needs ${used} ${what}, the ${board.device.toUpperCase()} has ${available} (over by ${used - available})`);
+      fail(
+        `design does not fit ${board.title}: needs ${used} ${what}, the ${board.device.toUpperCase()} has ${available} (over by ${used - available})`,
+      );
     }
   }
 }
@@ -235,8 +248,12 @@ function readCachedReport(outDir: string, cacheKey: string, bitstreamName: strin
 }
 
 function lastError(log: string): string {
-  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
-  const error = [...lines].reverse().find((l) => l.startsWith('ERROR:')) ?? [...lines].reverse().find((l) => /error/i.test(l));
+  const lines = log
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const error =
+    [...lines].reverse().find((l) => l.startsWith('ERROR:')) ?? [...lines].reverse().find((l) => /error/i.test(l));
   return (error ?? lines[lines.length - 1] ?? 'no output').replace(/^ERROR:\s*/, '');
 }
 

@@ -80,7 +80,12 @@ export function parseNextpnrReport(reportJson: string): { resources: ResourceUse
     }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   return {
-    resources: { lc: use('ICESTORM_LC'), ebr: use('ICESTORM_RAM'), spram: use('ICESTORM_SPRAM'), dsp: use('ICESTORM_DSP') },
+    resources: {
+      lc: use('ICESTORM_LC'),
+      ebr: use('ICESTORM_RAM'),
+      spram: use('ICESTORM_SPRAM'),
+      dsp: use('ICESTORM_DSP'),
+    },
     clocks,
   };
 }

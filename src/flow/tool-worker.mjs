@@ -27,6 +27,6 @@ try {
   if (error && typeof error.code === 'number' && error.files) {
     parentPort.postMessage({ kind: 'exit', code: error.code, files: error.files });
   } else {
-    parentPort.postMessage({ kind: 'crash', message: String(error && error.stack ? error.stack : error) });
+    parentPort.postMessage({ kind: 'crash', message: String(error?.stack ? error.stack : error) });
   }
 }

@@ -144,7 +144,8 @@ type Tree = { [name: string]: Tree | string | Uint8Array };
 /** YoWASP returns a nested tree; builds only use the top level. */
 function flattenTree(tree: Tree): FileMap {
   const out: FileMap = {};
-  for (const [name, value] of Object.entries(tree)) if (typeof value !== 'object' || value instanceof Uint8Array) out[name] = value;
+  for (const [name, value] of Object.entries(tree))
+    if (typeof value !== 'object' || value instanceof Uint8Array) out[name] = value;
   return out;
 }
 

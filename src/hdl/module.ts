@@ -60,9 +60,11 @@ export type Item =
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VERILOG_KEYWORDS = new Set(
-  ('always and assign begin buf case default define else end endcase endmodule for function generate ' +
+  (
+    'always and assign begin buf case default define else end endcase endmodule for function generate ' +
     'if initial inout input integer localparam module negedge nor not or output parameter posedge reg ' +
-    'signed task wire xor xnor').split(' '),
+    'signed task wire xor xnor'
+  ).split(' '),
 );
 
 export class HdlError extends Error {
@@ -135,7 +137,9 @@ export class Module {
     this.declare(name, undefined);
     for (const p of Object.keys(params)) {
       if (!(p in cell.params)) {
-        throw new HdlError(`${this.name}.${name}: ${cell.name} has no parameter '${p}' (has: ${Object.keys(cell.params).join(', ')})`);
+        throw new HdlError(
+          `${this.name}.${name}: ${cell.name} has no parameter '${p}' (has: ${Object.keys(cell.params).join(', ')})`,
+        );
       }
     }
     // Parameter values as numbers where known: literals, or names of this module's numeric constants.
@@ -148,22 +152,29 @@ export class Module {
     for (const [port, expr] of Object.entries(connections)) {
       const spec = cell.ports[port];
       if (!spec) {
-        throw new HdlError(`${this.name}.${name}: ${cell.name} has no port '${port}' (has: ${Object.keys(cell.ports).join(', ')})`);
+        throw new HdlError(
+          `${this.name}.${name}: ${cell.name} has no port '${port}' (has: ${Object.keys(cell.ports).join(', ')})`,
+        );
       }
       if (expr === null) {
-        if (spec.direction === 'input') throw new HdlError(`${this.name}.${name}: input port '${port}' must be connected`);
+        if (spec.direction === 'input')
+          throw new HdlError(`${this.name}.${name}: input port '${port}' must be connected`);
         continue;
       }
       const width = typeof spec.width === 'number' ? spec.width : spec.width(numericParams);
       if (!Number.isInteger(width)) {
-        throw new HdlError(`${this.name}.${name}.${port}: width of ${cell.name}.${port} depends on a parameter given as an expression; pass a number or a numeric localparam`);
+        throw new HdlError(
+          `${this.name}.${name}.${port}: width of ${cell.name}.${port} depends on a parameter given as an expression; pass a number or a numeric localparam`,
+        );
       }
       const signalWidth = IDENTIFIER.test(expr) ? this.names.get(expr) : undefined;
       if (IDENTIFIER.test(expr) && !this.names.has(expr)) {
         throw new HdlError(`${this.name}.${name}.${port}: '${expr}' is not declared in ${this.name}`);
       }
       if (signalWidth !== undefined && signalWidth !== width) {
-        throw new HdlError(`${this.name}.${name}.${port}: ${cell.name}.${port} is ${width} bits but '${expr}' is ${signalWidth}`);
+        throw new HdlError(
+          `${this.name}.${name}.${port}: ${cell.name}.${port} is ${width} bits but '${expr}' is ${signalWidth}`,
+        );
       }
     }
     const missing = Object.keys(cell.ports).filter((p) => !(p in connections) && !cell.optionalPorts?.has(p));

@@ -49,7 +49,10 @@ const LINK_CORE_PORT: Partial<Record<LinkBusSignal, string>> = { link_idle: 'idl
  */
 export function declareLinkBus(core: Module, registered: LinkBusSignal[], memories: string[]): void {
   for (const [name, signal] of Object.entries(LINK_BUS) as [LinkBusSignal, BusSignal][]) {
-    const comment = name === 'mem_sel' ? `${signal.comment}: ${memories.map((m, i) => `${i} ${m}`).join(', ') || 'none'}` : signal.comment;
+    const comment =
+      name === 'mem_sel'
+        ? `${signal.comment}: ${memories.map((m, i) => `${i} ${m}`).join(', ') || 'none'}`
+        : signal.comment;
     if (registered.includes(name)) core.reg(name, signal.width, comment);
     else core.wire(name, signal.width, comment);
   }
@@ -68,7 +71,9 @@ export function busConnections(cell: CellInterface, side: Driver): Record<string
     if (!spec) continue;
     const drives = spec.direction === 'output';
     if (drives !== (signal.driver === side)) {
-      throw new HdlError(`${cell.name}.${port}: the link bus signal ${name} is driven by the ${signal.driver}, but the port is an ${spec.direction}`);
+      throw new HdlError(
+        `${cell.name}.${port}: the link bus signal ${name} is driven by the ${signal.driver}, but the port is an ${spec.direction}`,
+      );
     }
     if (typeof spec.width === 'number' && spec.width !== signal.width) {
       throw new HdlError(`${cell.name}.${port}: ${spec.width} bits, the link bus signal ${name} has ${signal.width}`);

@@ -81,7 +81,8 @@ export function defineContract<const C extends Contract>(contract: C): C {
   };
   if (!/^[\x20-\x7e]{4}$/.test(contract.id)) fail(`id must be 4 ASCII characters, got '${contract.id}'`);
   const id = contract.registers.ID;
-  if (!id || id.kind !== 'constant' || id.value !== idValue(contract.id)) fail(`register ID must be the constant '${contract.id}'`);
+  if (id?.kind !== 'constant' || id.value !== idValue(contract.id))
+    fail(`register ID must be the constant '${contract.id}'`);
   const addresses = new Map<number, string>();
   for (const [name, spec] of Object.entries(contract.registers)) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(name)) fail(`register name '${name}' must be UPPER_SNAKE`);
@@ -90,14 +91,17 @@ export function defineContract<const C extends Contract>(contract: C): C {
     addresses.set(spec.address, name);
     if ((spec.width ?? 32) < 1 || (spec.width ?? 32) > 32) fail(`register ${name} width must be 1 … 32`);
   }
-  const indices = Object.values(contract.memories).map((m) => m.index).sort((a, b) => a - b);
+  const indices = Object.values(contract.memories)
+    .map((m) => m.index)
+    .sort((a, b) => a - b);
   if (indices.some((index, i) => index !== i)) fail(`memory indices must be 0 … n − 1, got ${indices.join(', ')}`);
   for (const [name, fields] of Object.entries(contract.fields ?? {})) {
     if (!(name in contract.registers)) fail(`fields for unknown register ${name}`);
     if (fields.reduce((sum, f) => sum + f.bits, 0) > 32) fail(`fields of ${name} exceed 32 bits`);
   }
   const record = contract.stream.record;
-  if (record && record.fields.reduce((sum, f) => sum + f.bits, 0) % 8 !== 0) fail(`record ${record.name} is not whole bytes`);
+  if (record && record.fields.reduce((sum, f) => sum + f.bits, 0) % 8 !== 0)
+    fail(`record ${record.name} is not whole bytes`);
   return contract;
 }
 
@@ -111,7 +115,8 @@ export function registerCount(contract: Contract, blockSizes: Record<string, num
   let count = 0;
   for (const [name, spec] of Object.entries(contract.registers)) {
     const size = spec.block ? blockSizes[name] : 1;
-    if (size === undefined) throw new Error(`${contract.design} contract: the size of register block ${name} is needed`);
+    if (size === undefined)
+      throw new Error(`${contract.design} contract: the size of register block ${name} is needed`);
     count = Math.max(count, spec.address + size);
   }
   return count;
@@ -164,12 +169,23 @@ export interface VerilogConstant {
 /** REG_<NAME> addresses, MEM_<NAME> indices, <DESIGN>_ID, and <REG>_<FIELD>_LSB / _BITS of packed fields. */
 export function verilogConstants(contract: Contract): VerilogConstant[] {
   const out: VerilogConstant[] = [
-    { name: `${contract.design.toUpperCase()}_ID`, width: 32, value: idValue(contract.id), comment: `"${contract.id}"` },
+    {
+      name: `${contract.design.toUpperCase()}_ID`,
+      width: 32,
+      value: idValue(contract.id),
+      comment: `"${contract.id}"`,
+    },
   ];
   for (const [name, spec] of Object.entries(contract.registers)) {
     const suffix = spec.block ? '_BASE' : '';
-    out.push({ name: `REG_${name}${suffix}`, width: 16, value: spec.address, comment: `${spec.kind}: ${firstClause(spec.doc)}` });
-    if (spec.stride) out.push({ name: `REG_${name}_STRIDE`, width: 16, value: spec.stride, comment: `registers per ${name} entry` });
+    out.push({
+      name: `REG_${name}${suffix}`,
+      width: 16,
+      value: spec.address,
+      comment: `${spec.kind}: ${firstClause(spec.doc)}`,
+    });
+    if (spec.stride)
+      out.push({ name: `REG_${name}_STRIDE`, width: 16, value: spec.stride, comment: `registers per ${name} entry` });
   }
   for (const [name, spec] of Object.entries(contract.memories)) {
     out.push({ name: `MEM_${name.toUpperCase()}`, width: 8, value: spec.index, comment: firstClause(spec.doc) });
@@ -177,7 +193,12 @@ export function verilogConstants(contract: Contract): VerilogConstant[] {
   for (const [register, fields] of Object.entries(contract.fields ?? {})) {
     let lsb = 0;
     for (const field of fields) {
-      out.push({ name: `${register}_${field.name}_LSB`, width: 8, value: lsb, comment: `${register}[${lsb + field.bits - 1}:${lsb}]` });
+      out.push({
+        name: `${register}_${field.name}_LSB`,
+        width: 8,
+        value: lsb,
+        comment: `${register}[${lsb + field.bits - 1}:${lsb}]`,
+      });
       lsb += field.bits;
     }
   }
@@ -205,22 +226,25 @@ export function firstClause(doc: string): string {
   return doc.split(/[;(]/)[0]!.trim();
 }
 
-const escape = (text: string) => text.replaceAll('|', '\\|');
+const escapePipes = (text: string) => text.replaceAll('|', '\\|');
 
 /** The register, memory and record tables of a contract as Markdown (docs/ embeds them). */
 export function markdownTables(contract: Contract): string {
   const registers = Object.entries(contract.registers)
     .sort(([, a], [, b]) => a.address - b.address)
     .map(([name, r]) => {
-      const where = r.block ? `${r.address} … ${r.address} + ${escape(r.block)} − 1` : String(r.address);
+      const where = r.block ? `${r.address} … ${r.address} + ${escapePipes(r.block)} − 1` : String(r.address);
       const access = { constant: 'r', storage: 'rw', status: 'r', action: r.readBack ? 'rw' : 'w' }[r.kind];
       const width = r.width ?? 32;
       const reset = r.kind === 'storage' ? `0x${(r.reset ?? 0).toString(16)}` : '';
-      return `| ${where} | ${name} | ${access} | ${r.kind} | ${width} | ${reset} | ${escape(r.doc)} |`;
+      return `| ${where} | ${name} | ${access} | ${r.kind} | ${width} | ${reset} | ${escapePipes(r.doc)} |`;
     });
   const memories = Object.entries(contract.memories)
     .sort(([, a], [, b]) => a.index - b.index)
-    .map(([name, m]) => `| ${m.index} | ${name} | ${escape(String(m.wordBits))} | ${escape(m.depth)} | ${escape(m.doc)} |`);
+    .map(
+      ([name, m]) =>
+        `| ${m.index} | ${name} | ${escapePipes(String(m.wordBits))} | ${escapePipes(m.depth)} | ${escapePipes(m.doc)} |`,
+    );
   const out = [
     `Registers of \`${contract.design}\` (32-bit, READ_REGS / WRITE_REG; ID reads "${contract.id}" = 0x${idValue(contract.id).toString(16)}):`,
     '',
@@ -242,11 +266,17 @@ export function markdownTables(contract: Contract): string {
   out.push('', `Stream: ${contract.stream.doc}`);
   const record = contract.stream.record;
   if (record) {
-    out.push('', `Record \`${record.name}\` (${recordBytes(record)} bytes, little endian; ${escape(record.doc)}):`, '');
+    out.push(
+      '',
+      `Record \`${record.name}\` (${recordBytes(record)} bytes, little endian; ${escapePipes(record.doc)}):`,
+      '',
+    );
     out.push('| bits | field | type | meaning |', '| --- | --- | --- | --- |');
     let lsb = 0;
     for (const f of record.fields) {
-      out.push(`| ${lsb + f.bits - 1}:${lsb} | ${f.name} | ${f.signed ? 'int' : 'uint'}${f.bits} | ${escape(f.doc)} |`);
+      out.push(
+        `| ${lsb + f.bits - 1}:${lsb} | ${f.name} | ${f.signed ? 'int' : 'uint'}${f.bits} | ${escapePipes(f.doc)} |`,
+      );
       lsb += f.bits;
     }
   }

@@ -3,7 +3,7 @@
  * instance with its parameters, and the identity ROM generated from the config (design, config hash,
  * buffer sizes, memory map). A design adds its registers, memories and stream behind the link's ports.
  */
-import { type ClockPlan } from '../boards/wrapper.ts';
+import type { ClockPlan } from '../boards/wrapper.ts';
 import { linkCore, linkCrc, syncFifo, uartRx, uartTx, type LeafCell } from '../hdl/cells.ts';
 import { Module } from '../hdl/module.ts';
 import { uartDivisor } from './uart-timing.ts';
@@ -58,7 +58,8 @@ function linkSettings(clock: ClockPlan, baud: number, registerCount: number, mem
   if (memories.length > 16) throw new UserError(`the link addresses at most 16 memories, got ${memories.length}`);
   memories.forEach((m, i) => {
     if (m.id !== i) throw new Error(`memory ids must be 0 … n-1 in order (got ${m.id} at ${i})`);
-    if (m.depth > 1 << 24) throw new UserError(`memory ${m.name}: ${m.depth} words exceeds the link's 24-bit word address`);
+    if (m.depth > 1 << 24)
+      throw new UserError(`memory ${m.name}: ${m.depth} words exceeds the link's 24-bit word address`);
   });
   return {
     baud,
@@ -126,8 +127,16 @@ export function linkParams(link: LinkConfig, identityLength: number): Record<str
     TIMEOUT_CYCLES: link.timeoutCycles,
     REG_COUNT: link.registerCount,
     MEM_COUNT: link.memories.length,
-    MEM_WORD_LOG2: packed(link.memories.map((m) => Math.log2(m.wordBytes)), 8, 128),
-    MEM_DEPTHS: packed(link.memories.map((m) => m.depth), 25, 400),
+    MEM_WORD_LOG2: packed(
+      link.memories.map((m) => Math.log2(m.wordBytes)),
+      8,
+      128,
+    ),
+    MEM_DEPTHS: packed(
+      link.memories.map((m) => m.depth),
+      25,
+      400,
+    ),
   };
 }
 
@@ -139,7 +148,14 @@ export function instantiateLink(core: Module, link: LinkConfig, identity: Uint8A
   const rom = identityRom(identity);
   core.instance(rom.asCell, 'u_identity', { clk: 'clk', addr: 'id_addr', data: 'id_data' });
   core.blank();
-  const connections = { clk: 'clk', rst: 'rst', uart_rx: 'uart_rx', uart_tx: 'uart_tx', core_busy: busy, ...busConnections(linkCore, 'link') };
+  const connections = {
+    clk: 'clk',
+    rst: 'rst',
+    uart_rx: 'uart_rx',
+    uart_tx: 'uart_tx',
+    core_busy: busy,
+    ...busConnections(linkCore, 'link'),
+  };
   core.instance(linkCore, 'u_link', connections, linkParams(link, identity.length));
   return rom;
 }
@@ -148,7 +164,12 @@ export function instantiateLink(core: Module, link: LinkConfig, identity: Uint8A
  * The standard core ports (clk, rst, uart_rx, uart_tx, leds, idle) and the link bus (src/link/bus.ts).
  * `registered` lists the bus signals the core drives from always blocks (declared as regs).
  */
-export function declareLinkCore(core: Module, comments: { leds: string; idle: string }, link: LinkConfig, registered: LinkBusSignal[]): Module {
+export function declareLinkCore(
+  core: Module,
+  comments: { leds: string; idle: string },
+  link: LinkConfig,
+  registered: LinkBusSignal[],
+): Module {
   core
     .input('clk')
     .input('rst', 1, 'synchronous, active high')
@@ -156,6 +177,10 @@ export function declareLinkCore(core: Module, comments: { leds: string; idle: st
     .output('uart_tx', 1, 'serial out, idle high')
     .output('leds', 2, comments.leds)
     .output('idle', 1, comments.idle);
-  declareLinkBus(core, registered, link.memories.map((m) => m.name));
+  declareLinkBus(
+    core,
+    registered,
+    link.memories.map((m) => m.name),
+  );
   return core;
 }

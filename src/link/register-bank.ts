@@ -36,7 +36,10 @@ export function registerBank<C extends Contract>(
   constants: string[] = [],
 ): void {
   const block = Object.keys(contract.registers).find((name) => contract.registers[name]!.block);
-  if (block) throw new Error(`${contract.design}: register blocks (${block}) are for hand-written engines, not the generated bank`);
+  if (block)
+    throw new Error(
+      `${contract.design}: register blocks (${block}) are for hand-written engines, not the generated bank`,
+    );
   declareContractConstants(core, contract, constants);
   const registers = Object.entries(contract.registers).sort(([, a], [, b]) => a.address - b.address);
   const storage = registers.filter(([, r]) => r.kind === 'storage');
@@ -53,7 +56,9 @@ export function registerBank<C extends Contract>(
     else throw new Error(`${contract.design}: register ${name} reads back a value: pass it in reads`);
     return `                REG_${name}: reg_rdata <= ${value};`;
   });
-  const resets = storage.map(([name, r]) => `            ${storageName(name)} <= ${r.width ?? 32}'h${(r.reset ?? 0).toString(16)};`);
+  const resets = storage.map(
+    ([name, r]) => `            ${storageName(name)} <= ${r.width ?? 32}'h${(r.reset ?? 0).toString(16)};`,
+  );
   const writes = storage.map(
     ([name, r]) => `                REG_${name}: ${storageName(name)} <= reg_wdata[${(r.width ?? 32) - 1}:0];`,
   );

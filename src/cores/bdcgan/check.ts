@@ -13,7 +13,8 @@ export interface ImageCheckReport {
 
 /** Every image must equal the reference's for its request; the first difference is named by image and pixel. */
 export function compareImages(images: Uint8Array[], model: Model, requests: GenerateRequest[]): ImageCheckReport {
-  if (images.length !== requests.length) throw new ImageCheckFailure(`--check: ${images.length} images for ${requests.length} requests`);
+  if (images.length !== requests.length)
+    throw new ImageCheckFailure(`--check: ${images.length} images for ${requests.length} requests`);
   images.forEach((image, i) => {
     const { z, label } = requests[i]!;
     const expected = generate(model, z, label);

@@ -36,7 +36,8 @@ export class BdcganBoard {
       const busy = ((await this.regs.read('STATUS')) & 1) !== 0;
       const stale = await this.board.readStream();
       if (!busy && stale.length === 0) return;
-      if (Date.now() > deadline) throw new UserError(`${this.board.path}: the generator stays busy (a batch that never ends?): reset the board`);
+      if (Date.now() > deadline)
+        throw new UserError(`${this.board.path}: the generator stays busy (a batch that never ends?): reset the board`);
     }
   }
 
@@ -46,7 +47,11 @@ export class BdcganBoard {
   }
 
   /** Uploads the model unless the board holds it already; verifies by reading both images back. */
-  async upload(model: Model, hash: string, force = false): Promise<{ skipped: boolean; seconds: number; bytes: number }> {
+  async upload(
+    model: Model,
+    hash: string,
+    force = false,
+  ): Promise<{ skipped: boolean; seconds: number; bytes: number }> {
     const difference = architectureDifference(model.arch, this.config.arch);
     if (difference) throw new UserError(difference);
     const tag = parseInt(hash.slice(0, 8), 16) >>> 0;
@@ -55,7 +60,10 @@ export class BdcganBoard {
     const image = modelImage(model, this.config.width);
     await this.regs.write('MODEL_TAG', 0); // invalid while the memories change
     let bytes = 0;
-    for (const [name, words] of [['model', image.words], ['table', image.table]] as const) {
+    for (const [name, words] of [
+      ['model', image.words],
+      ['table', image.table],
+    ] as const) {
       const data = asBytes(words);
       await this.regs.writeMemory(name, 0, data);
       const back = await this.regs.readMemory(name, 0, words.length);
@@ -63,7 +71,9 @@ export class BdcganBoard {
       if (wrong >= 0) {
         const word = wrong >> 1;
         const got = back[2 * word]! | (back[2 * word + 1]! << 8);
-        throw new UserError(`${this.board.path}: the ${name} memory reads back wrong at word ${word}: wrote 0x${words[word]!.toString(16)}, read 0x${got.toString(16)}`);
+        throw new UserError(
+          `${this.board.path}: the ${name} memory reads back wrong at word ${word}: wrote 0x${words[word]!.toString(16)}, read 0x${got.toString(16)}`,
+        );
       }
       bytes += data.length;
     }
@@ -90,7 +100,7 @@ export class BdcganBoard {
     for (let first = 0; first < requests.length; first += this.config.jobs) {
       const batch = requests.slice(first, first + this.config.jobs);
       const jobs = new Uint16Array(batch.length * JOB_WORDS);
-      batch.forEach((request, i) => jobs.set(this.jobWords(request), i * JOB_WORDS));
+      for (const [i, request] of batch.entries()) jobs.set(this.jobWords(request), i * JOB_WORDS);
       await this.regs.writeMemory('jobs', 0, asBytes(jobs));
       await this.regs.write('START', batch.length);
       const pixels = await this.board.readStreamExactly(batch.length * IMAGE_BYTES, 20_000);

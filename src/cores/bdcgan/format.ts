@@ -36,7 +36,8 @@ interface TensorEntry {
 }
 
 const elements = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const byteLength = (dtype: Dtype, count: number) => (dtype === 'bits' ? Math.ceil(count / 8) : dtype === 'int32' ? 4 * count : count);
+const byteLength = (dtype: Dtype, count: number) =>
+  dtype === 'bits' ? Math.ceil(count / 8) : dtype === 'int32' ? 4 * count : count;
 
 /** The tensors an architecture needs: name, dtype, shape. */
 export interface TensorSpec {
@@ -50,24 +51,24 @@ export function expectedTensors(arch: Architecture): TensorSpec[] {
     const inputs = layerInputs(layer, arch.labels);
     if (layer.kind === 'dense') {
       return [
-        { name: `layer${i}.weights`, dtype: 'bits' , shape: [layer.outputs, inputs] },
-        { name: `layer${i}.thresholds`, dtype: 'int32' , shape: [layer.outputs] },
-        { name: `layer${i}.signs`, dtype: 'int8' , shape: [layer.outputs] },
+        { name: `layer${i}.weights`, dtype: 'bits', shape: [layer.outputs, inputs] },
+        { name: `layer${i}.thresholds`, dtype: 'int32', shape: [layer.outputs] },
+        { name: `layer${i}.signs`, dtype: 'int8', shape: [layer.outputs] },
       ];
     }
     const weights = [layer.outChannels, inputs, layer.kernel, layer.kernel];
 
     if (layer.last) {
       return [
-        { name: `layer${i}.weights`, dtype: 'int8' , shape: weights },
-        { name: `layer${i}.bias`, dtype: 'int32' , shape: [1] },
-        { name: `layer${i}.sigmoid`, dtype: 'uint8' , shape: [1024] },
+        { name: `layer${i}.weights`, dtype: 'int8', shape: weights },
+        { name: `layer${i}.bias`, dtype: 'int32', shape: [1] },
+        { name: `layer${i}.sigmoid`, dtype: 'uint8', shape: [1024] },
       ];
     }
     return [
-      { name: `layer${i}.weights`, dtype: 'bits' , shape: weights },
-      { name: `layer${i}.thresholds`, dtype: 'int32' , shape: [layer.outChannels] },
-      { name: `layer${i}.signs`, dtype: 'int8' , shape: [layer.outChannels] },
+      { name: `layer${i}.weights`, dtype: 'bits', shape: weights },
+      { name: `layer${i}.thresholds`, dtype: 'int32', shape: [layer.outChannels] },
+      { name: `layer${i}.signs`, dtype: 'int8', shape: [layer.outChannels] },
     ];
   });
 }
@@ -78,13 +79,18 @@ export function validateArchitecture(arch: Architecture): void {
     throw new ModelError(`model architecture '${arch?.name}': ${why}`);
   };
   if (!arch || !Array.isArray(arch.layers) || arch.layers.length < 2) fail('needs at least a dense and a last layer');
-  if (!(Number.isInteger(arch.latent) && arch.latent > 0 && Number.isInteger(arch.labels) && arch.labels > 0)) fail('latent and labels must be positive integers');
+  if (!(Number.isInteger(arch.latent) && arch.latent > 0 && Number.isInteger(arch.labels) && arch.labels > 0))
+    fail('latent and labels must be positive integers');
   let expected = arch.latent;
   let channels = 0;
   let size = 0;
   arch.layers.forEach((layer: LayerSpec, i) => {
     const last = i === arch.layers.length - 1;
-    if (layer.labelCopies !== undefined && !(Number.isInteger(layer.labelCopies) && layer.labelCopies >= 1 && layer.labelCopies <= 64)) fail(`layer ${i}: labelCopies must be an integer from 1 to 64`);
+    if (
+      layer.labelCopies !== undefined &&
+      !(Number.isInteger(layer.labelCopies) && layer.labelCopies >= 1 && layer.labelCopies <= 64)
+    )
+      fail(`layer ${i}: labelCopies must be an integer from 1 to 64`);
     if (layer.kind === 'dense') {
       if (channels) fail(`layer ${i}: a dense layer after a deconvolution`);
       if (layer.inputs !== expected) fail(`layer ${i}: ${layer.inputs} inputs, the previous layer gives ${expected}`);
@@ -92,11 +98,13 @@ export function validateArchitecture(arch: Architecture): void {
     } else if (layer.kind === 'deconv') {
       if (!channels) {
         const { channels: c, side } = arch.reshape;
-        if (c * side * side !== expected) fail(`reshape ${c}×${side}×${side} does not match the dense output ${expected}`);
+        if (c * side * side !== expected)
+          fail(`reshape ${c}×${side}×${side} does not match the dense output ${expected}`);
         channels = c;
         size = side;
       }
-      if (layer.inChannels !== channels || layer.size !== size) fail(`layer ${i}: expects ${layer.inChannels}×${layer.size}², gets ${channels}×${size}²`);
+      if (layer.inChannels !== channels || layer.size !== size)
+        fail(`layer ${i}: expects ${layer.inChannels}×${layer.size}², gets ${channels}×${size}²`);
       if (layer.kernel !== 4 && layer.kernel !== 5) fail(`layer ${i}: kernel must be 4 or 5`);
       if (layer.last !== last) fail(`layer ${i}: only the final layer is the multi-bit last layer`);
       channels = layer.outChannels;
@@ -114,10 +122,18 @@ export function encodeModel(model: Model, meta: Record<string, unknown> = {}): U
     const params = model.layers[i]!;
     if (layer.kind === 'deconv' && layer.last) {
       const last = params as LastLayer;
-      Object.assign(values, { [`layer${i}.weights`]: last.weights, [`layer${i}.bias`]: [last.bias], [`layer${i}.sigmoid`]: last.sigmoid });
+      Object.assign(values, {
+        [`layer${i}.weights`]: last.weights,
+        [`layer${i}.bias`]: [last.bias],
+        [`layer${i}.sigmoid`]: last.sigmoid,
+      });
     } else {
       const binary = params as BinaryLayer;
-      Object.assign(values, { [`layer${i}.weights`]: binary.weights, [`layer${i}.thresholds`]: binary.thresholds, [`layer${i}.signs`]: binary.signs });
+      Object.assign(values, {
+        [`layer${i}.weights`]: binary.weights,
+        [`layer${i}.thresholds`]: binary.thresholds,
+        [`layer${i}.signs`]: binary.signs,
+      });
     }
   });
   let offset = 0;
@@ -131,7 +147,10 @@ export function encodeModel(model: Model, meta: Record<string, unknown> = {}): U
   const view = new DataView(data.buffer);
   for (const t of tensors) {
     const v = values[t.name]!;
-    if (v.length !== elements(t.shape)) throw new ModelError(`tensor ${t.name}: ${v.length} values, shape ${t.shape.join('×')} needs ${elements(t.shape)}`);
+    if (v.length !== elements(t.shape))
+      throw new ModelError(
+        `tensor ${t.name}: ${v.length} values, shape ${t.shape.join('×')} needs ${elements(t.shape)}`,
+      );
     for (let i = 0; i < v.length; i++) {
       const x = v[i]!;
       if (t.dtype === 'bits') data[t.offset + (i >> 3)]! |= (x ? 1 : 0) << (i & 7);
@@ -140,7 +159,9 @@ export function encodeModel(model: Model, meta: Record<string, unknown> = {}): U
       else data[t.offset + i] = x;
     }
   }
-  const header = new TextEncoder().encode(JSON.stringify({ format: MODEL_FORMAT, architecture: model.arch, tensors, meta }));
+  const header = new TextEncoder().encode(
+    JSON.stringify({ format: MODEL_FORMAT, architecture: model.arch, tensors, meta }),
+  );
   const body = new Uint8Array(12 + header.length + data.length);
   body.set(new TextEncoder().encode(MODEL_MAGIC), 0);
   new DataView(body.buffer).setUint32(8, header.length, true);
@@ -154,15 +175,21 @@ export function encodeModel(model: Model, meta: Record<string, unknown> = {}): U
 }
 
 /** Parses and validates a model; `expect` names the architecture the caller needs (a preset name). */
-export function decodeModel(bytes: Uint8Array, source = 'model', expect?: Architecture): { model: Model; hash: string; meta: Record<string, unknown> } {
+export function decodeModel(
+  bytes: Uint8Array,
+  source = 'model',
+  expect?: Architecture,
+): { model: Model; hash: string; meta: Record<string, unknown> } {
   const fail = (why: string): never => {
     throw new ModelError(`${source}: ${why}`);
   };
   if (bytes.length < 12 + 32) fail(`truncated (${bytes.length} bytes)`);
-  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MODEL_MAGIC) fail(`not a spinbit B-DCGAN model (expected magic ${MODEL_MAGIC})`);
+  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MODEL_MAGIC)
+    fail(`not a spinbit B-DCGAN model (expected magic ${MODEL_MAGIC})`);
   const body = bytes.subarray(0, bytes.length - 32);
   const digest = createHash('sha256').update(body).digest();
-  if (!digest.equals(Buffer.from(bytes.subarray(bytes.length - 32)))) fail('corrupt or truncated: SHA-256 checksum does not match');
+  if (!digest.equals(Buffer.from(bytes.subarray(bytes.length - 32))))
+    fail('corrupt or truncated: SHA-256 checksum does not match');
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
   if (12 + headerLength > body.length) fail('corrupt: header runs past the end');
   let header: { format?: string; architecture?: Architecture; tensors?: TensorEntry[]; meta?: Record<string, unknown> };
@@ -182,10 +209,13 @@ export function decodeModel(bytes: Uint8Array, source = 'model', expect?: Archit
   const byName = new Map((header.tensors ?? []).map((t) => [t.name, t]));
   const read = (name: string, dtype: Dtype, shape: number[]) => {
     const t = byName.get(name) ?? fail(`tensor ${name} is missing`);
-    if (t.dtype !== dtype || JSON.stringify(t.shape) !== JSON.stringify(shape)) fail(`tensor ${name} is ${t.dtype} ${t.shape?.join('×')}, expected ${dtype} ${shape.join('×')}`);
+    if (t.dtype !== dtype || JSON.stringify(t.shape) !== JSON.stringify(shape))
+      fail(`tensor ${name} is ${t.dtype} ${t.shape?.join('×')}, expected ${dtype} ${shape.join('×')}`);
     const count = elements(shape);
-    if (t.bytes !== byteLength(dtype, count) || t.offset < 0 || t.offset + t.bytes > data.length) fail(`tensor ${name} lies outside the data`);
-    if (dtype === 'bits') return Uint8Array.from({ length: count }, (_, i) => (data[t.offset + (i >> 3)]! >> (i & 7)) & 1);
+    if (t.bytes !== byteLength(dtype, count) || t.offset < 0 || t.offset + t.bytes > data.length)
+      fail(`tensor ${name} lies outside the data`);
+    if (dtype === 'bits')
+      return Uint8Array.from({ length: count }, (_, i) => (data[t.offset + (i >> 3)]! >> (i & 7)) & 1);
     if (dtype === 'int32') return Int32Array.from({ length: count }, (_, i) => view.getInt32(t.offset + 4 * i, true));
     if (dtype === 'int8') return Int8Array.from({ length: count }, (_, i) => view.getInt8(t.offset + i));
     return data.slice(t.offset, t.offset + count);
@@ -193,7 +223,8 @@ export function decodeModel(bytes: Uint8Array, source = 'model', expect?: Archit
   const layers = arch.layers.map((layer, i) => {
     const spec = expectedTensors({ ...arch, layers: arch.layers }).filter((t) => t.name.startsWith(`layer${i}.`));
     const [w, a, b] = spec.map((t) => read(t.name, t.dtype, t.shape));
-    if (layer.kind === 'deconv' && layer.last) return { weights: w as Int8Array, bias: (a as Int32Array)[0]!, sigmoid: b as Uint8Array } satisfies LastLayer;
+    if (layer.kind === 'deconv' && layer.last)
+      return { weights: w as Int8Array, bias: (a as Int32Array)[0]!, sigmoid: b as Uint8Array } satisfies LastLayer;
     const signs = b as Int8Array;
     const bad = signs.findIndex((s) => s !== 1 && s !== -1);
     if (bad >= 0) fail(`layer${i}.signs[${bad}] is ${signs[bad]}: must be +1 or −1`);

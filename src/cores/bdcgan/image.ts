@@ -49,7 +49,8 @@ export function fanIn(arch: Architecture, index: number): number {
 }
 
 export function imageLayout(arch: Architecture, width: number): ImageLayout {
-  if (!(WIDTHS as readonly number[]).includes(width)) throw new RangeError(`datapath width ${width}: supported ${WIDTHS.join(', ')}`);
+  if (!(WIDTHS as readonly number[]).includes(width))
+    throw new RangeError(`datapath width ${width}: supported ${WIDTHS.join(', ')}`);
   const lanes = width / 16;
   let at = 0;
   const regions = arch.layers.map((layer) => {
@@ -127,7 +128,8 @@ export function modelImage(model: Model, width: number): ModelImage {
 /** Reads images back into a model (thresholds as clamped in the image). */
 export function decodeImage(arch: Architecture, width: number, words: Uint16Array, table: Uint16Array): Model {
   const layout = imageLayout(arch, width);
-  if (words.length !== layout.words) throw new RangeError(`image has ${words.length} words, ${arch.name} at width ${width} needs ${layout.words}`);
+  if (words.length !== layout.words)
+    throw new RangeError(`image has ${words.length} words, ${arch.name} at width ${width} needs ${layout.words}`);
   if (table.length !== TABLE_WORDS) throw new RangeError(`table has ${table.length} words, needs ${TABLE_WORDS}`);
   const lanes = width / 16;
   const bitAt = (row: number, bit: number) => (words[row * lanes + (bit >> 4)]! >> (bit & 15)) & 1;
@@ -155,7 +157,8 @@ export function decodeImage(arch: Architecture, width: number, words: Uint16Arra
     for (let o = 0; o < outputs; o++) {
       for (let t = 0; t < taps; t++) {
         const first = region.weights + (o * taps + t) * region.rowsPerTap;
-        for (let c = 0; c < inputs; c++) weights[(o * inputs + c) * taps + t] = bitAt(first + Math.floor(c / width), c % width);
+        for (let c = 0; c < inputs; c++)
+          weights[(o * inputs + c) * taps + t] = bitAt(first + Math.floor(c / width), c % width);
       }
     }
     const param = (o: number) => words[region.params * lanes + o]!;

@@ -8,9 +8,15 @@
 import { BOARDS, type Board } from '../../boards/index.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
-import { declareLinkCore, identityBytes, instantiateLink, LINK_CELLS, linkConfig, type LinkConfig } from '../../link/generate.ts';
+import {
+  declareLinkCore,
+  identityBytes,
+  instantiateLink,
+  LINK_CELLS,
+  linkConfig,
+  type LinkConfig,
+} from '../../link/generate.ts';
 import type { Design } from '../design.ts';
-import { busConnections } from '../../link/bus.ts';
 import { registerBank } from '../../link/register-bank.ts';
 import { bdcganContract } from './contract.ts';
 import { getPreset, PRESETS, type Architecture } from './arch.ts';
@@ -44,9 +50,27 @@ export const bdcgan: Design<BdcganConfig> = {
   summary: 'binarized DCGAN generator: XNOR-popcount datapath, threshold batch-norm, weights uploaded over the link',
   exampleOptions: '--board icebreaker --preset mnist-up5k',
   options: [
-    { name: 'preset', type: 'choice', choices: Object.keys(PRESETS), description: 'generator architecture', defaultValue: 'mnist-up5k' },
-    { name: 'width', type: 'choice', choices: WIDTHS.map(String), description: 'datapath width P (weight bits per clock)', defaultValue: '64' },
-    { name: 'fit', type: 'choice', choices: ['check', 'simulation'], description: 'simulation: skip the model-memory fit check (to simulate presets too large for the board)', defaultValue: 'check' },
+    {
+      name: 'preset',
+      type: 'choice',
+      choices: Object.keys(PRESETS),
+      description: 'generator architecture',
+      defaultValue: 'mnist-up5k',
+    },
+    {
+      name: 'width',
+      type: 'choice',
+      choices: WIDTHS.map(String),
+      description: 'datapath width P (weight bits per clock)',
+      defaultValue: '64',
+    },
+    {
+      name: 'fit',
+      type: 'choice',
+      choices: ['check', 'simulation'],
+      description: 'simulation: skip the model-memory fit check (to simulate presets too large for the board)',
+      defaultValue: 'check',
+    },
     { name: 'clock-mhz', type: 'number', description: 'core clock in MHz (default: board clock)' },
     { name: 'baud', type: 'integer', description: 'UART baud rate', defaultValue: BDCGAN_BAUD },
   ],
@@ -61,22 +85,37 @@ export const bdcgan: Design<BdcganConfig> = {
     if (layout.rows > capacityRows && options.fit !== 'simulation') {
       const needs = `the ${preset} generator's weights need ${layout.rows * width} bits of model memory (${layout.rows} rows of ${width})`;
       if (board.resources.spram === 0) {
-        const withSpram = Object.values(BOARDS).filter((b) => b.resources.spram > 0).map((b) => b.name);
-        throw new UserError(`${needs}, kept in SPRAM, which ${board.title} does not have (its ${board.resources.ebr} block RAMs hold ${board.resources.ebr * 4096} bits): over by ${layout.rows * width} bits — use --board ${withSpram.join(' or ')}, or simulate (spinbit run bdcgan --ref)`);
+        const withSpram = Object.values(BOARDS)
+          .filter((b) => b.resources.spram > 0)
+          .map((b) => b.name);
+        throw new UserError(
+          `${needs}, kept in SPRAM, which ${board.title} does not have (its ${board.resources.ebr} block RAMs hold ${board.resources.ebr * 4096} bits): over by ${layout.rows * width} bits — use --board ${withSpram.join(' or ')}, or simulate (spinbit run bdcgan --ref)`,
+        );
       }
       throw new UserError(
         `${needs} but ${board.title} has ${capacityRows * width} (${board.resources.spram} SPRAM × 256 Kbit): over by ${(layout.rows - capacityRows) * width} bits — use --preset mnist-up5k, or simulate (spinbit run bdcgan --ref)`,
       );
     }
     const zWords = Math.ceil(arch.latent / 16);
-    if (2 * zWords + 1 > JOB_WORDS) throw new UserError(`a latent of ${arch.latent} values does not fit a ${JOB_WORDS}-word job`);
+    if (2 * zWords + 1 > JOB_WORDS)
+      throw new UserError(`a latent of ${arch.latent} values does not fit a ${JOB_WORDS}-word job`);
     const jobs = 1 << JOB_BITS;
     const link = linkConfig(clock, (options.baud as number | undefined) ?? BDCGAN_BAUD, bdcganContract, {
       model: { wordBytes: 2, depth: layout.words },
       table: { wordBytes: 2, depth: TABLE_WORDS },
       jobs: { wordBytes: 2, depth: jobs * JOB_WORDS },
     });
-    return { preset, arch, width, modelWords: layout.words, rowBits: modelRowBits(arch, width), actBits: activationBits(arch, width), zWords, jobs, link };
+    return {
+      preset,
+      arch,
+      width,
+      modelWords: layout.words,
+      rowBits: modelRowBits(arch, width),
+      actBits: activationBits(arch, width),
+      zWords,
+      jobs,
+      link,
+    };
   },
 
   generate(config, _board, context) {
@@ -88,10 +127,24 @@ export const bdcgan: Design<BdcganConfig> = {
       'Registers, memories (model image, sigmoid table and bias, jobs) and stream: src/cores/bdcgan/contract.ts',
       '(docs/bdcgan-model.md). leds[0] busy, leds[1] link line error.',
     ]);
-    declareLinkCore(core, { leds: '[0] busy, [1] link line error (active high)', idle: 'nothing in flight and no image being made' }, config.link, ['reg_rdata', 'mem_ack']);
+    declareLinkCore(
+      core,
+      { leds: '[0] busy, [1] link line error (active high)', idle: 'nothing in flight and no image being made' },
+      config.link,
+      ['reg_rdata', 'mem_ack'],
+    );
     core
-      .wire('busy').wire('running').reg('clocks', 32).wire('model_rdata', 16).wire('table_rdata', 16).wire('job_rdata', 16)
-      .reg('start').reg('job_count', JOB_BITS + 1).reg('host_read_pending').reg('read_sel', 2).reg('read_data', 16)
+      .wire('busy')
+      .wire('running')
+      .reg('clocks', 32)
+      .wire('model_rdata', 16)
+      .wire('table_rdata', 16)
+      .wire('job_rdata', 16)
+      .reg('start')
+      .reg('job_count', JOB_BITS + 1)
+      .reg('host_read_pending')
+      .reg('read_sel', 2)
+      .reg('read_data', 16)
       .blank();
     registerBank(core, bdcganContract, { STATUS: 'busy', CLOCKS: 'clocks' }, ['MEM_MODEL', 'MEM_TABLE', 'MEM_JOBS']);
     core.blank();
@@ -102,16 +155,39 @@ export const bdcgan: Design<BdcganConfig> = {
       bdcganEngineCell,
       'u_engine',
       {
-        clk: 'clk', rst: 'rst',
-        model_write: `mem_write && ${select('MODEL')}`, model_read: `mem_read && ${select('MODEL')}`,
-        model_addr: `mem_addr[${config.rowBits + laneBits - 1}:0]`, model_wdata: 'mem_wdata[15:0]', model_rdata: 'model_rdata',
-        table_write: `mem_write && ${select('TABLE')}`, table_read: `mem_read && ${select('TABLE')}`,
-        table_addr: 'mem_addr[9:0]', table_wdata: 'mem_wdata[15:0]', table_rdata: 'table_rdata',
-        job_write: `mem_write && ${select('JOBS')}`, job_read: `mem_read && ${select('JOBS')}`,
-        job_addr: `mem_addr[${JOB_BITS + 3}:0]`, job_wdata: 'mem_wdata[15:0]', job_rdata: 'job_rdata',
-        start: 'start', job_count: 'job_count', busy: 'busy', running: 'running', pixel: 'stream_data', pixel_valid: 'stream_valid', pixel_ready: 'stream_ready',
+        clk: 'clk',
+        rst: 'rst',
+        model_write: `mem_write && ${select('MODEL')}`,
+        model_read: `mem_read && ${select('MODEL')}`,
+        model_addr: `mem_addr[${config.rowBits + laneBits - 1}:0]`,
+        model_wdata: 'mem_wdata[15:0]',
+        model_rdata: 'model_rdata',
+        table_write: `mem_write && ${select('TABLE')}`,
+        table_read: `mem_read && ${select('TABLE')}`,
+        table_addr: 'mem_addr[9:0]',
+        table_wdata: 'mem_wdata[15:0]',
+        table_rdata: 'table_rdata',
+        job_write: `mem_write && ${select('JOBS')}`,
+        job_read: `mem_read && ${select('JOBS')}`,
+        job_addr: `mem_addr[${JOB_BITS + 3}:0]`,
+        job_wdata: 'mem_wdata[15:0]',
+        job_rdata: 'job_rdata',
+        start: 'start',
+        job_count: 'job_count',
+        busy: 'busy',
+        running: 'running',
+        pixel: 'stream_data',
+        pixel_valid: 'stream_valid',
+        pixel_ready: 'stream_ready',
       },
-      { P: config.width, LANE_BITS: laneBits, ROW_BITS: config.rowBits, ACT_BITS: config.actBits, Z_WORDS: config.zWords, JOB_BITS },
+      {
+        P: config.width,
+        LANE_BITS: laneBits,
+        ROW_BITS: config.rowBits,
+        ACT_BITS: config.actBits,
+        Z_WORDS: config.zWords,
+        JOB_BITS,
+      },
     );
     core.body(`
       // Memory commands (only while idle: the host waits for STATUS): writes land in one clock; a read's

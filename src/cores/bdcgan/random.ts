@@ -13,7 +13,11 @@ export function randomModel(arch: Architecture, seed: number): Model {
     const outputs = layer.kind === 'dense' ? layer.outputs : layer.outChannels;
     const n = layer.kind === 'dense' ? inputs * outputs : inputs * outputs * layer.kernel * layer.kernel;
     if (layer.kind === 'deconv' && layer.last) {
-      return { weights: Int8Array.from({ length: n }, () => Math.floor(random() * 255) - 127), bias: Math.floor(random() * 200) - 100, sigmoid: sigmoidTable(0.01) };
+      return {
+        weights: Int8Array.from({ length: n }, () => Math.floor(random() * 255) - 127),
+        bias: Math.floor(random() * 200) - 100,
+        sigmoid: sigmoidTable(0.01),
+      };
     }
     return {
       weights: Uint8Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0)),

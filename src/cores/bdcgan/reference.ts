@@ -45,7 +45,13 @@ function binaryOut(acc: number, threshold: number, sign: number): number {
 }
 
 /** Dense layer: inputs ternary (with the labels appended when the layer is conditioned). */
-export function denseForward(layer: Extract<LayerSpec, { kind: 'dense' }>, params: BinaryLayer, input: Int8Array, label: number, labels: number): { acc: Int32Array; out: Int8Array } {
+export function denseForward(
+  layer: Extract<LayerSpec, { kind: 'dense' }>,
+  params: BinaryLayer,
+  input: Int8Array,
+  label: number,
+  labels: number,
+): { acc: Int32Array; out: Int8Array } {
   const n = layerInputs(layer, labels);
   const x = new Int8Array(n);
   x.set(input.subarray(0, layer.inputs));
@@ -67,7 +73,14 @@ export function denseForward(layer: Extract<LayerSpec, { kind: 'dense' }>, param
 }
 
 /** Input planes of a conditioned deconvolution: the previous planes, then R planes per label (1 for the label). */
-function withLabelPlanes(input: Int8Array, channels: number, size: number, label: number, labels: number, copies: number): Int8Array {
+function withLabelPlanes(
+  input: Int8Array,
+  channels: number,
+  size: number,
+  label: number,
+  labels: number,
+  copies: number,
+): Int8Array {
   if (copies === 0) return input;
   const plane = size * size;
   const x = new Int8Array((channels + labels * copies) * plane);
@@ -80,7 +93,12 @@ function withLabelPlanes(input: Int8Array, channels: number, size: number, label
  * Transposed-convolution sums: acc[o][Y][X] over present taps only. `weight(o, c, ky, kx)` gives the weight
  * value (±1 for binary layers, the 8-bit integer for the last layer).
  */
-export function deconvSums(layer: Extract<LayerSpec, { kind: 'deconv' }>, x: Int8Array, inPlanes: number, weight: (index: number) => number): Int32Array {
+export function deconvSums(
+  layer: Extract<LayerSpec, { kind: 'deconv' }>,
+  x: Int8Array,
+  inPlanes: number,
+  weight: (index: number) => number,
+): Int32Array {
   const { padding } = deconvPadding(layer.kernel);
   const k = layer.kernel;
   const H = layer.size;
@@ -134,7 +152,9 @@ export function generate(model: Model, z: Int8Array, label: number): Uint8Array 
     const params = model.layers[index] as BinaryLayer;
     const acc = deconvSums(layer, input, planes, (i) => (params.weights[i] ? 1 : -1));
     const plane = 4 * size * size;
-    x = Int8Array.from(acc, (a, i) => binaryOut(a, params.thresholds[Math.floor(i / plane)]!, params.signs[Math.floor(i / plane)]!));
+    x = Int8Array.from(acc, (a, i) =>
+      binaryOut(a, params.thresholds[Math.floor(i / plane)]!, params.signs[Math.floor(i / plane)]!),
+    );
     channels = layer.outChannels;
     size *= 2;
   }
@@ -146,7 +166,13 @@ export function generate(model: Model, z: Int8Array, label: number): Uint8Array 
  * γ > 0, acc ≤ μ − βσ/γ for γ < 0 (flip the comparison, not the weights); γ = 0 gives a constant output.
  * Binary outputs: sign(0) = +1, so both comparisons include equality.
  */
-export function foldBatchNorm(gamma: number, beta: number, mean: number, variance: number, epsilon = 1e-5): { threshold: number; sign: 1 | -1 } {
+export function foldBatchNorm(
+  gamma: number,
+  beta: number,
+  mean: number,
+  variance: number,
+  epsilon = 1e-5,
+): { threshold: number; sign: 1 | -1 } {
   const sigma = Math.sqrt(variance + epsilon);
   if (gamma === 0) return beta >= 0 ? { threshold: -(2 ** 31), sign: 1 } : { threshold: 2 ** 31 - 1, sign: 1 };
   const t = mean - (beta * sigma) / gamma;

@@ -48,7 +48,8 @@ export interface BdcganRunResult {
 export async function runBdcgan(request: BdcganRunRequest): Promise<BdcganRunResult> {
   const { target, model, requests } = request;
   if (target.kind === 'reference') {
-    if (request.check) throw new UserError('--check compares the generator with the reference: use it with --sim or --port');
+    if (request.check)
+      throw new UserError('--check compares the generator with the reference: use it with --sim or --port');
     const started = performance.now();
     const images = requests.map(({ z, label }, i) => {
       request.onImage?.(i + 1);
@@ -81,11 +82,18 @@ async function runBdcganOnBoard(
 }
 
 /** `spinbit sim bdcgan`: random weights for the configured preset, 8 images on the virtual board, checked. */
-export async function selfCheckBdcgan(elaborated: Elaborated<BdcganConfig>, options: { seed?: number }): Promise<Record<string, unknown>> {
+export async function selfCheckBdcgan(
+  elaborated: Elaborated<BdcganConfig>,
+  options: { seed?: number },
+): Promise<Record<string, unknown>> {
   const seed = options.seed ?? 1;
   const { arch } = elaborated.config;
   const { model, hash } = decodeModel(encodeModel(randomModel(arch, seed), { random: true, seed }));
   const requests = imageRequests(8, arch.latent, [0, 3, 7, 9], seed);
-  const run = await runBdcganOnBoard(elaborated, { kind: 'virtual' }, { target: { kind: 'virtual' }, model, modelHash: hash, requests, check: true });
+  const run = await runBdcganOnBoard(
+    elaborated,
+    { kind: 'virtual' },
+    { target: { kind: 'virtual' }, model, modelHash: hash, requests, check: true },
+  );
   return { preset: arch.name, ...run.check, uploadBytes: run.upload?.bytes, seconds: Number(run.seconds.toFixed(2)) };
 }

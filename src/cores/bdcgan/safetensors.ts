@@ -24,7 +24,10 @@ interface Tensor {
   data: Float64Array;
 }
 
-export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
+export function parseSafetensors(
+  bytes: Uint8Array,
+  source = 'safetensors',
+): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   const fail = (why: string): never => {
     throw new ModelError(`${source}: ${why}`);
   };
@@ -32,7 +35,10 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): { t
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   if (8 + headerLength > bytes.length) fail('truncated: header runs past the end');
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  let header: Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>
+  >;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   } catch {
@@ -43,18 +49,27 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): { t
   const tensors = new Map<string, Tensor>();
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets: [begin, end] } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const {
+      dtype,
+      shape,
+      data_offsets: [begin, end],
+    } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
     const count = shape.reduce((a, b) => a * b, 1);
-    const size = dtype === 'F32' ? 4 : dtype === 'F64' ? 8 : fail(`tensor ${name}: dtype ${dtype} is not supported (F32, F64)`);
+    const size =
+      dtype === 'F32' ? 4 : dtype === 'F64' ? 8 : fail(`tensor ${name}: dtype ${dtype} is not supported (F32, F64)`);
     if (end - begin !== count * size || end > data.length) fail(`tensor ${name}: data size does not match its shape`);
     const values = new Float64Array(count);
-    for (let i = 0; i < count; i++) values[i] = size === 4 ? dataView.getFloat32(begin + 4 * i, true) : dataView.getFloat64(begin + 8 * i, true);
+    for (let i = 0; i < count; i++)
+      values[i] = size === 4 ? dataView.getFloat32(begin + 4 * i, true) : dataView.getFloat64(begin + 8 * i, true);
     tensors.set(name, { dtype, shape, data: values });
   }
   return { tensors, metadata: (header.__metadata__ as Record<string, string>) ?? {} };
 }
 
-export function encodeSafetensors(tensors: Record<string, { shape: number[]; data: ArrayLike<number> }>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: Record<string, { shape: number[]; data: ArrayLike<number> }>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
@@ -81,12 +96,17 @@ export function importSafetensors(bytes: Uint8Array, arch: Architecture | undefi
   const fail = (why: string): never => {
     throw new ModelError(`${source}: ${why}`);
   };
-  const architecture = arch ?? (metadata['spinbit.architecture'] ? (JSON.parse(metadata['spinbit.architecture']) as Architecture) : fail('no architecture given (--preset) and none in the metadata'));
+  const architecture =
+    arch ??
+    (metadata['spinbit.architecture']
+      ? (JSON.parse(metadata['spinbit.architecture']) as Architecture)
+      : fail('no architecture given (--preset) and none in the metadata'));
   validateArchitecture(architecture);
   const eps = metadata.bn_eps ? Number(metadata.bn_eps) : 1e-5;
   const get = (name: string, shape: number[]): Float64Array => {
     const t = tensors.get(name) ?? fail(`tensor ${name} is missing`);
-    if (JSON.stringify(t.shape) !== JSON.stringify(shape)) fail(`tensor ${name} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
+    if (JSON.stringify(t.shape) !== JSON.stringify(shape))
+      fail(`tensor ${name} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
     const bad = t.data.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) fail(`tensor ${name}[${bad}] is not a finite number`);
     return t.data;
@@ -99,9 +119,14 @@ export function importSafetensors(bytes: Uint8Array, arch: Architecture | undefi
       const b = get(`layers.${i}.bias`, [1])[0]!;
       const max = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
       const scale = metadata.last_scale ? Number(metadata.last_scale) : max / 127;
-      if (!(scale > 0) || max / scale > 127.5) fail(`last_scale ${metadata.last_scale} does not fit the last layer's weights into 8 bits`);
+      if (!(scale > 0) || max / scale > 127.5)
+        fail(`last_scale ${metadata.last_scale} does not fit the last layer's weights into 8 bits`);
       // [in, 1, k, k] → [1][in][k][k]: the same order for one output plane
-      return { weights: Int8Array.from(w, (v) => Math.round(v / scale)), bias: Math.round(b / scale), sigmoid: sigmoidTable(scale) };
+      return {
+        weights: Int8Array.from(w, (v) => Math.round(v / scale)),
+        bias: Math.round(b / scale),
+        sigmoid: sigmoidTable(scale),
+      };
     }
     const outputs = layer.kind === 'dense' ? layer.outputs : layer.outChannels;
     let weights: Uint8Array;
@@ -111,7 +136,10 @@ export function importSafetensors(bytes: Uint8Array, arch: Architecture | undefi
       const k = layer.kernel;
       const w = get(`layers.${i}.weight`, [inputs, outputs, k, k]);
       weights = new Uint8Array(outputs * inputs * k * k);
-      for (let c = 0; c < inputs; c++) for (let o = 0; o < outputs; o++) for (let t = 0; t < k * k; t++) weights[(o * inputs + c) * k * k + t] = w[(c * outputs + o) * k * k + t]! >= 0 ? 1 : 0;
+      for (let c = 0; c < inputs; c++)
+        for (let o = 0; o < outputs; o++)
+          for (let t = 0; t < k * k; t++)
+            weights[(o * inputs + c) * k * k + t] = w[(c * outputs + o) * k * k + t]! >= 0 ? 1 : 0;
     }
     const gamma = get(`layers.${i}.bn.weight`, [outputs]);
     const beta = get(`layers.${i}.bn.bias`, [outputs]);
@@ -138,25 +166,35 @@ export function importSafetensors(bytes: Uint8Array, arch: Architecture | undefi
 export function exportSafetensors(model: Model, lastScale: number): Uint8Array {
   const last = model.layers[model.layers.length - 1] as LastLayer;
   const table = sigmoidTable(lastScale, last.sigmoid.length / 2);
-  if (table.some((v, i) => v !== last.sigmoid[i])) throw new ModelError(`the last layer's sigmoid table was not made with scale ${lastScale}`);
+  if (table.some((v, i) => v !== last.sigmoid[i]))
+    throw new ModelError(`the last layer's sigmoid table was not made with scale ${lastScale}`);
   const tensors: Record<string, { shape: number[]; data: ArrayLike<number> }> = {};
   const eps = 1e-5;
   model.arch.layers.forEach((layer, i) => {
     const inputs = layerInputs(layer, model.arch.labels);
     if (layer.kind === 'deconv' && layer.last) {
       const last = model.layers[i] as LastLayer;
-      tensors[`layers.${i}.weight`] = { shape: [inputs, 1, layer.kernel, layer.kernel], data: Float64Array.from(last.weights, (w) => w * lastScale) };
+      tensors[`layers.${i}.weight`] = {
+        shape: [inputs, 1, layer.kernel, layer.kernel],
+        data: Float64Array.from(last.weights, (w) => w * lastScale),
+      };
       tensors[`layers.${i}.bias`] = { shape: [1], data: [last.bias * lastScale] };
       return;
     }
     const p = model.layers[i] as BinaryLayer;
     const outputs = p.thresholds.length;
     if (layer.kind === 'dense') {
-      tensors[`layers.${i}.weight`] = { shape: [outputs, inputs], data: Float64Array.from(p.weights, (b) => (b ? 1 : -1)) };
+      tensors[`layers.${i}.weight`] = {
+        shape: [outputs, inputs],
+        data: Float64Array.from(p.weights, (b) => (b ? 1 : -1)),
+      };
     } else {
       const k = layer.kernel;
       const w = new Float64Array(inputs * outputs * k * k);
-      for (let c = 0; c < inputs; c++) for (let o = 0; o < outputs; o++) for (let t = 0; t < k * k; t++) w[(c * outputs + o) * k * k + t] = p.weights[(o * inputs + c) * k * k + t] ? 1 : -1;
+      for (let c = 0; c < inputs; c++)
+        for (let o = 0; o < outputs; o++)
+          for (let t = 0; t < k * k; t++)
+            w[(c * outputs + o) * k * k + t] = p.weights[(o * inputs + c) * k * k + t] ? 1 : -1;
       tensors[`layers.${i}.weight`] = { shape: [inputs, outputs, k, k], data: w };
     }
     tensors[`layers.${i}.bn.weight`] = { shape: [outputs], data: Float64Array.from(p.signs) };
@@ -164,5 +202,9 @@ export function exportSafetensors(model: Model, lastScale: number): Uint8Array {
     tensors[`layers.${i}.bn.running_mean`] = { shape: [outputs], data: Float64Array.from(p.thresholds) };
     tensors[`layers.${i}.bn.running_var`] = { shape: [outputs], data: new Float64Array(outputs).fill(1 - eps) };
   });
-  return encodeSafetensors(tensors, { 'spinbit.architecture': JSON.stringify(model.arch), bn_eps: String(eps), last_scale: String(lastScale) });
+  return encodeSafetensors(tensors, {
+    'spinbit.architecture': JSON.stringify(model.arch),
+    bn_eps: String(eps),
+    last_scale: String(lastScale),
+  });
 }

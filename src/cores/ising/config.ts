@@ -22,7 +22,12 @@ export const MAX_LANES = 32 * LANES_PER_BANK;
 
 const powerOfTwo = (n: number) => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
 
-export function validateIsingConfig(raw: { size?: number; lanes?: number; algorithm?: string; replicas?: number }): IsingConfig {
+export function validateIsingConfig(raw: {
+  size?: number;
+  lanes?: number;
+  algorithm?: string;
+  replicas?: number;
+}): IsingConfig {
   const size = raw.size ?? 64;
   const lanes = raw.lanes ?? Math.min(16, size / 2);
   const algorithm = raw.algorithm ?? 'metropolis';
@@ -32,13 +37,16 @@ export function validateIsingConfig(raw: { size?: number; lanes?: number; algori
   }
   if (!powerOfTwo(lanes)) throw new UserError(`--lanes must be a power of two, got ${lanes}`);
   if (lanes > size / 2) {
-    throw new UserError(`--lanes ${lanes} is more than L/2 = ${size / 2}: a row has only ${size / 2} sites of each colour`);
+    throw new UserError(
+      `--lanes ${lanes} is more than L/2 = ${size / 2}: a row has only ${size / 2} sites of each colour`,
+    );
   }
   if (lanes > MAX_LANES) throw new UserError(`--lanes ${lanes} exceeds the generator's ${MAX_LANES}`);
   if (algorithm !== 'metropolis' && algorithm !== 'heatbath') {
     throw new UserError(`--algorithm must be metropolis or heatbath, got '${algorithm}'`);
   }
-  if (!(Number.isInteger(replicas) && replicas >= 1 && replicas <= 64)) throw new UserError(`--replicas must be an integer from 1 to 64, got ${replicas}`);
+  if (!(Number.isInteger(replicas) && replicas >= 1 && replicas <= 64))
+    throw new UserError(`--replicas must be an integer from 1 to 64, got ${replicas}`);
   return { size, lanes, algorithm, replicas };
 }
 

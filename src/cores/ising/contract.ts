@@ -10,7 +10,12 @@ export const isingContract = defineContract({
   registers: {
     ID: { address: 0, kind: 'constant', value: idValue('ISNG'), doc: 'reads "ISNG"' },
     SHAPE: { address: 1, kind: 'status', doc: 'what the bitstream was built for (fields below)' },
-    RUN: { address: 2, kind: 'action', readBack: true, doc: 'write N: run N sweeps (every replica once each); read: sweeps left' },
+    RUN: {
+      address: 2,
+      kind: 'action',
+      readBack: true,
+      doc: 'write N: run N sweeps (every replica once each); read: sweeps left',
+    },
     STOP: { address: 3, kind: 'action', doc: 'write: stop after the current sweep' },
     SEED: {
       address: 4,

@@ -8,7 +8,13 @@ export function scanDocument(run: IsingRunResult, options: ScanOptions): Record<
   return {
     schema: 'spinbit.ising.scan/1',
     mode,
-    config: { size: config.size, lanes: config.lanes, algorithm: config.algorithm, replicas: config.replicas, chunkBits: config.chunkBits },
+    config: {
+      size: config.size,
+      lanes: config.lanes,
+      algorithm: config.algorithm,
+      replicas: config.replicas,
+      chunkBits: config.chunkBits,
+    },
     field: options.field ?? 0,
     sweeps: options.sweeps,
     burnIn: options.burnIn,

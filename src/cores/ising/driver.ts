@@ -38,7 +38,10 @@ export class IsingBoard {
     await this.regs.checkId();
     const shape = await this.regs.read('SHAPE');
     const expected = shapeValue(this.config);
-    if (shape !== expected) throw new UserError(`${this.board.path}: engine shape register 0x${shape!.toString(16)} does not match the config (0x${expected.toString(16)})`);
+    if (shape !== expected)
+      throw new UserError(
+        `${this.board.path}: engine shape register 0x${shape!.toString(16)} does not match the config (0x${expected.toString(16)})`,
+      );
   }
 
   async status(): Promise<{ running: boolean; seeding: boolean }> {
@@ -51,7 +54,8 @@ export class IsingBoard {
     for (;;) {
       const { running, seeding } = await this.status();
       if (!running && !seeding) return;
-      if (Date.now() - started > timeoutMs) throw new UserError(`${this.board.path}: the engine is still busy after ${timeoutMs} ms`);
+      if (Date.now() - started > timeoutMs)
+        throw new UserError(`${this.board.path}: the engine is still busy after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -78,7 +82,11 @@ export class IsingBoard {
   /** Writes replica r's spins (the engine recomputes E and M from the lattice every sweep). */
   async writeLattice(replica: number, lattice: IsingLattice): Promise<void> {
     const shape = { size: this.config.size, lanes: this.config.lanes };
-    await this.regs.writeMemory('lattice', replica * hostWordsPerReplica(shape), packLattice(shape, lattice.spins, this.wordBytes));
+    await this.regs.writeMemory(
+      'lattice',
+      replica * hostWordsPerReplica(shape),
+      packLattice(shape, lattice.spins, this.wordBytes),
+    );
   }
 
   /** Reads replica r's spins (with E and M counted here). */
@@ -91,14 +99,18 @@ export class IsingBoard {
 
   /** Runs `sweeps` engine sweeps (every replica once per sweep) and returns the records in stream order. */
   async run(sweeps: number): Promise<SweepRecord[]> {
-    if (!(Number.isInteger(sweeps) && sweeps >= 1 && sweeps < 2 ** 32)) throw new UserError(`sweeps must be a positive integer, got ${sweeps}`);
+    if (!(Number.isInteger(sweeps) && sweeps >= 1 && sweeps < 2 ** 32))
+      throw new UserError(`sweeps must be a positive integer, got ${sweeps}`);
     await this.waitIdle();
     await this.regs.write('RUN', sweeps);
     const count = sweeps * this.config.replicas;
     const bytes = await this.board.readStreamExactly(count * RECORD_BYTES, 10_000);
     return this.regs.records(bytes).map(({ energy, magnetization, replica }, i) => {
       const expected = i % this.config.replicas;
-      if (replica !== expected) throw new Error(`stream record ${i} is from replica ${replica}, expected ${expected}: the stream lost its place`);
+      if (replica !== expected)
+        throw new Error(
+          `stream record ${i} is from replica ${replica}, expected ${expected}: the stream lost its place`,
+        );
       return { replica: replica!, energy: energy!, magnetization: magnetization! };
     });
   }

@@ -3,10 +3,18 @@
  * trees generated here. Options are validated against the board before anything is generated: a lattice
  * that does not fit the block RAM fails with the numbers.
  */
-import { type Board } from '../../boards/index.ts';
+import type { Board } from '../../boards/index.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
-import { declareLinkCore, identityBytes, instantiateLink, LINK_CELLS, linkConfig, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
+import {
+  declareLinkCore,
+  identityBytes,
+  instantiateLink,
+  LINK_CELLS,
+  linkConfig,
+  DEFAULT_BAUD,
+  type LinkConfig,
+} from '../../link/generate.ts';
 import type { Design, DesignOptions } from '../design.ts';
 import { packFields, verilogInclude } from '../../link/contract.ts';
 import { busConnections } from '../../link/bus.ts';
@@ -47,20 +55,32 @@ export function hostWordBits(lanes: number): number {
 
 /** Block RAMs (4 Kbit: 256×16, 512×8, 1024×4, 2048×2) for a memory of `depth` words of `width` bits. */
 export function ebrBlocks(width: number, depth: number): number {
-  const shapes = [[16, 256], [8, 512], [4, 1024], [2, 2048]] as const;
+  const shapes = [
+    [16, 256],
+    [8, 512],
+    [4, 1024],
+    [2, 2048],
+  ] as const;
   return Math.min(...shapes.map(([w, d]) => Math.ceil(width / w) * Math.ceil(depth / d)));
 }
 
 /** Block RAMs the link takes: rx buffer (1 KiB), stream buffer, WRITE_MEM payload buffer, identity ROM. */
 export function linkEbrBlocks(link: LinkConfig): number {
-  return Math.ceil(((1 << link.rxBufferLog2) * 8) / 4096) + Math.ceil(((1 << link.streamBufferLog2) * 8) / 4096) + Math.ceil((link.maxPayload * 8) / 4096) + 1;
+  return (
+    Math.ceil(((1 << link.rxBufferLog2) * 8) / 4096) +
+    Math.ceil(((1 << link.streamBufferLog2) * 8) / 4096) +
+    Math.ceil((link.maxPayload * 8) / 4096) +
+    1
+  );
 }
 
 /** Block RAMs of the engine: two colour memories, and the window's two delay lines when a row is ≥ 2 words. */
 export function latticeEbrBlocks(config: IsingConfig): number {
   const wordsPerColour = (config.replicas * config.size * config.size) / 2 / config.lanes;
   const wordsPerRow = config.size / 2 / config.lanes;
-  return 2 * ebrBlocks(config.lanes, wordsPerColour) + (wordsPerRow >= 2 ? 2 * ebrBlocks(config.lanes, wordsPerRow) : 0);
+  return (
+    2 * ebrBlocks(config.lanes, wordsPerColour) + (wordsPerRow >= 2 ? 2 * ebrBlocks(config.lanes, wordsPerRow) : 0)
+  );
 }
 
 export const ising: Design<IsingDesignConfig> = {
@@ -69,12 +89,44 @@ export const ising: Design<IsingDesignConfig> = {
   exampleOptions: '--board icebreaker --L 256 --lanes 32 --rng-bits 8 --clock-mhz 16',
   options: [
     { name: 'L', type: 'integer', description: 'lattice side, a power of two from 8 to 1024', defaultValue: 64 },
-    { name: 'lanes', type: 'integer', description: 'spin updates per clock, a power of two from 2 to L/2 (default min(16, L/2))' },
-    { name: 'algorithm', type: 'choice', choices: ['metropolis', 'heatbath'], description: 'update rule the engine is built for', defaultValue: 'metropolis' },
-    { name: 'field', type: 'choice', choices: ['off', 'on'], description: 'external field support (stores all 10 thresholds per replica: more logic)', defaultValue: 'off' },
-    { name: 'replicas', type: 'integer', description: 'lattices swept in turn, each with its own table (replica exchange)', defaultValue: 1 },
-    { name: 'rng-bits', type: 'choice', choices: CHUNK_CHOICES.map(String), description: 'random bits per lane per clock: 12 (two comparison levels) or 8 (three levels, fewer logic cells, more tie clocks)', defaultValue: '12' },
-    { name: 'clock-mhz', type: 'number', description: 'core clock in MHz; a PLL makes it when it differs from the board clock (default: board clock)' },
+    {
+      name: 'lanes',
+      type: 'integer',
+      description: 'spin updates per clock, a power of two from 2 to L/2 (default min(16, L/2))',
+    },
+    {
+      name: 'algorithm',
+      type: 'choice',
+      choices: ['metropolis', 'heatbath'],
+      description: 'update rule the engine is built for',
+      defaultValue: 'metropolis',
+    },
+    {
+      name: 'field',
+      type: 'choice',
+      choices: ['off', 'on'],
+      description: 'external field support (stores all 10 thresholds per replica: more logic)',
+      defaultValue: 'off',
+    },
+    {
+      name: 'replicas',
+      type: 'integer',
+      description: 'lattices swept in turn, each with its own table (replica exchange)',
+      defaultValue: 1,
+    },
+    {
+      name: 'rng-bits',
+      type: 'choice',
+      choices: CHUNK_CHOICES.map(String),
+      description:
+        'random bits per lane per clock: 12 (two comparison levels) or 8 (three levels, fewer logic cells, more tie clocks)',
+      defaultValue: '12',
+    },
+    {
+      name: 'clock-mhz',
+      type: 'number',
+      description: 'core clock in MHz; a PLL makes it when it differs from the board clock (default: board clock)',
+    },
     { name: 'baud', type: 'integer', description: 'UART baud rate', defaultValue: DEFAULT_BAUD },
   ],
 
@@ -92,14 +144,19 @@ export const ising: Design<IsingDesignConfig> = {
     if (base.lanes < 2) throw new UserError(`--lanes must be at least 2, got ${base.lanes}`);
     const chunkBits = Number((options['rng-bits'] as string | undefined) ?? '12');
     if (base.lanes > 32 * lanesPerBank(chunkBits)) {
-      throw new UserError(`--lanes ${base.lanes} exceeds ${32 * lanesPerBank(chunkBits)}, what the generator serves with ${chunkBits}-bit chunks`);
+      throw new UserError(
+        `--lanes ${base.lanes} exceeds ${32 * lanesPerBank(chunkBits)}, what the generator serves with ${chunkBits}-bit chunks`,
+      );
     }
     if (base.replicas > 255) throw new UserError(`--replicas must be at most 255, got ${base.replicas}`);
     const field = ((options.field as string | undefined) ?? 'off') === 'on';
     const mode: IsingMode = field ? 'full' : base.algorithm === 'heatbath' ? 'symmetric' : 'metropolis';
     const baud = (options.baud as number | undefined) ?? DEFAULT_BAUD;
     const hostBits = hostWordBits(base.lanes);
-    const lattice = { wordBytes: (hostBits > 8 ? 2 : 1) as 1 | 2, depth: (base.replicas * base.size * base.size) / hostBits };
+    const lattice = {
+      wordBytes: (hostBits > 8 ? 2 : 1) as 1 | 2,
+      depth: (base.replicas * base.size * base.size) / hostBits,
+    };
     const table = isingContract.registers.TABLE;
     const link = linkConfig(clock, baud, isingContract, { lattice }, { TABLE: table.stride * base.replicas });
     const needed = latticeEbrBlocks(base);
@@ -127,7 +184,10 @@ export const ising: Design<IsingDesignConfig> = {
     ]);
     declareLinkCore(
       core,
-      { leds: '[0] running, [1] link line error (active high)', idle: 'nothing in flight and the engine stopped: the virtual board may stop the clock' },
+      {
+        leds: '[0] running, [1] link line error (active high)',
+        idle: 'nothing in flight and the engine stopped: the virtual board may stop the clock',
+      },
       config.link,
       [],
     );

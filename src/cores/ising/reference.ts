@@ -39,9 +39,11 @@ export class IsingLattice {
     readonly size: number,
     spins?: Int8Array,
   ) {
-    if (!(Number.isInteger(Math.log2(size)) && size >= 4)) throw new RangeError(`L must be a power of two ≥ 4, got ${size}`);
+    if (!(Number.isInteger(Math.log2(size)) && size >= 4))
+      throw new RangeError(`L must be a power of two ≥ 4, got ${size}`);
     this.spins = spins ? Int8Array.from(spins) : new Int8Array(size * size).fill(1);
-    if (this.spins.length !== size * size) throw new RangeError(`expected ${size * size} spins, got ${this.spins.length}`);
+    if (this.spins.length !== size * size)
+      throw new RangeError(`expected ${size * size} spins, got ${this.spins.length}`);
     this.bondEnergy = 0;
     this.magnetization = 0;
     this.recount();
@@ -82,7 +84,13 @@ export function siteOfColour(L: number, colour: 0 | 1, q: number): number {
  * every lane's stream advances, tied lanes compare the new chunk with the next digit. At the last digit a tie
  * means u = T, which does not flip. So a site flips exactly when u < T, u being the chunks it read.
  */
-export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: LaneStreams, lanes: number, counts?: SweepCounts): void {
+export function sweep(
+  lattice: IsingLattice,
+  table: ArrayLike<number>,
+  streams: LaneStreams,
+  lanes: number,
+  counts?: SweepCounts,
+): void {
   const L = lattice.size;
   const mask = L - 1;
   const spins = lattice.spins;
@@ -90,7 +98,8 @@ export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: 
   if (half % lanes !== 0) throw new RangeError(`lanes (${lanes}) must divide L/2 (${half})`);
   const chunkBits = streams.bits;
   const levels = THRESHOLD_DIGIT_BITS / chunkBits;
-  if (!Number.isInteger(levels)) throw new RangeError(`chunk width ${chunkBits} does not divide ${THRESHOLD_DIGIT_BITS}`);
+  if (!Number.isInteger(levels))
+    throw new RangeError(`chunk width ${chunkBits} does not divide ${THRESHOLD_DIGIT_BITS}`);
   const radix = 2 ** chunkBits;
   // digits[level * 10 + k]: digit `level` (0 = most significant) of threshold k.
   const digits = new Float64Array(levels * 10);
@@ -149,7 +158,8 @@ export function sweep(lattice: IsingLattice, table: ArrayLike<number>, streams: 
               pending[lane] = 0;
               const x = 2 * (t * lanes + lane) + offset;
               const s = spins[row + x]!;
-              const n = spins[row + ((x - 1) & mask)]! + spins[row + ((x + 1) & mask)]! + spins[up + x]! + spins[down + x]!;
+              const n =
+                spins[row + ((x - 1) & mask)]! + spins[row + ((x + 1) & mask)]! + spins[up + x]! + spins[down + x]!;
               spins[row + x] = -s;
               energy += 2 * s * n;
               magnetization -= 2 * s;
@@ -185,7 +195,13 @@ export interface SweepRecord {
  * An engine sweep with replicas, as the hardware orders it: replica 0 sweeps with table 0, then replica 1
  * with table 1, … — one lane-stream sequence shared in that order. Returns one record per replica.
  */
-export function engineSweep(lattices: IsingLattice[], tables: ArrayLike<number>[], streams: LaneStreams, lanes: number, counts?: SweepCounts): SweepRecord[] {
+export function engineSweep(
+  lattices: IsingLattice[],
+  tables: ArrayLike<number>[],
+  streams: LaneStreams,
+  lanes: number,
+  counts?: SweepCounts,
+): SweepRecord[] {
   return lattices.map((lattice, replica) => {
     sweep(lattice, tables[replica]!, streams, lanes, counts);
     return { replica, energy: lattice.bondEnergy, magnetization: lattice.magnetization };
@@ -210,4 +226,3 @@ export function run(
   }
   return { energy, magnetization };
 }
-

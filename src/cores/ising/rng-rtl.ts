@@ -28,8 +28,15 @@ export function rngBankModule(design: BankDesign = bankDesign()): Module {
     .input('seed', 32)
     .output('state', BANK_BITS, 'lanes read 12-bit slices', { reg: true });
   bank.wire('inject', 32, 'seed bits while seeding').wire('next_state', BANK_BITS).blank();
-  bank.assign('inject', 'seeding ? seed : 32\'d0');
-  bank.body(design.taps.map((taps, bit) => `assign next_state[${bit}] = ${taps.map((t) => `state[${t}]`).join(' ^ ')} ^ inject[${bit % 32}];`).join('\n'));
+  bank.assign('inject', "seeding ? seed : 32'd0");
+  bank.body(
+    design.taps
+      .map(
+        (taps, bit) =>
+          `assign next_state[${bit}] = ${taps.map((t) => `state[${t}]`).join(' ^ ')} ^ inject[${bit % 32}];`,
+      )
+      .join('\n'),
+  );
   bank.body(`
     always @(posedge clk) begin
         if (rst)       state <= RESET;
@@ -72,7 +79,9 @@ export function laneRngModule(lanes: number, bank: Module, chunkBits: number = C
   });
   rng.assign('chunks', `{${slices.reverse().join(', ')}}`);
   // Bits of the last bank that no lane reads.
-  const used = ((lanes - 1) % LANES_PER_BANK + 1) * CHUNK_BITS;
-  rng.body(`wire unused_bits = &{1'b0, bank_${banks - 1}[${BANK_BITS - 1}:${used}]${banks > 1 ? `, ${Array.from({ length: banks - 1 }, (_, k) => `bank_${k}[${BANK_BITS - 1}:${LANES_PER_BANK * CHUNK_BITS}]`).join(', ')}` : ''}};`);
+  const used = (((lanes - 1) % LANES_PER_BANK) + 1) * CHUNK_BITS;
+  rng.body(
+    `wire unused_bits = &{1'b0, bank_${banks - 1}[${BANK_BITS - 1}:${used}]${banks > 1 ? `, ${Array.from({ length: banks - 1 }, (_, k) => `bank_${k}[${BANK_BITS - 1}:${LANES_PER_BANK * CHUNK_BITS}]`).join(', ')}` : ''}};`,
+  );
   return rng;
 }

@@ -92,7 +92,15 @@ export function irreducibleOfPrimeDegree(p: bigint): boolean {
   const n = degree(p);
   if (n < 2 || (p & 1n) === 0n) return false;
   // no root in GF(2): p(0) = 1 (checked) and p(1) = parity of the terms = 1
-  if (p.toString(2).split('').filter((c) => c === '1').length % 2 === 0) return false;
+  if (
+    p
+      .toString(2)
+      .split('')
+      .filter((c) => c === '1').length %
+      2 ===
+    0
+  )
+    return false;
   let x = 2n; // the polynomial "x"
   for (let i = 0; i < n; i++) x = mulMod(x, x, p);
   return x === 2n;
@@ -220,7 +228,8 @@ export class LaneRandom {
   ) {
     this.perBank = lanesPerBank(chunkBits);
     this.banks = Math.ceil(lanes / this.perBank);
-    if (this.banks > 32) throw new RangeError(`at most ${32 * this.perBank} lanes with ${chunkBits}-bit chunks, got ${lanes}`);
+    if (this.banks > 32)
+      throw new RangeError(`at most ${32 * this.perBank} lanes with ${chunkBits}-bit chunks, got ${lanes}`);
     this.tapA = Int32Array.from(design.taps, (t) => t[0]!);
     this.tapB = Int32Array.from(design.taps, (t) => t[1]!);
     this.tapC = Int32Array.from(design.taps, (t) => (t.length === 3 ? t[2]! : BANK_BITS));
@@ -265,7 +274,8 @@ export class LaneRandom {
       for (let i = 0; i < bits; i++) {
         const word = s[slot * bits + i]!;
         if (word === 0) continue;
-        for (let bank = 0, lane = slot; lane < this.lanes; bank++, lane += perBank) out[lane]! |= ((word >>> bank) & 1) << i;
+        for (let bank = 0, lane = slot; lane < this.lanes; bank++, lane += perBank)
+          out[lane]! |= ((word >>> bank) & 1) << i;
       }
     }
   }

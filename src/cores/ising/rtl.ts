@@ -26,7 +26,7 @@ function adderTree(module: Module, name: string, input: string, count: number, w
     const nw = w + 1;
     module.reg(`${name}_l${level + 1}`, next * nw, `level ${level + 1}: ${next} sums of ${nw} bits`);
     const sums = Array.from({ length: next }, (_, i) => {
-      const a = `${name}_l${level}[${(2 * i) * w + w - 1}:${2 * i * w}]`;
+      const a = `${name}_l${level}[${2 * i * w + w - 1}:${2 * i * w}]`;
       const b = `${name}_l${level}[${(2 * i + 1) * w + w - 1}:${(2 * i + 1) * w}]`;
       return `        ${name}_l${level + 1}[${i * nw + nw - 1}:${i * nw}] <= {1'b0, ${a}} + {1'b0, ${b}};`;
     });
@@ -49,13 +49,15 @@ export function statsModule(lanes: number): Module {
     .input('clk')
     .input('in_valid', 1, 'a step completed this clock')
     .input('energy_units', lanes * 3, 'per lane: flipped ? agreeing neighbours : 2')
-    .input('new_spins', lanes, 'the step\'s new word (1 = spin +1)')
+    .input('new_spins', lanes, "the step's new word (1 = spin +1)")
     .output('out_valid', 1, 'the sums below belong to a completed step')
     .output('energy_sum', levels + 3)
     .output('ones_sum', levels + 1)
     .blank();
   stats.reg('valid_pipe', levels + 1, 'in_valid delayed along the tree');
-  stats.body(`always @(posedge clk) valid_pipe <= ${levels === 0 ? 'in_valid' : `{valid_pipe[${levels - 1}:0], in_valid}`};`);
+  stats.body(
+    `always @(posedge clk) valid_pipe <= ${levels === 0 ? 'in_valid' : `{valid_pipe[${levels - 1}:0], in_valid}`};`,
+  );
   stats.assign('out_valid', `valid_pipe[${levels}]`);
   adderTree(stats, 'energy', 'energy_units', lanes, 3);
   adderTree(stats, 'ones', 'new_spins', lanes, 1);

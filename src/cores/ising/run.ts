@@ -42,11 +42,16 @@ export interface IsingRunResult {
 /** Checks the scan options a user gives; the messages name the CLI flags. */
 export function validateScan(options: ScanOptions, replicas: number): void {
   const { sweeps, burnIn, seed, temperatures } = options;
-  if (!(Number.isInteger(sweeps) && sweeps >= 64)) throw new UserError(`--sweeps must be an integer ≥ 64 (error bars need bins), got ${sweeps}`);
-  if (!(Number.isInteger(burnIn) && burnIn >= 0)) throw new UserError(`--burn-in must be an integer ≥ 0, got ${burnIn}`);
-  if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new UserError(`--seed must be an integer in 0 … 2^32 − 1, got ${seed}`);
+  if (!(Number.isInteger(sweeps) && sweeps >= 64))
+    throw new UserError(`--sweeps must be an integer ≥ 64 (error bars need bins), got ${sweeps}`);
+  if (!(Number.isInteger(burnIn) && burnIn >= 0))
+    throw new UserError(`--burn-in must be an integer ≥ 0, got ${burnIn}`);
+  if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))
+    throw new UserError(`--seed must be an integer in 0 … 2^32 − 1, got ${seed}`);
   if (replicas > 1 && temperatures.length !== replicas) {
-    throw new UserError(`--replicas ${replicas} needs ${replicas} temperatures (one per replica), got ${temperatures.length}`);
+    throw new UserError(
+      `--replicas ${replicas} needs ${replicas} temperatures (one per replica), got ${temperatures.length}`,
+    );
   }
 }
 
@@ -61,7 +66,8 @@ export async function runIsing(request: IsingRunRequest): Promise<IsingRunResult
   const options = designOptions(request);
   const { target } = request;
   if (target.kind === 'reference') {
-    if (request.check) throw new UserError('--check compares an engine with the reference model: use it with --sim or --port');
+    if (request.check)
+      throw new UserError('--check compares an engine with the reference model: use it with --sim or --port');
     const base = validateIsingConfig({
       size: options.L as number | undefined,
       lanes: options.lanes as number | undefined,
@@ -73,7 +79,13 @@ export async function runIsing(request: IsingRunRequest): Promise<IsingRunResult
     const started = performance.now();
     const engine = new ReferenceEngine(config, request.scan.seed);
     const result = await scan(engine, config, request.scan);
-    return { target, config, scan: result, lattice: engine.lattices[0]!.spins, seconds: (performance.now() - started) / 1000 };
+    return {
+      target,
+      config,
+      scan: result,
+      lattice: engine.lattices[0]!.spins,
+      seconds: (performance.now() - started) / 1000,
+    };
   }
   const elaborated = await elaborate(ising, getBoard(request.board ?? 'icebreaker'), options);
   validateScan(request.scan, elaborated.config.replicas);
@@ -104,14 +116,22 @@ export async function runIsingOnBoard(
 }
 
 /** `spinbit sim ising`: a short scan on the virtual board, checked bit for bit against the reference model. */
-export async function selfCheckIsing(elaborated: Elaborated<IsingDesignConfig>, options: { seed?: number }): Promise<Record<string, unknown>> {
+export async function selfCheckIsing(
+  elaborated: Elaborated<IsingDesignConfig>,
+  options: { seed?: number },
+): Promise<Record<string, unknown>> {
   const config = elaborated.config;
   const seed = options.seed ?? 1;
   const temperatures =
     config.replicas > 1
       ? Array.from({ length: config.replicas }, (_, i) => 1.5 + (1.5 * i) / Math.max(1, config.replicas - 1))
       : [1.5, 2.269, 3.0];
-  const run = await runIsingOnBoard(elaborated, { kind: 'virtual' }, { temperatures, sweeps: 100, burnIn: 0, seed }, true);
+  const run = await runIsingOnBoard(
+    elaborated,
+    { kind: 'virtual' },
+    { temperatures, sweeps: 100, burnIn: 0, seed },
+    true,
+  );
   const clocks = run.scan.points.reduce((sum, p) => sum + p.clocksPerSweep, 0) / run.scan.points.length;
   return {
     ...run.check,

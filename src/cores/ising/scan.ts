@@ -63,14 +63,19 @@ export class ReferenceEngine implements IsingEngine {
 
   async run(sweeps: number): Promise<SweepRecord[]> {
     const records: SweepRecord[] = [];
-    for (let i = 0; i < sweeps; i++) records.push(...engineSweep(this.lattices, this.tables, this.streams, this.config.lanes, this.count));
+    for (let i = 0; i < sweeps; i++)
+      records.push(...engineSweep(this.lattices, this.tables, this.streams, this.config.lanes, this.count));
     this.sweepsDone += sweeps * this.replicas;
     return records;
   }
 
   /** The reference counts lockstep steps and tie clocks only: no pipeline fill or drain. */
   async counters(): Promise<EngineCounters> {
-    return { clocks: this.count.steps + this.count.tieClocks, tieClocks: this.count.tieClocks, sweeps: this.sweepsDone };
+    return {
+      clocks: this.count.steps + this.count.tieClocks,
+      tieClocks: this.count.tieClocks,
+      sweeps: this.sweepsDone,
+    };
   }
 }
 
@@ -114,7 +119,13 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
   const tables = options.temperatures.map((T) => flipThresholds(config.algorithm, T, THRESHOLD_BITS, field));
   const bins = Math.min(32, Math.floor(options.sweeps / 2));
   const records: SweepRecord[] = [];
-  const point = (T: number, energy: Float64Array, magnetization: Float64Array, before: EngineCounters, after: EngineCounters): ScanPoint => {
+  const point = (
+    T: number,
+    energy: Float64Array,
+    magnetization: Float64Array,
+    before: EngineCounters,
+    after: EngineCounters,
+  ): ScanPoint => {
     const sweeps = Math.max(1, after.sweeps - before.sweeps);
     return {
       T,
@@ -136,7 +147,15 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
       const measured = await engine.run(options.sweeps);
       const after = await engine.counters();
       records.push(...measured);
-      points.push(point(T, Float64Array.from(measured, totalEnergy), Float64Array.from(measured, (r) => r.magnetization), before, after));
+      points.push(
+        point(
+          T,
+          Float64Array.from(measured, totalEnergy),
+          Float64Array.from(measured, (r) => r.magnetization),
+          before,
+          after,
+        ),
+      );
       options.onProgress?.(index + 1, options.temperatures.length, `T = ${T}`);
     }
     return { points, records };
@@ -144,10 +163,13 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
 
   const R = engine.replicas;
   if (options.temperatures.length !== R) {
-    throw new UserError(`replica exchange needs one temperature per replica: ${R} replicas, ${options.temperatures.length} temperatures given`);
+    throw new UserError(
+      `replica exchange needs one temperature per replica: ${R} replicas, ${options.temperatures.length} temperatures given`,
+    );
   }
   const swapEvery = options.swapEvery ?? 1;
-  if (!(Number.isInteger(swapEvery) && swapEvery >= 1)) throw new UserError(`--swap-every must be a positive integer, got ${swapEvery}`);
+  if (!(Number.isInteger(swapEvery) && swapEvery >= 1))
+    throw new UserError(`--swap-every must be a positive integer, got ${swapEvery}`);
   const random = hostRandom(options.seed);
   const replicaAt = Array.from({ length: R }, (_, i) => i); // temperature index → replica holding it
   for (let r = 0; r < R; r++) await engine.setTable(r, tables[r]!);

@@ -71,12 +71,31 @@ export function analyze(series: SweepSeries, spins: number, T: number, bins = 32
     }
     sums.push(s);
   }
-  const total = sums.reduce((a, s) => ({ e: a.e + s.e, e2: a.e2 + s.e2, m: a.m + s.m, m2: a.m2 + s.m2, m4: a.m4 + s.m4 }));
-  const mean = (s: Moments, count: number): Moments => ({ e: s.e / count, e2: s.e2 / count, m: s.m / count, m2: s.m2 / count, m4: s.m4 / count });
+  const total = sums.reduce((a, s) => ({
+    e: a.e + s.e,
+    e2: a.e2 + s.e2,
+    m: a.m + s.m,
+    m2: a.m2 + s.m2,
+    m4: a.m4 + s.m4,
+  }));
+  const mean = (s: Moments, count: number): Moments => ({
+    e: s.e / count,
+    e2: s.e2 / count,
+    m: s.m / count,
+    m2: s.m2 / count,
+    m4: s.m4 / count,
+  });
   const full = observablesFrom(mean(total, bins * binSize), spins, T);
   // Jackknife: leave one bin out at a time.
   const leaveOut = sums.map((s) =>
-    observablesFrom(mean({ e: total.e - s.e, e2: total.e2 - s.e2, m: total.m - s.m, m2: total.m2 - s.m2, m4: total.m4 - s.m4 }, (bins - 1) * binSize), spins, T),
+    observablesFrom(
+      mean(
+        { e: total.e - s.e, e2: total.e2 - s.e2, m: total.m - s.m, m2: total.m2 - s.m2, m4: total.m4 - s.m4 },
+        (bins - 1) * binSize,
+      ),
+      spins,
+      T,
+    ),
   );
   const estimate = (key: keyof typeof full): Estimate => {
     const values = leaveOut.map((o) => o[key]);

@@ -20,7 +20,13 @@ export function tableIndex(spin: -1 | 1, neighbourSum: number): number {
   return (spin === 1 ? 5 : 0) + (neighbourSum + 4) / 2;
 }
 
-export function flipProbability(algorithm: Algorithm, beta: number, spin: -1 | 1, neighbourSum: number, field = 0): number {
+export function flipProbability(
+  algorithm: Algorithm,
+  beta: number,
+  spin: -1 | 1,
+  neighbourSum: number,
+  field = 0,
+): number {
   const deltaE = 2 * spin * (neighbourSum + field);
   return algorithm === 'metropolis' ? Math.min(1, Math.exp(-beta * deltaE)) : 1 / (1 + Math.exp(beta * deltaE));
 }
@@ -29,11 +35,13 @@ export function flipProbability(algorithm: Algorithm, beta: number, spin: -1 | 1
 export function flipThresholds(algorithm: Algorithm, T: number, bits: number, field = 0): number[] {
   if (!(T > 0) || !Number.isFinite(T)) throw new UserError(`temperature must be a positive number, got ${T}`);
   if (!Number.isFinite(field)) throw new UserError(`field must be a finite number, got ${field}`);
-  if (!(Number.isInteger(bits) && bits >= 8 && bits <= 32)) throw new UserError(`threshold bits must be an integer in 8 … 32, got ${bits}`);
+  if (!(Number.isInteger(bits) && bits >= 8 && bits <= 32))
+    throw new UserError(`threshold bits must be an integer in 8 … 32, got ${bits}`);
   const scale = 2 ** bits;
   const table: number[] = new Array(10);
   for (const spin of SPINS) {
-    for (const n of NEIGHBOUR_SUMS) table[tableIndex(spin, n)] = Math.round(flipProbability(algorithm, 1 / T, spin, n, field) * scale);
+    for (const n of NEIGHBOUR_SUMS)
+      table[tableIndex(spin, n)] = Math.round(flipProbability(algorithm, 1 / T, spin, n, field) * scale);
   }
   return table;
 }
@@ -43,7 +51,12 @@ export function flipThresholds(algorithm: Algorithm, T: number, bits: number, fi
  * relative error of the rarest non-trivial flip (e^{−8β} for Metropolis at h = 0), which is what biases the
  * simulated temperature most.
  */
-export function thresholdBias(algorithm: Algorithm, T: number, bits: number, field = 0): { absolute: number; worstRelative: number } {
+export function thresholdBias(
+  algorithm: Algorithm,
+  T: number,
+  bits: number,
+  field = 0,
+): { absolute: number; worstRelative: number } {
   const scale = 2 ** bits;
   let absolute = 0;
   let worstRelative = 0;
@@ -67,16 +80,23 @@ export function checkTableFits(mode: 'metropolis' | 'symmetric' | 'full', table:
   const always = 2 ** 24;
   for (let k = 0; k < 10; k++) {
     const value = table[k]!;
-    if (!(Number.isInteger(value) && value >= 0 && value <= always)) throw new UserError(`flip table entry ${k} is ${value}: must be an integer in 0 … 2^24`);
+    if (!(Number.isInteger(value) && value >= 0 && value <= always))
+      throw new UserError(`flip table entry ${k} is ${value}: must be an integer in 0 … 2^24`);
   }
   if (mode === 'full') return;
   const fix = 'rebuild the engine with --field on (any table) or --algorithm heatbath (tables without a field)';
   for (let k = 0; k < 5; k++) {
-    if (table[k] !== table[9 - k]) throw new UserError(`this engine stores tables without a field, but entries ${k} and ${9 - k} differ (a field h ≠ 0?): ${fix}`);
+    if (table[k] !== table[9 - k])
+      throw new UserError(
+        `this engine stores tables without a field, but entries ${k} and ${9 - k} differ (a field h ≠ 0?): ${fix}`,
+      );
   }
   if (mode === 'metropolis') {
     for (const k of [5, 6, 7]) {
-      if (table[k] !== always) throw new UserError(`this engine is built for Metropolis without a field (entries 5 … 7 must be 2^24), got ${table[k]} at entry ${k}: ${fix}`);
+      if (table[k] !== always)
+        throw new UserError(
+          `this engine is built for Metropolis without a field (entries 5 … 7 must be 2^24), got ${table[k]} at entry ${k}: ${fix}`,
+        );
     }
   }
 }

@@ -7,7 +7,7 @@ import type { Elaborated } from '../design.ts';
 import { TypedBoard } from '../../../host/typed-board.ts';
 import { withBoard, type BoardTarget } from '../../run/target.ts';
 import { loopbackContract } from './contract.ts';
-import { checkEcho, type EchoConfig } from './echo.ts';
+import { checkEcho } from './echo.ts';
 import type { LinkLoopbackConfig, LoopbackConfig } from './index.ts';
 import { testBytes } from './test-bytes.ts';
 
@@ -32,7 +32,10 @@ export interface LoopbackCheckResult {
 }
 
 /** `spinbit sim loopback`: the link check through the virtual board, or echo mode's UART co-simulation. */
-export async function selfCheckLoopback(elaborated: Elaborated<LoopbackConfig>, options: { seed?: number }): Promise<Record<string, unknown>> {
+export async function selfCheckLoopback(
+  elaborated: Elaborated<LoopbackConfig>,
+  options: { seed?: number },
+): Promise<Record<string, unknown>> {
   const { config } = elaborated;
   if (config.mode === 'echo') return { ...(await checkEcho({ ...elaborated, config }, { seed: options.seed })) };
   return { ...(await checkLoopback({ ...elaborated, config }, options)) };
@@ -55,7 +58,8 @@ export async function checkLoopback(
     const scratchValue = testBytes(seed, 4).reduce((v, b) => (v << 8) | b, 0) >>> 0;
     await regs.write('SCRATCH', scratchValue);
     const back = await regs.read('SCRATCH');
-    if (back !== scratchValue) fail(`SCRATCH register reads 0x${back.toString(16)} after writing 0x${scratchValue.toString(16)}`);
+    if (back !== scratchValue)
+      fail(`SCRATCH register reads 0x${back.toString(16)} after writing 0x${scratchValue.toString(16)}`);
 
     const wordBytes = 2;
     const scratchBytes = elaborated.config.scratchWords * wordBytes;
@@ -64,7 +68,10 @@ export async function checkLoopback(
     await regs.writeMemory('scratch', 0, data);
     const read = await regs.readMemory('scratch', 0, memoryBytes / wordBytes);
     const mismatch = data.findIndex((b, i) => read[i] !== b);
-    if (mismatch >= 0) fail(`scratch memory differs at byte ${mismatch}: wrote 0x${data[mismatch]!.toString(16)}, read 0x${read[mismatch]!.toString(16)}`);
+    if (mismatch >= 0)
+      fail(
+        `scratch memory differs at byte ${mismatch}: wrote 0x${data[mismatch]!.toString(16)}, read 0x${read[mismatch]!.toString(16)}`,
+      );
 
     const streamBytes = options.streamBytes ?? 4096;
     const streamSeed = seed & 0xff;
@@ -72,7 +79,10 @@ export async function checkLoopback(
     await regs.write('STREAM_COUNT', streamBytes);
     const stream = await board.readStreamExactly(streamBytes);
     const streamMismatch = stream.findIndex((b, i) => b !== ((streamSeed + i) & 0xff));
-    if (streamMismatch >= 0) fail(`stream byte ${streamMismatch} is ${stream[streamMismatch]}, expected ${(streamSeed + streamMismatch) & 0xff}`);
+    if (streamMismatch >= 0)
+      fail(
+        `stream byte ${streamMismatch} is ${stream[streamMismatch]}, expected ${(streamSeed + streamMismatch) & 0xff}`,
+      );
 
     const seconds = (performance.now() - started) / 1000;
     const { bytesIn, bytesOut, retries } = board.link.stats;

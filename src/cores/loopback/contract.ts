@@ -14,7 +14,12 @@ export const loopbackContract = defineContract({
       readBack: true,
       doc: 'write N: stream N bytes seed, seed + 1, … (mod 256); read: bytes still to generate (0 once the stream is done)',
     },
-    LOCK: { address: 4, kind: 'storage', width: 1, doc: 'bit 0 set: the core claims its memory, memory commands answer BUSY' },
+    LOCK: {
+      address: 4,
+      kind: 'storage',
+      width: 1,
+      doc: 'bit 0 set: the core claims its memory, memory commands answer BUSY',
+    },
     HEARTBEAT: {
       address: 5,
       kind: 'status',
@@ -22,7 +27,12 @@ export const loopbackContract = defineContract({
     },
   },
   memories: {
-    scratch: { index: 0, wordBits: 16, depth: '--scratch-words', doc: 'scratch memory (SPRAM on the UP5K, block RAM elsewhere)' },
+    scratch: {
+      index: 0,
+      wordBits: 16,
+      depth: '--scratch-words',
+      doc: 'scratch memory (SPRAM on the UP5K, block RAM elsewhere)',
+    },
   },
   stream: { doc: 'the bytes STREAM_COUNT asks for: seed, seed + 1, … (mod 256).' },
 });

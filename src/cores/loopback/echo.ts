@@ -60,19 +60,36 @@ export function generateEcho(config: EchoConfig): Module {
     .reg('heartbeat', config.heartbeatBits, 'free-running counter')
     .reg('error_seen', 1, 'sticky until reset')
     .blank();
-  core.instance(uartRx, 'u_rx', { clk: 'clk', rst: 'rst', rx: 'uart_rx', data: 'rx_data', valid: 'rx_valid', frame_error: 'rx_frame_error' }, { CLKS_PER_BIT: 'CLKS_PER_BIT' });
+  core.instance(
+    uartRx,
+    'u_rx',
+    { clk: 'clk', rst: 'rst', rx: 'uart_rx', data: 'rx_data', valid: 'rx_valid', frame_error: 'rx_frame_error' },
+    { CLKS_PER_BIT: 'CLKS_PER_BIT' },
+  );
   core.blank();
   core.instance(
     syncFifo,
     'u_fifo',
     {
-      clk: 'clk', rst: 'rst', in_data: 'rx_data', in_valid: 'rx_valid', in_ready: 'fifo_in_ready', out_data: 'tx_data',
-      out_valid: 'tx_valid', out_ready: 'tx_ready', count: 'unused_fifo_count',
+      clk: 'clk',
+      rst: 'rst',
+      in_data: 'rx_data',
+      in_valid: 'rx_valid',
+      in_ready: 'fifo_in_ready',
+      out_data: 'tx_data',
+      out_valid: 'tx_valid',
+      out_ready: 'tx_ready',
+      count: 'unused_fifo_count',
     },
     { WIDTH: 8, DEPTH_LOG2: 'FIFO_DEPTH_LOG2' },
   );
   core.blank();
-  core.instance(uartTx, 'u_tx', { clk: 'clk', rst: 'rst', data: 'tx_data', valid: 'tx_valid', ready: 'tx_ready', tx: 'uart_tx' }, { CLKS_PER_BIT: 'CLKS_PER_BIT' });
+  core.instance(
+    uartTx,
+    'u_tx',
+    { clk: 'clk', rst: 'rst', data: 'tx_data', valid: 'tx_valid', ready: 'tx_ready', tx: 'uart_tx' },
+    { CLKS_PER_BIT: 'CLKS_PER_BIT' },
+  );
   core.blank();
   core.body(`
     always @(posedge clk) begin
@@ -106,12 +123,21 @@ export async function checkEcho(elaborated: Elaborated<EchoConfig>, options: Ech
   const sim = await VectorSim.create({
     sources: elaborated.coreSources,
     top: elaborated.coreTop,
-    inputs: [{ name: 'rst', width: 1 }, { name: 'uart_rx', width: 1 }],
-    outputs: [{ name: 'uart_tx', width: 1 }, { name: 'leds', width: 2 }],
+    inputs: [
+      { name: 'rst', width: 1 },
+      { name: 'uart_rx', width: 1 },
+    ],
+    outputs: [
+      { name: 'uart_tx', width: 1 },
+      { name: 'leds', width: 2 },
+    ],
   });
   const sent = [...testBytes(seed, count)];
   const resetCycles = 8;
-  const segments = encodeUart(sent.map((byte) => ({ byte })), { clocksPerBit, rateError, leadingIdleBits: 4 });
+  const segments = encodeUart(
+    sent.map((byte) => ({ byte })),
+    { clocksPerBit, rateError, leadingIdleBits: 4 },
+  );
   // Time for the echo of whatever is still queued in the FIFO when the host stops sending.
   const drainCycles = (Math.min(count, fifoDepth + 1) + 2) * 11 * clocksPerBit;
   const steps = [
@@ -132,7 +158,16 @@ export async function checkEcho(elaborated: Elaborated<EchoConfig>, options: Ech
       }
       const errorLed = trace.waveform('leds').some(([cycle, value]) => cycle >= resetCycles && (value & 2n) !== 0n);
       if (errorLed) throw new Error('loopback error LED lit: the core saw a framing error or a FIFO overflow');
-      return { mode: 'echo', bytesSent: sent.length, bytesEchoed: echoed.length, cycles: trace.cycles, baud, clocksPerBit, rateError, seed };
+      return {
+        mode: 'echo',
+        bytesSent: sent.length,
+        bytesEchoed: echoed.length,
+        cycles: trace.cycles,
+        baud,
+        clocksPerBit,
+        rateError,
+        seed,
+      };
     },
     { randomResetSeed: seed, name: `loopback-echo-${elaborated.board.name}` },
   );

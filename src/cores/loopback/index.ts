@@ -8,7 +8,15 @@ import { ebrBits, type Board } from '../../boards/index.ts';
 import type { ClockPlan } from '../../boards/wrapper.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
-import { declareLinkCore, identityBytes, instantiateLink, LINK_CELLS, linkConfig, DEFAULT_BAUD, type LinkConfig } from '../../link/generate.ts';
+import {
+  declareLinkCore,
+  identityBytes,
+  instantiateLink,
+  LINK_CELLS,
+  linkConfig,
+  DEFAULT_BAUD,
+  type LinkConfig,
+} from '../../link/generate.ts';
 import { syncFifo, uartRx, uartTx } from '../../hdl/cells.ts';
 import { registerBank, storageName } from '../../link/register-bank.ts';
 import { loopbackContract } from './contract.ts';
@@ -53,9 +61,18 @@ export const loopback: Design<LoopbackConfig> = {
       choices: ['link', 'echo'],
       description: `link: the framed protocol with registers, memory and stream; echo: plain UART echo through a FIFO (default: link, echo on devices under ${LINK_MIN_LOGIC_CELLS} logic cells)`,
     },
-    { name: 'clock-mhz', type: 'number', description: 'core clock in MHz; a PLL makes it when it differs from the board clock (default: board clock)' },
+    {
+      name: 'clock-mhz',
+      type: 'number',
+      description: 'core clock in MHz; a PLL makes it when it differs from the board clock (default: board clock)',
+    },
     { name: 'baud', type: 'integer', description: 'UART baud rate', defaultValue: DEFAULT_BAUD },
-    { name: 'scratch-words', type: 'integer', description: 'scratch memory size in 16-bit words, a power of two (default: 32768 on UP5K, 4096 on HX8K, 1024 on HX1K)' },
+    {
+      name: 'scratch-words',
+      type: 'integer',
+      description:
+        'scratch memory size in 16-bit words, a power of two (default: 32768 on UP5K, 4096 on HX8K, 1024 on HX1K)',
+    },
   ],
 
   coreClockMHz(options: DesignOptions, board: Board): number {
@@ -69,7 +86,13 @@ export const loopback: Design<LoopbackConfig> = {
     if (mode === 'echo') {
       if (options['scratch-words'] !== undefined) throw new UserError('--scratch-words applies to --mode link only');
       checkEchoFits(ECHO_FIFO_DEPTH, board);
-      return { mode: 'echo', baud, clocksPerBit: uartDivisor(clock.mhz, baud), fifoDepth: ECHO_FIFO_DEPTH, heartbeatBits };
+      return {
+        mode: 'echo',
+        baud,
+        clocksPerBit: uartDivisor(clock.mhz, baud),
+        fifoDepth: ECHO_FIFO_DEPTH,
+        heartbeatBits,
+      };
     }
     const scratchWords = (options['scratch-words'] as number | undefined) ?? defaultScratchWords(board);
     if (!(scratchWords >= 2 && Number.isInteger(Math.log2(scratchWords)))) {
@@ -99,7 +122,8 @@ export const loopback: Design<LoopbackConfig> = {
   },
 
   generate(config: LoopbackConfig, _board, context) {
-    if (config.mode === 'echo') return { core: generateEcho(config), submodules: [], cells: [uartRx, syncFifo, uartTx] };
+    if (config.mode === 'echo')
+      return { core: generateEcho(config), submodules: [], cells: [uartRx, syncFifo, uartTx] };
     const identity = identityBytes('loopback', context.configHash, context.clock, config.link);
     const scratchBits = Math.log2(config.scratchWords);
     const core = new Module('loopback_core', [
@@ -113,7 +137,10 @@ export const loopback: Design<LoopbackConfig> = {
       .localparam('HEARTBEAT_BITS', config.heartbeatBits, 'top bit toggles about once a second');
     declareLinkCore(
       core,
-      { leds: '[0] heartbeat, [1] link line error (active high)', idle: 'nothing in flight: the virtual board may stop the clock' },
+      {
+        leds: '[0] heartbeat, [1] link line error (active high)',
+        idle: 'nothing in flight: the virtual board may stop the clock',
+      },
       config.link,
       ['reg_rdata', 'mem_ack'],
     );
