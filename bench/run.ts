@@ -149,7 +149,9 @@ async function linkCoreSize(design: Elaborated<LinkLoopbackConfig>): Promise<Rec
   const chparam = Object.entries(params)
     .map(([k, v]) => `-set ${k} ${v}`)
     .join(' ');
-  const script = `read_verilog ${Object.keys(sources).join(' ')}; chparam ${chparam} link_core; synth_ice40 -top link_core; tee -q -o stat.json stat -json`;
+  const script =
+    `read_verilog ${Object.keys(sources).join(' ')}; chparam ${chparam} link_core; ` +
+    'synth_ice40 -top link_core; tee -q -o stat.json stat -json';
   const result = await getToolchain('yowasp').run('yosys', ['-p', script], sources);
   if (result.code !== 0) throw new Error(`link-core synthesis failed:\n${result.log.slice(-2000)}`);
   const stat = JSON.parse(fileText(result.files, 'stat.json') ?? '{}');
@@ -253,7 +255,8 @@ async function benchIsing(): Promise<Record<string, unknown>> {
   for (const lanes of [64]) {
     const built = await buildEngine('icebreaker', { L: 256, lanes, 'rng-bits': '8' });
     push[`lanes_${lanes}`] = built.ok
-      ? `fits: ${built.report.resources.lc.used} of ${built.report.resources.lc.total} logic cells, Fmax ${built.report.fmax_mhz} MHz`
+      ? `fits: ${built.report.resources.lc.used} of ${built.report.resources.lc.total} logic cells, ` +
+        `Fmax ${built.report.fmax_mhz} MHz`
       : built.reason;
   }
   return {
@@ -339,7 +342,9 @@ async function benchBdcgan(): Promise<Record<string, unknown>> {
         end_to_end_images_per_s_estimate: round(Math.min(computeImagesPerS, linkImagesPerS), 1),
         upload_bytes: upload.bytes,
         upload_seconds_estimate: round((uploadWireBytes * 10) / baud, 2),
-        note: 'no board: rates from measured clocks per image and the link framing; the 512-pixel FIFO and the link stream buffer let the link drain one image while the next is computed',
+        note:
+          'no board: rates from measured clocks per image and the link framing; the 512-pixel FIFO and the link ' +
+          'stream buffer let the link drain one image while the next is computed',
       },
       virtual_board: {
         upload_seconds: round(upload.seconds, 2),
@@ -352,7 +357,10 @@ async function benchBdcgan(): Promise<Record<string, unknown>> {
   }
 }
 
-/** B-DCGAN training on this machine: samples/s of the binarized and full-precision trainers over 30 steps, time per epoch. */
+/**
+ * B-DCGAN training on this machine: samples/s of the binarized and full-precision trainers over 30 steps, time per
+ * epoch.
+ */
 async function benchTraining(): Promise<Record<string, unknown>> {
   const { Trainer } = await import('../src/train/trainer.ts');
   const { loadMnist } = await import('../src/train/mnist.ts');
@@ -408,7 +416,10 @@ const ISING_TARGETS: { name: string; board: string; options: Record<string, stri
   { name: 'hx8k_L256_P64', board: 'hx8k', options: { L: 256, lanes: 64, 'rng-bits': '8', 'clock-mhz': 36 } },
 ];
 
-/** `npm run bench -- ising` runs only the named sections (spine, link, ising, bdcgan, training, demo); results of the others are kept. */
+/**
+ * `npm run bench -- ising` runs only the named sections (spine, link, ising, bdcgan, training, demo); results of the
+ * others are kept.
+ */
 const only = new Set(process.argv.slice(2));
 const want = (section: string) => only.size === 0 || only.has(section);
 

@@ -15,7 +15,8 @@ console.log(`reference: ${reference.images.length} images in ${reference.seconds
 
 const board = await runBdcgan({ target: { kind: 'virtual' }, model, modelHash: hash, requests, check: true });
 console.log(
-  `virtual board: weights ${board.upload!.bytes} bytes uploaded and read back; ${board.check!.images} images identical to the reference`,
+  `virtual board: weights ${board.upload!.bytes} bytes uploaded and read back; ` +
+    `${board.check!.images} images identical to the reference`,
 );
 
 const out = process.argv[2];

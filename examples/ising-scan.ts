@@ -12,7 +12,8 @@ const reference = await runIsing({ target: { kind: 'reference' }, design, scan }
 for (const point of reference.scan.points) {
   const e = point.observables.energyPerSpin;
   console.log(
-    `reference  T = ${point.T.toFixed(3)}: e = ${e.value.toFixed(4)} ± ${e.error.toFixed(4)} (Onsager, L = ∞: ${point.exact.energyPerSpin.toFixed(4)})`,
+    `reference  T = ${point.T.toFixed(3)}: e = ${e.value.toFixed(4)} ± ${e.error.toFixed(4)} ` +
+      `(Onsager, L = ∞: ${point.exact.energyPerSpin.toFixed(4)})`,
   );
 }
 

@@ -42,15 +42,20 @@ export class SpinbitBoard {
       const identity = decodeIdentity(reply.payload);
       if (identity.protocolVersion !== PROTOCOL_VERSION) {
         throw new UserError(
-          `${path} speaks link protocol ${identity.protocolVersion}; this spinbit speaks ${PROTOCOL_VERSION}: update one of them`,
+          `${path} speaks link protocol ${identity.protocolVersion}, this spinbit speaks ${PROTOCOL_VERSION}: ` +
+            `rebuild its bitstream with this spinbit (spinbit build ${identity.design} …, then spinbit flash), ` +
+            'or talk to it with the spinbit that built it',
         );
       }
       if (options.expect) {
         const want = options.expect.configHash.slice(0, CONFIG_HASH_BYTES * 2);
         if (identity.design !== options.expect.design || identity.configHash !== want) {
           throw new UserError(
-            `${path} runs ${identity.design} with config ${identity.configHash}, but you asked for ${options.expect.design} ` +
-              `with config ${want}: build and flash the matching bitstream (spinbit build ${options.expect.design} …; spinbit flash), or use the options the board was built with`,
+            `${path} runs ${identity.design} with config ${identity.configHash}, ` +
+              `but you asked for ${options.expect.design} ` +
+              `with config ${want}: build and flash the matching bitstream ` +
+              `(spinbit build ${options.expect.design} …; spinbit flash), ` +
+              'or use the options the board was built with',
           );
         }
       }

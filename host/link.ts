@@ -125,7 +125,10 @@ export class Link {
     return this.closedReason !== undefined;
   }
 
-  /** Sends a request and resolves with the OK reply; rejects with BoardStatusError, LinkTimeoutError, LinkClosedError. */
+  /**
+   * Sends a request and resolves with the OK reply; rejects with BoardStatusError, LinkTimeoutError,
+   * LinkClosedError.
+   */
   request(cmd: number, payload: Uint8Array = new Uint8Array(0)): Promise<Frame> {
     if (this.closedReason) return Promise.reject(new LinkClosedError(`${this.label}: ${this.closedReason}`));
     return new Promise((resolve, reject) => {

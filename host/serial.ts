@@ -20,7 +20,8 @@ export async function openSerial(path: string, baudRate: number): Promise<Transp
       else if (/EACCES|Permission denied/i.test(text))
         reject(
           new UserError(
-            `no permission to open ${path}: add yourself to the dialout group (sudo usermod -aG dialout $USER, then log in again)`,
+            `no permission to open ${path}: add yourself to the dialout group ` +
+              '(sudo usermod -aG dialout $USER, then log in again)',
           ),
         );
       else if (/lock|busy|EBUSY/i.test(text)) reject(new UserError(`${path} is busy: another program has it open`));

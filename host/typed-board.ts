@@ -61,7 +61,8 @@ export class TypedBoard<C extends Contract> {
     const want = idValue(this.contract.id);
     if (id !== want) {
       throw new UserError(
-        `${this.path}: not a ${this.contract.design} engine (ID register 0x${id.toString(16)}, expected 0x${want.toString(16)})`,
+        `${this.path}: not a ${this.contract.design} engine ` +
+          `(ID register 0x${id.toString(16)}, expected 0x${want.toString(16)})`,
       );
     }
   }

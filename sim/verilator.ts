@@ -24,7 +24,8 @@ export function verilatorVersion(): string {
   const result = spawnSync('verilator', ['--version'], { encoding: 'utf8' });
   if (result.error || result.status !== 0) {
     throw new UserError(
-      'Verilator not found on PATH: run `npm run setup` (Debian/Ubuntu: sudo apt-get install -y verilator; macOS: brew install verilator)',
+      'Verilator not found on PATH: run `npm run setup` ' +
+        '(Debian/Ubuntu: sudo apt-get install -y verilator; macOS: brew install verilator)',
     );
   }
   cachedVersion = result.stdout.trim();

@@ -229,7 +229,10 @@ describe('B-DCGAN generator through the virtual board', () => {
       };
       const old = decodeModel(encodeModel(randomModel(oneCopy, 2)));
       await expect(board.upload(old.model, old.hash)).rejects.toThrow(
-        /the model's 'mnist-up5k' architecture \(74→3136, 74→32, 42→1, label copies 1\/1\/1\) is not the one the engine is built for \(144→3136, 144→32, 42→1, label copies 8\/8\/1\)/,
+        new RegExp(
+          "the model's 'mnist-up5k' architecture \\(74→3136, 74→32, 42→1, label copies 1/1/1\\) " +
+            'is not the one the engine is built for \\(144→3136, 144→32, 42→1, label copies 8/8/1\\)',
+        ),
       );
     } finally {
       await link.close();
@@ -237,54 +240,58 @@ describe('B-DCGAN generator through the virtual board', () => {
     }
   });
 
-  it('a model memory that reads back wrong is reported with the word, and the model is not marked as held', async () => {
-    // A bit error the link CRC cannot see (as from a faulty memory on the board): one WRITE_MEM frame to the
-    // model memory gets a data bit flipped and its CRC recomputed on the way, so the board stores a wrong word.
-    const { design, virtual } = await virtualGenerator(false);
-    const real = await openSerial(virtual.path, 3_000_000);
-    const requests = new FrameDecoder(SYNC_REQUEST, 4096);
-    let corrupted = false;
-    const faulty: Transport = {
-      write(bytes) {
-        for (const event of requests.push(bytes)) {
-          if (event.kind !== 'frame') continue;
-          const frame = event.frame;
-          if (
-            !corrupted &&
-            frame.cmd === Command.WRITE_MEM &&
-            frame.payload[0] === bdcganContract.memories.model.index &&
-            frame.payload.length > 100
-          ) {
-            corrupted = true;
-            const payload = frame.payload.slice();
-            payload[4 + 2 * 37]! ^= 0x04; // word 37 of this frame, bit 2
-            real.write(encodeFrame({ ...frame, payload }));
-          } else real.write(encodeFrame(frame));
-        }
-      },
-      onData: (listener) => real.onData(listener),
-      onClose: (listener) => real.onClose(listener),
-      close: () => real.close(),
-    };
-    const link = await SpinbitBoard.connect(faulty, virtual.path, {
-      expect: { design: 'bdcgan', configHash: design.configHash },
-    });
-    try {
-      const board = new BdcganBoard(link, design.config);
-      const { model, hash } = decodeModel(encodeModel(randomModel(PRESETS['mnist-up5k']!, 46)));
-      const words = modelImage(model, design.config.width).words;
-      await expect(board.upload(model, hash)).rejects.toThrow(
-        new RegExp(
-          `the model memory reads back wrong at word 37: wrote 0x${words[37]!.toString(16)}, read 0x${(words[37]! ^ 4).toString(16)}`,
-        ),
-      );
-      expect(corrupted).toBe(true);
-      expect(await board.regs.read('MODEL_TAG')).toBe(0); // not marked as held: the next upload is full
-    } finally {
-      await link.close();
-      await virtual.stop();
-    }
-  });
+  it(
+    'a model memory that reads back wrong is reported with the word, ' + 'and the model is not marked as held',
+    async () => {
+      // A bit error the link CRC cannot see (as from a faulty memory on the board): one WRITE_MEM frame to the
+      // model memory gets a data bit flipped and its CRC recomputed on the way, so the board stores a wrong word.
+      const { design, virtual } = await virtualGenerator(false);
+      const real = await openSerial(virtual.path, 3_000_000);
+      const requests = new FrameDecoder(SYNC_REQUEST, 4096);
+      let corrupted = false;
+      const faulty: Transport = {
+        write(bytes) {
+          for (const event of requests.push(bytes)) {
+            if (event.kind !== 'frame') continue;
+            const frame = event.frame;
+            if (
+              !corrupted &&
+              frame.cmd === Command.WRITE_MEM &&
+              frame.payload[0] === bdcganContract.memories.model.index &&
+              frame.payload.length > 100
+            ) {
+              corrupted = true;
+              const payload = frame.payload.slice();
+              payload[4 + 2 * 37]! ^= 0x04; // word 37 of this frame, bit 2
+              real.write(encodeFrame({ ...frame, payload }));
+            } else real.write(encodeFrame(frame));
+          }
+        },
+        onData: (listener) => real.onData(listener),
+        onClose: (listener) => real.onClose(listener),
+        close: () => real.close(),
+      };
+      const link = await SpinbitBoard.connect(faulty, virtual.path, {
+        expect: { design: 'bdcgan', configHash: design.configHash },
+      });
+      try {
+        const board = new BdcganBoard(link, design.config);
+        const { model, hash } = decodeModel(encodeModel(randomModel(PRESETS['mnist-up5k']!, 46)));
+        const words = modelImage(model, design.config.width).words;
+        await expect(board.upload(model, hash)).rejects.toThrow(
+          new RegExp(
+            `the model memory reads back wrong at word 37: ` +
+              `wrote 0x${words[37]!.toString(16)}, read 0x${(words[37]! ^ 4).toString(16)}`,
+          ),
+        );
+        expect(corrupted).toBe(true);
+        expect(await board.regs.read('MODEL_TAG')).toBe(0); // not marked as held: the next upload is full
+      } finally {
+        await link.close();
+        await virtual.stop();
+      }
+    },
+  );
 });
 
 /** The mnist-up5k generator on a virtual board at 3 Mbaud, and (unless told not to) a host connected to it. */

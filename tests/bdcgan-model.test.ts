@@ -49,7 +49,8 @@ describe('B-DCGAN model file', () => {
     );
     const badSigns = randomModel(arch, 3);
     (badSigns.layers[0] as BinaryLayer).signs[7] = 0;
-    expect(() => decodeModel(encodeModel(badSigns), 'bad.sbgan')).toThrow(/layer0.signs\[7\] is 0: must be \+1 or −1/);
+    const decodeBadSigns = () => decodeModel(encodeModel(badSigns), 'bad.sbgan');
+    expect(decodeBadSigns).toThrow(/layer0.signs\[7\] is 0: must be \+1 or −1/);
     const broken: Architecture = { ...arch, reshape: { channels: 32, side: 7 } };
     expect(() => encodeModel({ ...model, arch: broken })).toThrow(
       /reshape 32×7×7 does not match the dense output 3136/,
@@ -146,35 +147,38 @@ describe('safetensors import', () => {
 });
 
 describe('model memory image', () => {
-  it('round-trips, generates the same images after clamping, and sizes the presets against the UP5K SPRAM', async () => {
-    const { decodeImage, imageLayout, modelImage } = await import('../src/cores/bdcgan/image.ts');
-    const arch = PRESETS['mnist-up5k']!;
-    const model = randomModel(arch, 12);
-    (model.layers[0] as BinaryLayer).thresholds[5] = 2 ** 31 - 1; // a constant output: clamped, same decisions
-    (model.layers[1] as BinaryLayer).thresholds[3] = -(2 ** 31);
-    const spramBits = 4 * 16384 * 16;
-    for (const width of [32, 64]) {
-      const { words, table, layout } = modelImage(model, width);
-      const back = decodeImage(arch, width, words, table);
-      const random = seededRandom(8);
-      for (let n = 0; n < 4; n++) {
-        const z = quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1));
-        expect(Array.from(generate(back, z, n))).toEqual(Array.from(generate(model, z, n)));
+  it(
+    'round-trips, generates the same images after clamping, ' + 'and sizes the presets against the UP5K SPRAM',
+    async () => {
+      const { decodeImage, imageLayout, modelImage } = await import('../src/cores/bdcgan/image.ts');
+      const arch = PRESETS['mnist-up5k']!;
+      const model = randomModel(arch, 12);
+      (model.layers[0] as BinaryLayer).thresholds[5] = 2 ** 31 - 1; // a constant output: clamped, same decisions
+      (model.layers[1] as BinaryLayer).thresholds[3] = -(2 ** 31);
+      const spramBits = 4 * 16384 * 16;
+      for (const width of [32, 64]) {
+        const { words, table, layout } = modelImage(model, width);
+        const back = decodeImage(arch, width, words, table);
+        const random = seededRandom(8);
+        for (let n = 0; n < 4; n++) {
+          const z = quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1));
+          expect(Array.from(generate(back, z, n))).toEqual(Array.from(generate(model, z, n)));
+        }
+        const again = modelImage(back, width);
+        expect(Array.from(again.words)).toEqual(Array.from(words));
+        expect(Array.from(again.table)).toEqual(Array.from(table));
+        expect(layout.words * 16).toBeLessThan(spramBits * 0.75); // 0.64 / 0.76 Mbit (P = 32 / 64) of the UP5K's 1 Mbit
+        expect(modelImage(randomModel(PRESETS.paper!, 1), width).layout.words * 16).toBeGreaterThan(spramBits * 2);
       }
-      const again = modelImage(back, width);
-      expect(Array.from(again.words)).toEqual(Array.from(words));
-      expect(Array.from(again.table)).toEqual(Array.from(table));
-      expect(layout.words * 16).toBeLessThan(spramBits * 0.75); // 0.64 / 0.76 Mbit (P = 32 / 64) of the UP5K's 1 Mbit
-      expect(modelImage(randomModel(PRESETS.paper!, 1), width).layout.words * 16).toBeGreaterThan(spramBits * 2);
-    }
-    expect(() => imageLayout(arch, 16)).toThrow(/datapath width 16: supported 32, 64/);
-    // the engine's label mask needs a label's copies in one row: a power of two dividing the stored inputs
-    const threeCopies: Architecture = {
-      ...arch,
-      layers: arch.layers.map((l, i) => (i === 0 ? { ...l, labelCopies: 3 } : l)),
-    };
-    expect(() => layersModule(threeCopies, 64)).toThrow(
-      /layer 0: 3 label copies need a power of two up to 8 dividing 64 inputs and the 64-input row/,
-    );
-  });
+      expect(() => imageLayout(arch, 16)).toThrow(/datapath width 16: supported 32, 64/);
+      // the engine's label mask needs a label's copies in one row: a power of two dividing the stored inputs
+      const threeCopies: Architecture = {
+        ...arch,
+        layers: arch.layers.map((l, i) => (i === 0 ? { ...l, labelCopies: 3 } : l)),
+      };
+      expect(() => layersModule(threeCopies, 64)).toThrow(
+        /layer 0: 3 label copies need a power of two up to 8 dividing 64 inputs and the 64-input row/,
+      );
+    },
+  );
 });

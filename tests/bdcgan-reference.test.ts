@@ -97,7 +97,8 @@ describe('B-DCGAN integer reference', () => {
     // inputs x = [+1, −1], 3 labels × 2 copies, label 2 → extended [+1, −1, 0, 0, 0, 0, 1, 1]
     const layer = { kind: 'dense', inputs: 2, outputs: 2, label: true, labelCopies: 2 } as const;
     expect(layerInputs(layer, 3)).toBe(8);
-    // out 0 weights all +1: acc = 1 − 1 + 1 + 1 = 2; out 1 weights +1 except the copies of label 2 (−1): 1 − 1 − 1 − 1 = −2
+    // out 0 weights all +1: acc = 1 − 1 + 1 + 1 = 2; out 1 weights +1 except the copies of label 2 (−1):
+    // 1 − 1 − 1 − 1 = −2
     const params: BinaryLayer = {
       weights: Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]),
       thresholds: Int32Array.from([0, 0]),

@@ -41,7 +41,8 @@ describe('boards', () => {
 
   it('parses icepll output', () => {
     const log =
-      "F_PLLOUT:   48.000 MHz (achieved)\nDIVR:  0 (4'b0000)\nDIVF: 63 (7'b0111111)\nDIVQ:  4 (3'b100)\nFILTER_RANGE: 1 (3'b001)\n";
+      "F_PLLOUT:   48.000 MHz (achieved)\nDIVR:  0 (4'b0000)\nDIVF: 63 (7'b0111111)\n" +
+      "DIVQ:  4 (3'b100)\nFILTER_RANGE: 1 (3'b001)\n";
     expect(parseIcepll(log, 12, 48)).toEqual({
       inputMHz: 12,
       requestedMHz: 48,

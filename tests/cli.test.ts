@@ -80,7 +80,10 @@ describe('spinbit CLI', () => {
     const noBoard = spinbit('demo', '--port', 'auto');
     expect(noBoard.code).toBe(2);
     expect(noBoard.err).toMatch(
-      /no FTDI board found on USB \(spinbit ports lists serial ports\): plug the board in, or give --port PATH; without a board, use the virtual board/,
+      new RegExp(
+        'no FTDI board found on USB \\(spinbit ports lists serial ports\\): plug the board in, ' +
+          'or give --port PATH; without a board, use the virtual board',
+      ),
     );
     const ports = spinbit('ports', '--json', '-');
     expect(ports.code, ports.err).toBe(0);
@@ -108,7 +111,8 @@ describe('spinbit CLI', () => {
     const { code, err } = spinbit('build', 'loopback', '--board', 'icebreaker', '--scratch-words', '1048576');
     expect(code).toBe(2);
     expect(err.trim()).toBe(
-      'spinbit: --scratch-words 1048576 needs 16777216 bits but iCEBreaker has 1048576 bits of SPRAM (4 × 256 Kbit): over by 15728640 bits',
+      'spinbit: --scratch-words 1048576 needs 16777216 bits but iCEBreaker has 1048576 bits of SPRAM ' +
+        '(4 × 256 Kbit): over by 15728640 bits',
     );
     expect(existsSync(join(cwd, 'build', 'loopback-icebreaker'))).toBe(false);
   });
@@ -237,11 +241,17 @@ describe('spinbit CLI', () => {
       // weights that do not fit: the numbers (3152640 = 49260 rows × 64 bits; 4 SPRAM = 1048576 bits)
       [
         ['build', 'bdcgan', '--board', 'icebreaker', '--preset', 'paper', '--out', join(cwd, 'never')],
-        /need 3152640 bits of model memory \(49260 rows of 64\) but iCEBreaker has 1048576 \(4 SPRAM × 256 Kbit\): over by 2104064 bits/,
+        new RegExp(
+          'need 3152640 bits of model memory \\(49260 rows of 64\\) ' +
+            'but iCEBreaker has 1048576 \\(4 SPRAM × 256 Kbit\\): over by 2104064 bits',
+        ),
       ],
       [
         ['build', 'bdcgan', '--board', 'hx8k', '--out', join(cwd, 'never')],
-        /kept in SPRAM, which iCE40-HX8K breakout does not have .*over by 757248 bits — use --board icebreaker or upduino3/,
+        new RegExp(
+          'kept in SPRAM, which iCE40-HX8K breakout does not have .*' +
+            'over by 757248 bits — use --board icebreaker or upduino3',
+        ),
       ],
     ] as const) {
       const bad = spinbit(...args);

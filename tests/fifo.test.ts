@@ -18,10 +18,14 @@ describe('sync_fifo in Verilator', () => {
       sources: {
         'fifo_tb.v': [
           '`default_nettype none',
-          'module fifo_tb (input wire clk, input wire rst, input wire [7:0] in_data, input wire in_valid, output wire in_ready,',
-          `                output wire [7:0] out_data, output wire out_valid, input wire out_ready, output wire [${DEPTH_LOG2}:0] count);`,
-          `    sync_fifo #(.WIDTH(8), .DEPTH_LOG2(${DEPTH_LOG2})) u_fifo (.clk(clk), .rst(rst), .in_data(in_data), .in_valid(in_valid),`,
-          '        .in_ready(in_ready), .out_data(out_data), .out_valid(out_valid), .out_ready(out_ready), .count(count));',
+          'module fifo_tb (input wire clk, input wire rst, input wire [7:0] in_data, input wire in_valid, ' +
+            'output wire in_ready,',
+          '                output wire [7:0] out_data, output wire out_valid, input wire out_ready, ' +
+            `output wire [${DEPTH_LOG2}:0] count);`,
+          `    sync_fifo #(.WIDTH(8), .DEPTH_LOG2(${DEPTH_LOG2})) u_fifo (.clk(clk), .rst(rst), ` +
+            '.in_data(in_data), .in_valid(in_valid),',
+          '        .in_ready(in_ready), .out_data(out_data), .out_valid(out_valid), .out_ready(out_ready), ' +
+            '.count(count));',
           'endmodule',
           '`default_nettype wire',
           '',

@@ -76,44 +76,49 @@ describe('Ising engine RTL = reference model, bit for bit', () => {
     expect([result.mode, result.check.verdict, result.field, result.results.length]).toEqual(['sim', 'pass', 0.1, 2]);
   });
 
-  it('host writes a random lattice, reads it back, and the engine continues from it exactly as the reference', async () => {
-    const design = (await elaborate(ising, getBoard('icebreaker'), {
-      L: 32,
-      lanes: 8,
-      replicas: 2,
-      baud: 3_000_000,
-    })) as Elaborated<IsingDesignConfig>;
-    const config = design.config;
-    const virtual = await VirtualBoard.start(design);
-    const link = await SpinbitBoard.open(virtual.path, { expect: { design: 'ising', configHash: design.configHash } });
-    try {
-      const board = new IsingBoard(link, config);
-      await board.verify();
-      const random = seededRandom(11);
-      const reference = new ReferenceEngine(config, 99);
-      await board.seed(99);
-      for (let r = 0; r < 2; r++) {
-        const spins = Int8Array.from({ length: 32 * 32 }, () => (random() < 0.5 ? 1 : -1));
-        const lattice = new IsingLattice(32, spins);
-        reference.lattices[r] = new IsingLattice(32, spins);
-        await board.writeLattice(r, lattice);
-        const back = await board.readLattice(r);
-        expect(Array.from(back.spins)).toEqual(Array.from(spins));
-        const table = flipThresholds('metropolis', r === 0 ? 2.0 : 2.6, 24);
-        await board.setTable(r, table);
-        await reference.setTable(r, table);
-        expect(await board.readTable(r)).toEqual(table);
+  it(
+    'host writes a random lattice, reads it back, ' + 'and the engine continues from it exactly as the reference',
+    async () => {
+      const design = (await elaborate(ising, getBoard('icebreaker'), {
+        L: 32,
+        lanes: 8,
+        replicas: 2,
+        baud: 3_000_000,
+      })) as Elaborated<IsingDesignConfig>;
+      const config = design.config;
+      const virtual = await VirtualBoard.start(design);
+      const link = await SpinbitBoard.open(virtual.path, {
+        expect: { design: 'ising', configHash: design.configHash },
+      });
+      try {
+        const board = new IsingBoard(link, config);
+        await board.verify();
+        const random = seededRandom(11);
+        const reference = new ReferenceEngine(config, 99);
+        await board.seed(99);
+        for (let r = 0; r < 2; r++) {
+          const spins = Int8Array.from({ length: 32 * 32 }, () => (random() < 0.5 ? 1 : -1));
+          const lattice = new IsingLattice(32, spins);
+          reference.lattices[r] = new IsingLattice(32, spins);
+          await board.writeLattice(r, lattice);
+          const back = await board.readLattice(r);
+          expect(Array.from(back.spins)).toEqual(Array.from(spins));
+          const table = flipThresholds('metropolis', r === 0 ? 2.0 : 2.6, 24);
+          await board.setTable(r, table);
+          await reference.setTable(r, table);
+          expect(await board.readTable(r)).toEqual(table);
+        }
+        const records = await board.run(25);
+        expect(records).toEqual(await reference.run(25));
+        for (let r = 0; r < 2; r++)
+          expect(Array.from((await board.readLattice(r)).spins)).toEqual(Array.from(reference.lattices[r]!.spins));
+        expect((await board.counters()).tieClocks).toBe((await reference.counters()).tieClocks);
+      } finally {
+        await link.close();
+        await virtual.stop();
       }
-      const records = await board.run(25);
-      expect(records).toEqual(await reference.run(25));
-      for (let r = 0; r < 2; r++)
-        expect(Array.from((await board.readLattice(r)).spins)).toEqual(Array.from(reference.lattices[r]!.spins));
-      expect((await board.counters()).tieClocks).toBe((await reference.counters()).tieClocks);
-    } finally {
-      await link.close();
-      await virtual.stop();
-    }
-  });
+    },
+  );
 });
 
 describe('Ising engine configuration', () => {
@@ -149,7 +154,10 @@ describe('Ising engine configuration', () => {
     for (const [args, message] of [
       [
         ['--L', '1024', '--lanes', '64'],
-        /L=1024 × 1 replica\(s\) with 64 lanes needs 264 block RAMs .* but iCEBreaker has 25 left after the link .*over by 239 blocks/,
+        new RegExp(
+          'L=1024 × 1 replica\\(s\\) with 64 lanes needs 264 block RAMs .* ' +
+            'but iCEBreaker has 25 left after the link .*over by 239 blocks',
+        ),
       ],
       [['--L', '48'], /--L must be a power of two from 8 to 1024, got 48/],
       [['--L', '16', '--lanes', '16'], /--lanes 16 is more than L\/2 = 8/],
@@ -181,7 +189,10 @@ describe('Ising engine configuration', () => {
     );
     expect(silent.code).toBe(2);
     expect(silent.err).toMatch(
-      /\/dev\/ptmx does not answer as a spinbit board: .*no reply within 1000 ms \(flashed with `spinbit build ising` and the same options\? baud 1000000\?\)/,
+      new RegExp(
+        '/dev/ptmx does not answer as a spinbit board: .*no reply within 1000 ms ' +
+          '\\(flashed with `spinbit build ising` and the same options\\? baud 1000000\\?\\)',
+      ),
     );
     const noEngine = spinbit('run', 'ising', '--ref', '--check', '--T', '2');
     expect(noEngine.code).toBe(2);

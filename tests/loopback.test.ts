@@ -68,16 +68,19 @@ describe('loopback design', () => {
     }
   });
 
-  it('link mode: identity, registers, a 64 KiB memory round trip and the stream through the virtual board', async () => {
-    const e = (await elaborate(loopback, icebreaker, { baud: 3_000_000 })) as Elaborated<LinkLoopbackConfig>;
-    const result = await checkLoopback(e, { seed: 7, memoryBytes: 65536, streamBytes: 5000 });
-    expect(result).toMatchObject({
-      design: 'loopback',
-      configHash: e.configHash.slice(0, 16),
-      memoryBytes: 65536,
-      streamBytes: 5000,
-    });
-  });
+  it(
+    'link mode: identity, registers, a 64 KiB memory round trip ' + 'and the stream through the virtual board',
+    async () => {
+      const e = (await elaborate(loopback, icebreaker, { baud: 3_000_000 })) as Elaborated<LinkLoopbackConfig>;
+      const result = await checkLoopback(e, { seed: 7, memoryBytes: 65536, streamBytes: 5000 });
+      expect(result).toMatchObject({
+        design: 'loopback',
+        configHash: e.configHash.slice(0, 16),
+        memoryBytes: 65536,
+        streamBytes: 5000,
+      });
+    },
+  );
 
   it('echo mode: 1000 random bytes at 1 Mbaud (12 MHz core) with the host 2 % fast and 2 % slow', async () => {
     const e = (await elaborate(loopback, icebreaker, { mode: 'echo' })) as Elaborated<EchoConfig>;

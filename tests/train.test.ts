@@ -83,7 +83,8 @@ describe('gradients', () => {
       numericGradient(lossB, b, [4, 2]),
       2e-3,
     );
-    // deconvolution: side 3, 2 channels + 2 label planes, 2 outputs (the per-tap path) and 1 output (the last layer's path)
+    // deconvolution: side 3, 2 channels + 2 label planes, 2 outputs (the per-tap path) and 1 output (the last
+    // layer's path)
     const labels = tf.tensor2d([
       [1, 0],
       [0, 1],
@@ -123,106 +124,117 @@ describe('gradients', () => {
     }
   });
 
-  it('deconv4 computes the hardware transposed convolution: same sums as the integer reference, border taps absent', async () => {
-    await initTf();
-    const random = seededRandom(11);
-    const side = 4;
-    const channels = 3;
-    const labelCount = 2;
-    const planes = channels + labelCount;
-    const outs = 2;
-    const label = 1;
-    const x = Int8Array.from({ length: channels * side * side }, () => Math.floor(random() * 3) - 1); // ternary, [c][y][x]
-    const weights = Int8Array.from({ length: outs * planes * 16 }, () => (random() < 0.5 ? -1 : 1)); // [o][c][ky][kx]
-    const input = new Int8Array(planes * side * side);
-    input.set(x);
-    input.fill(1, (channels + label) * side * side, (channels + label + 1) * side * side);
-    const layer = {
-      kind: 'deconv' as const,
-      inChannels: channels,
-      outChannels: outs,
-      size: side,
-      kernel: 4 as const,
-      label: true,
-      last: false,
-    };
-    const expected = deconvSums(layer, input, planes, (i) => weights[i]!); // [o][Y][X]
-    // the same in the trainer's layout: x [H, W, B = 1, C], w [tap, C, O]
-    const xt = new Float32Array(side * side * channels);
-    for (let c = 0; c < channels; c++)
-      for (let p = 0; p < side * side; p++) xt[p * channels + c] = x[c * side * side + p]!;
-    const wt = new Float32Array(16 * planes * outs);
-    for (let o = 0; o < outs; o++)
-      for (let c = 0; c < planes; c++)
-        for (let t = 0; t < 16; t++) wt[(t * planes + c) * outs + o] = weights[(o * planes + c) * 16 + t]!;
-    const oneHot = tf.tensor2d([[0, 1]]);
-    const got = deconv4(
-      tf.tensor(xt, [side, side, 1, channels]) as tf.Tensor4D,
-      tf.tensor(wt, [16, planes, outs]) as tf.Tensor3D,
-      oneHot,
-    ).dataSync();
-    const out = 2 * side;
-    for (let o = 0; o < outs; o++)
-      for (let p = 0; p < out * out; p++)
-        expect(got[p * outs + o], `output ${o} pixel ${p}`).toBe(expected[o * out * out + p]);
-  });
+  it(
+    'deconv4 computes the hardware transposed convolution: ' + 'same sums as the integer reference, border taps absent',
+    async () => {
+      await initTf();
+      const random = seededRandom(11);
+      const side = 4;
+      const channels = 3;
+      const labelCount = 2;
+      const planes = channels + labelCount;
+      const outs = 2;
+      const label = 1;
+      // ternary, [c][y][x]
+      const x = Int8Array.from({ length: channels * side * side }, () => Math.floor(random() * 3) - 1);
+      const weights = Int8Array.from({ length: outs * planes * 16 }, () => (random() < 0.5 ? -1 : 1)); // [o][c][ky][kx]
+      const input = new Int8Array(planes * side * side);
+      input.set(x);
+      input.fill(1, (channels + label) * side * side, (channels + label + 1) * side * side);
+      const layer = {
+        kind: 'deconv' as const,
+        inChannels: channels,
+        outChannels: outs,
+        size: side,
+        kernel: 4 as const,
+        label: true,
+        last: false,
+      };
+      const expected = deconvSums(layer, input, planes, (i) => weights[i]!); // [o][Y][X]
+      // the same in the trainer's layout: x [H, W, B = 1, C], w [tap, C, O]
+      const xt = new Float32Array(side * side * channels);
+      for (let c = 0; c < channels; c++)
+        for (let p = 0; p < side * side; p++) xt[p * channels + c] = x[c * side * side + p]!;
+      const wt = new Float32Array(16 * planes * outs);
+      for (let o = 0; o < outs; o++)
+        for (let c = 0; c < planes; c++)
+          for (let t = 0; t < 16; t++) wt[(t * planes + c) * outs + o] = weights[(o * planes + c) * 16 + t]!;
+      const oneHot = tf.tensor2d([[0, 1]]);
+      const got = deconv4(
+        tf.tensor(xt, [side, side, 1, channels]) as tf.Tensor4D,
+        tf.tensor(wt, [16, planes, outs]) as tf.Tensor3D,
+        oneHot,
+      ).dataSync();
+      const out = 2 * side;
+      for (let o = 0; o < outs; o++)
+        for (let p = 0; p < out * out; p++)
+          expect(got[p * outs + o], `output ${o} pixel ${p}`).toBe(expected[o * out * out + p]);
+    },
+  );
 });
 
 describe('training', () => {
-  it('a few steps on 256 images: the discriminator learns, runs are deterministic, a resumed run continues exactly, the export is bit-exact', async () => {
-    const data = loadMnist('train');
-    const straight = await Trainer.create(recipe, data);
-    const first = await straight.runEpoch();
-    const second = await straight.runEpoch();
-    expect(second.lossD).toBeLessThan(first.lossD);
-    const dir = mkdtempSync(join(tmpdir(), 'spinbit-train-'));
-    const resumed = await Trainer.create(recipe, data);
-    const again = await resumed.runEpoch();
-    expect(again.lossD).toBe(first.lossD); // same seed, same numbers
-    await resumed.saveCheckpoint(join(dir, 'checkpoint.safetensors'));
-    const continued = await Trainer.create(recipe, data);
-    await continued.loadCheckpoint(join(dir, 'checkpoint.safetensors'));
-    expect(continued.epoch).toBe(1);
-    expect((await continued.runEpoch()).lossD).toBe(second.lossD);
-    const model = straight.generator.exportModel();
-    expect(Buffer.from(encodeModel(continued.generator.exportModel())).equals(Buffer.from(encodeModel(model)))).toBe(
-      true,
-    );
-    // the exported integer model draws what the trained generator draws (inference mode)
-    const random = seededRandom(2);
-    const labels = Array.from({ length: 10 }, (_, i) => i);
-    const zs = labels.map(() => quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1)));
-    const float = floatImages(straight.generator, zs, labels);
-    zs.forEach((z, i) => {
-      const hardware = generate(model, z, labels[i]!);
-      for (let p = 0; p < 784; p++)
-        expect(Math.abs(hardware[p]! - float[i]![p]!), `image ${i} pixel ${p}`).toBeLessThanOrEqual(1);
-    });
-    await expect(Trainer.create({ ...recipe, images: 10 }, data)).rejects.toThrow(
-      /--images must be from the batch size 32 to 60000, got 10/,
-    );
-    await expect(
-      continued.loadCheckpoint.call(
-        await Trainer.create({ ...recipe, seed: 6 }, data),
-        join(dir, 'checkpoint.safetensors'),
-      ),
-    ).rejects.toThrow(/different recipe/);
-  });
+  it(
+    'a few steps on 256 images: the discriminator learns, runs are deterministic, ' +
+      'a resumed run continues exactly, the export is bit-exact',
+    async () => {
+      const data = loadMnist('train');
+      const straight = await Trainer.create(recipe, data);
+      const first = await straight.runEpoch();
+      const second = await straight.runEpoch();
+      expect(second.lossD).toBeLessThan(first.lossD);
+      const dir = mkdtempSync(join(tmpdir(), 'spinbit-train-'));
+      const resumed = await Trainer.create(recipe, data);
+      const again = await resumed.runEpoch();
+      expect(again.lossD).toBe(first.lossD); // same seed, same numbers
+      await resumed.saveCheckpoint(join(dir, 'checkpoint.safetensors'));
+      const continued = await Trainer.create(recipe, data);
+      await continued.loadCheckpoint(join(dir, 'checkpoint.safetensors'));
+      expect(continued.epoch).toBe(1);
+      expect((await continued.runEpoch()).lossD).toBe(second.lossD);
+      const model = straight.generator.exportModel();
+      expect(Buffer.from(encodeModel(continued.generator.exportModel())).equals(Buffer.from(encodeModel(model)))).toBe(
+        true,
+      );
+      // the exported integer model draws what the trained generator draws (inference mode)
+      const random = seededRandom(2);
+      const labels = Array.from({ length: 10 }, (_, i) => i);
+      const zs = labels.map(() => quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1)));
+      const float = floatImages(straight.generator, zs, labels);
+      zs.forEach((z, i) => {
+        const hardware = generate(model, z, labels[i]!);
+        for (let p = 0; p < 784; p++)
+          expect(Math.abs(hardware[p]! - float[i]![p]!), `image ${i} pixel ${p}`).toBeLessThanOrEqual(1);
+      });
+      await expect(Trainer.create({ ...recipe, images: 10 }, data)).rejects.toThrow(
+        /--images must be from the batch size 32 to 60000, got 10/,
+      );
+      await expect(
+        continued.loadCheckpoint.call(
+          await Trainer.create({ ...recipe, seed: 6 }, data),
+          join(dir, 'checkpoint.safetensors'),
+        ),
+      ).rejects.toThrow(/different recipe/);
+    },
+  );
 
-  it('the full-precision twin trains the same architecture and has no integer export; kernel-5 presets are refused', async () => {
-    const data = loadMnist('train');
-    const twin = await Trainer.create({ ...recipe, fullPrecision: true, images: 64 }, data);
-    const log = await twin.runEpoch();
-    expect(Number.isFinite(log.lossD) && Number.isFinite(log.lossG)).toBe(true);
-    expect(() => twin.generator.exportModel()).toThrow(/a full-precision generator has no integer model/);
-    await expect(Trainer.create({ ...recipe, preset: 'paper' }, data)).rejects.toThrow(
-      /training supports kernel-4 architectures/,
-    );
-    // the class-loss weight enters the generator loss: at weight 0 only the GAN loss is left (the class
-    // cross-entropy of a fresh network is ≈ ln 10 = 2.3, so the mean over two steps drops by about that)
-    const plain = await (await Trainer.create({ ...recipe, images: 64 }, data)).runEpoch();
-    const noClass = await (await Trainer.create({ ...recipe, images: 64, classWeight: 0 }, data)).runEpoch();
-    expect(plain.lossG - noClass.lossG).toBeGreaterThan(1.5);
-    expect(PRESETS.paper!.layers.at(-1)!.kind).toBe('deconv');
-  });
+  it(
+    'the full-precision twin trains the same architecture and has no integer export; ' + 'kernel-5 presets are refused',
+    async () => {
+      const data = loadMnist('train');
+      const twin = await Trainer.create({ ...recipe, fullPrecision: true, images: 64 }, data);
+      const log = await twin.runEpoch();
+      expect(Number.isFinite(log.lossD) && Number.isFinite(log.lossG)).toBe(true);
+      expect(() => twin.generator.exportModel()).toThrow(/a full-precision generator has no integer model/);
+      await expect(Trainer.create({ ...recipe, preset: 'paper' }, data)).rejects.toThrow(
+        /training supports kernel-4 architectures/,
+      );
+      // the class-loss weight enters the generator loss: at weight 0 only the GAN loss is left (the class
+      // cross-entropy of a fresh network is ≈ ln 10 = 2.3, so the mean over two steps drops by about that)
+      const plain = await (await Trainer.create({ ...recipe, images: 64 }, data)).runEpoch();
+      const noClass = await (await Trainer.create({ ...recipe, images: 64, classWeight: 0 }, data)).runEpoch();
+      expect(plain.lossG - noClass.lossG).toBeGreaterThan(1.5);
+      expect(PRESETS.paper!.layers.at(-1)!.kind).toBe('deconv');
+    },
+  );
 });

@@ -17,7 +17,9 @@ const LANES = DIVISORS.flatMap((divisor) => RATE_ERRORS.map((rateError) => ({ di
 
 /** One lane per (divisor, rate error): rx → 16-byte FIFO → tx, with the rx strobes visible. */
 function lanesTestbench(): Module {
-  const tb = new Module('uart_lanes_tb', ['UART test bench: independent rx → FIFO → tx lanes at several divisors.']);
+  const tb = new Module('uart_lanes_tb', [
+    'UART test bench: independent rx → FIFO → tx lanes ' + 'at several divisors.',
+  ]);
   tb.input('clk').input('rst');
   LANES.forEach((_, i) => {
     tb.input(`rx_${i}`).output(`tx_${i}`).output(`data_${i}`, 8).output(`valid_${i}`).output(`frame_error_${i}`);
@@ -94,76 +96,82 @@ function mergeLanes(lanes: { level: number; cycles: number }[][], tail: number):
 }
 
 describe('UART cells and FIFO in Verilator', () => {
-  it('receive and retransmit random bytes at several divisors with ±2 % baud mismatch, and flag framing errors', async () => {
-    const tb = lanesTestbench();
-    const sim = await VectorSim.create({
-      sources: {
-        'uart_lanes_tb.v': emitVerilog(tb),
-        ...Object.fromEntries([uartRx, uartTx, syncFifo].map((c) => [c.file, leafCellSource(c)])),
-      },
-      top: tb.name,
-      inputs: [{ name: 'rst', width: 1 }, ...LANES.map((_, i) => ({ name: `rx_${i}`, width: 1 }))],
-      outputs: LANES.flatMap((_, i) => [
-        { name: `tx_${i}`, width: 1 },
-        { name: `data_${i}`, width: 8 },
-        { name: `valid_${i}`, width: 1 },
-        { name: `frame_error_${i}`, width: 1 },
-      ]),
-    });
+  it(
+    'receive and retransmit random bytes at several divisors with ±2 % baud mismatch, ' + 'and flag framing errors',
+    async () => {
+      const tb = lanesTestbench();
+      const sim = await VectorSim.create({
+        sources: {
+          'uart_lanes_tb.v': emitVerilog(tb),
+          ...Object.fromEntries([uartRx, uartTx, syncFifo].map((c) => [c.file, leafCellSource(c)])),
+        },
+        top: tb.name,
+        inputs: [{ name: 'rst', width: 1 }, ...LANES.map((_, i) => ({ name: `rx_${i}`, width: 1 }))],
+        outputs: LANES.flatMap((_, i) => [
+          { name: `tx_${i}`, width: 1 },
+          { name: `data_${i}`, width: 8 },
+          { name: `valid_${i}`, width: 1 },
+          { name: `frame_error_${i}`, width: 1 },
+        ]),
+      });
 
-    const seed = 20261127;
-    const random = seededRandom(seed);
-    const framesPerLane = LANES.map(() => {
-      const bytes = randomBytes(random, 150);
-      // Every 30th frame has a low stop bit; the line then idles 2 bits so the receiver can recover.
-      return bytes.map((byte, i): UartFrame => (i % 30 === 29 ? { byte, badStop: true, idleBitsAfter: 2 } : { byte }));
-    });
-    const waveforms = LANES.map((lane, i) =>
-      encodeUart(framesPerLane[i]!, { clocksPerBit: lane.divisor, rateError: lane.rateError }),
-    );
-    const steps = mergeLanes(waveforms, 40 * 104);
+      const seed = 20261127;
+      const random = seededRandom(seed);
+      const framesPerLane = LANES.map(() => {
+        const bytes = randomBytes(random, 150);
+        // Every 30th frame has a low stop bit; the line then idles 2 bits so the receiver can recover.
+        return bytes.map(
+          (byte, i): UartFrame => (i % 30 === 29 ? { byte, badStop: true, idleBitsAfter: 2 } : { byte }),
+        );
+      });
+      const waveforms = LANES.map((lane, i) =>
+        encodeUart(framesPerLane[i]!, { clocksPerBit: lane.divisor, rateError: lane.rateError }),
+      );
+      const steps = mergeLanes(waveforms, 40 * 104);
 
-    await sim.runChecked(
-      steps,
-      (trace) => {
-        LANES.forEach((lane, i) => {
-          const label = `lane ${i} (divisor ${lane.divisor}, far end ${lane.rateError * 100} %, seed ${seed})`;
-          const frames = framesPerLane[i]!;
-          const good = frames.filter((f) => !f.badStop).map((f) => f.byte);
-          // Outputs are only defined once reset has been applied (random x-initial values before).
-          const strobes = trace.whenHigh(`valid_${i}`).filter((s) => s.cycle >= RESET_CYCLES);
-          const dataIndex = trace.outputs.findIndex((p) => p.name === `data_${i}`);
-          const received = strobes.map((s) => Number(s.values[dataIndex]));
-          expect(received, `${label}: rx bytes`).toEqual(good);
-          expect(
-            trace.whenHigh(`frame_error_${i}`).filter((s) => s.cycle >= RESET_CYCLES).length,
-            `${label}: framing errors`,
-          ).toBe(frames.filter((f) => f.badStop).length);
+      await sim.runChecked(
+        steps,
+        (trace) => {
+          LANES.forEach((lane, i) => {
+            const label = `lane ${i} (divisor ${lane.divisor}, far end ${lane.rateError * 100} %, seed ${seed})`;
+            const frames = framesPerLane[i]!;
+            const good = frames.filter((f) => !f.badStop).map((f) => f.byte);
+            // Outputs are only defined once reset has been applied (random x-initial values before).
+            const strobes = trace.whenHigh(`valid_${i}`).filter((s) => s.cycle >= RESET_CYCLES);
+            const dataIndex = trace.outputs.findIndex((p) => p.name === `data_${i}`);
+            const received = strobes.map((s) => Number(s.values[dataIndex]));
+            expect(received, `${label}: rx bytes`).toEqual(good);
+            expect(
+              trace.whenHigh(`frame_error_${i}`).filter((s) => s.cycle >= RESET_CYCLES).length,
+              `${label}: framing errors`,
+            ).toBe(frames.filter((f) => f.badStop).length);
 
-          // The far end decodes tx with its own (mismatched) clock and must get every good byte back.
-          const decoded = decodeUart(trace.waveform(`tx_${i}`), trace.cycles, {
-            clocksPerBit: lane.divisor,
-            rateError: lane.rateError,
-          });
-          expect(decoded.bytes, `${label}: tx bytes`).toEqual(good);
-          expect(decoded.framingErrors, `${label}: tx framing`).toBe(0);
-          // Frames never overlap; when the FIFO has a backlog (far end fast) they follow with no gap at all.
-          const gaps = decoded.startCycles.slice(1).map((start, k) => start - decoded.startCycles[k]!);
-          expect(Math.min(...gaps), `${label}: frame spacing`).toBeGreaterThanOrEqual(10 * lane.divisor);
-          if (lane.rateError > 0)
-            expect(gaps.filter((g) => g === 10 * lane.divisor).length, `${label}: back-to-back frames`).toBeGreaterThan(
-              100,
-            );
-          // Every tx edge falls exactly on the bit grid of its frame.
-          const edges = trace.waveform(`tx_${i}`).map(([cycle]) => cycle);
-          for (const start of decoded.startCycles) {
-            for (const edge of edges.filter((e) => e >= start && e < start + 10 * lane.divisor)) {
-              expect((edge - start) % lane.divisor, `${label}: tx edge at ${edge}`).toBe(0);
+            // The far end decodes tx with its own (mismatched) clock and must get every good byte back.
+            const decoded = decodeUart(trace.waveform(`tx_${i}`), trace.cycles, {
+              clocksPerBit: lane.divisor,
+              rateError: lane.rateError,
+            });
+            expect(decoded.bytes, `${label}: tx bytes`).toEqual(good);
+            expect(decoded.framingErrors, `${label}: tx framing`).toBe(0);
+            // Frames never overlap; when the FIFO has a backlog (far end fast) they follow with no gap at all.
+            const gaps = decoded.startCycles.slice(1).map((start, k) => start - decoded.startCycles[k]!);
+            expect(Math.min(...gaps), `${label}: frame spacing`).toBeGreaterThanOrEqual(10 * lane.divisor);
+            if (lane.rateError > 0)
+              expect(
+                gaps.filter((g) => g === 10 * lane.divisor).length,
+                `${label}: back-to-back frames`,
+              ).toBeGreaterThan(100);
+            // Every tx edge falls exactly on the bit grid of its frame.
+            const edges = trace.waveform(`tx_${i}`).map(([cycle]) => cycle);
+            for (const start of decoded.startCycles) {
+              for (const edge of edges.filter((e) => e >= start && e < start + 10 * lane.divisor)) {
+                expect((edge - start) % lane.divisor, `${label}: tx edge at ${edge}`).toBe(0);
+              }
             }
-          }
-        });
-      },
-      { randomResetSeed: 12345, name: 'uart_lanes' },
-    );
-  });
+          });
+        },
+        { randomResetSeed: 12345, name: 'uart_lanes' },
+      );
+    },
+  );
 });

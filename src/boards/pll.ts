@@ -26,7 +26,8 @@ export const PLL_MAX_MHZ = 275;
 export async function planPll(inputMHz: number, requestedMHz: number, cacheDir: string): Promise<PllPlan> {
   if (!(requestedMHz >= PLL_MIN_MHZ && requestedMHz <= PLL_MAX_MHZ)) {
     throw new UserError(
-      `core clock ${requestedMHz} MHz is outside the iCE40 PLL range ${PLL_MIN_MHZ}–${PLL_MAX_MHZ} MHz (or use the board clock, ${inputMHz} MHz)`,
+      `core clock ${requestedMHz} MHz is outside the iCE40 PLL range ${PLL_MIN_MHZ}–${PLL_MAX_MHZ} MHz ` +
+        `(or use the board clock, ${inputMHz} MHz)`,
     );
   }
   const cacheFile = join(cacheDir, 'pll.json');

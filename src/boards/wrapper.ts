@@ -31,9 +31,13 @@ export function boardTop(board: Board, core: Module, clock: ClockPlan): Module {
     throw new HdlError(`core ${core.name} drives ${coreLeds} LEDs but ${board.title} has ${board.leds.length}`);
   }
 
+  const clockSource = clock.pll
+    ? ` from a PLL on the ${board.clock.mhz} MHz oscillator`
+    : ' straight from the board oscillator';
   const top = new Module(TOP_NAME, [
-    `Board wrapper for ${board.title} (${board.device.toUpperCase()} ${board.package}): clock, reset, pins, LED polarity.`,
-    `Core ${core.name} runs at ${clock.mhz} MHz${clock.pll ? ` from a PLL on the ${board.clock.mhz} MHz oscillator` : ' straight from the board oscillator'}.`,
+    `Board wrapper for ${board.title} (${board.device.toUpperCase()} ${board.package}): ` +
+      'clock, reset, pins, LED polarity.',
+    `Core ${core.name} runs at ${clock.mhz} MHz${clockSource}.`,
   ]);
   top.input('clk', 1, `${board.clock.mhz} MHz oscillator, pin ${board.clock.pin}`);
   top.input('uart_rx', 1, `from the USB UART, pin ${board.uart.rx}`);

@@ -109,7 +109,8 @@ export async function autoPort(): Promise<string> {
   if (likely.length === 1) return likely[0]!.path;
   if (likely.length === 0)
     throw new UserError(
-      'no FTDI board found on USB (spinbit ports lists serial ports): plug the board in, or give --port PATH; without a board, use the virtual board (--sim, or the demo without --port)',
+      'no FTDI board found on USB (spinbit ports lists serial ports): plug the board in, or give --port PATH; ' +
+        'without a board, use the virtual board (--sim, or the demo without --port)',
     );
   throw new UserError(`several boards found (${likely.map((p) => p.path).join(', ')}): choose one with --port PATH`);
 }
@@ -127,13 +128,15 @@ export function flashPlan(file: string, board: Board, available: (tool: string) 
   const expected = BITSTREAM_BYTES[board.device];
   if (expected && size !== expected)
     throw new UserError(
-      `${file} has ${size} bytes, a ${board.device.toUpperCase()} bitstream has ${expected}: built for another device? (spinbit build … --board ${board.name})`,
+      `${file} has ${size} bytes, a ${board.device.toUpperCase()} bitstream has ${expected}: ` +
+        `built for another device? (spinbit build … --board ${board.name})`,
     );
   if (available('iceprog')) return { tool: 'iceprog', args: [file] };
   if (available('openFPGALoader'))
     return { tool: 'openFPGALoader', args: ['-b', OPENFPGALOADER_BOARD[board.name] ?? 'ice40_generic', file] };
   throw new UserError(
-    'no FPGA programmer found: install iceprog (Debian/Ubuntu: sudo apt-get install fpga-icestorm; macOS: brew install icestorm) ' +
+    'no FPGA programmer found: install iceprog ' +
+      '(Debian/Ubuntu: sudo apt-get install fpga-icestorm; macOS: brew install icestorm) ' +
       'or openFPGALoader (sudo apt-get install openfpgaloader; brew install openfpgaloader)',
   );
 }
@@ -160,10 +163,12 @@ export function addBoardTools(program: Command): void {
       if (flags.json) return writeJson(flags.json === true ? '-' : flags.json, ports);
       if (ports.length === 0)
         return console.log('no serial ports found (is the board plugged in? on Linux: dmesg | tail)');
-      for (const p of ports)
-        console.log(
-          `${p.likely ? '*' : ' '} ${p.path.padEnd(16)} ${[p.vendorId && `${p.vendorId}:${p.productId}`, p.manufacturer, p.serialNumber].filter(Boolean).join(' ')} — ${p.note}`,
-        );
+      for (const p of ports) {
+        const ids = [p.vendorId && `${p.vendorId}:${p.productId}`, p.manufacturer, p.serialNumber]
+          .filter(Boolean)
+          .join(' ');
+        console.log(`${p.likely ? '*' : ' '} ${p.path.padEnd(16)} ${ids} — ${p.note}`);
+      }
       if (ports.some((p) => p.likely)) console.log('* likely board UART: pass it as --port, or --port auto');
     });
 
@@ -183,7 +188,9 @@ export function addBoardTools(program: Command): void {
       const result = spawnSync(plan.tool, plan.args, { stdio: 'inherit' });
       if (result.status !== 0) {
         throw new UserError(
-          `${plan.tool} failed (exit ${result.status ?? result.signal}): is the board plugged in, and may you use USB devices? (Linux: a udev rule for 0403:6010, see docs/boards.md)`,
+          `${plan.tool} failed (exit ${result.status ?? result.signal}): ` +
+            'is the board plugged in, and may you use USB devices? ' +
+            '(Linux: a udev rule for 0403:6010, see docs/boards.md)',
         );
       }
     });

@@ -66,7 +66,8 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
   const target: BoardTarget = flags.port ? { kind: 'port', path: flags.port } : { kind: 'virtual' };
   const where = flags.port ? `--port ${flags.port}` : '--sim';
   log(
-    `spinbit demo: both accelerators for the iCEBreaker, ${flags.port ? `on the board at ${flags.port}` : 'on the virtual board (Verilator)'}; output in ${out}/`,
+    'spinbit demo: both accelerators for the iCEBreaker, ' +
+      `${flags.port ? `on the board at ${flags.port}` : 'on the virtual board (Verilator)'}; output in ${out}/`,
   );
 
   // 1. bitstreams, in parallel (YoWASP yosys/nextpnr run in worker threads; cached by config)
@@ -84,7 +85,9 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
     json: join(out, 'ising-scan.json'),
   };
   log(
-    `$ spinbit run ising ${where} --check --board icebreaker ${asFlags(DEMO_ISING)} --T 1.8:3.0:0.2 --sweeps 400 --burn-in 100 --seed 1 --plot ${files.plot} --lattice ${files.lattice} --json ${files.json}`,
+    `$ spinbit run ising ${where} --check --board icebreaker ${asFlags(DEMO_ISING)} ` +
+      '--T 1.8:3.0:0.2 --sweeps 400 --burn-in 100 --seed 1 ' +
+      `--plot ${files.plot} --lattice ${files.lattice} --json ${files.json}`,
   );
   const isingRun = await runIsing({ target, board: 'icebreaker', design: DEMO_ISING, scan: DEMO_SCAN, check: true });
   for (const line of [...scanLines(isingRun, DEMO_SCAN), ...(await writeIsingOutputs(isingRun, DEMO_SCAN, files))])
@@ -94,7 +97,8 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
   log('[3/3] B-DCGAN: digits 0-9 from the shipped model, every image checked against the integer reference');
   const grid = join(out, 'bdcgan-digits.png');
   log(
-    `$ spinbit run bdcgan ${where} --check --model ${DEMO_MODEL} --labels 0-9 --n ${DEMO_DIGITS.n} --seed ${DEMO_DIGITS.seed} --grid ${grid}`,
+    `$ spinbit run bdcgan ${where} --check --model ${DEMO_MODEL} --labels 0-9 ` +
+      `--n ${DEMO_DIGITS.n} --seed ${DEMO_DIGITS.seed} --grid ${grid}`,
   );
   const { readModelFile } = await import('../cores/bdcgan/format.ts');
   const { runBdcgan } = await import('../cores/bdcgan/run.ts');
@@ -106,7 +110,9 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
     log(`  ${line}`);
 
   // report
-  const isingCheck = `check: ${isingRun.check!.records} records, ${isingRun.check!.tieClocks} tie clocks and ${isingRun.check!.replicas} final lattice(s) identical to the reference model — pass`;
+  const isingCheck =
+    `check: ${isingRun.check!.records} records, ${isingRun.check!.tieClocks} tie clocks and ` +
+    `${isingRun.check!.replicas} final lattice(s) identical to the reference model — pass`;
   const bdcganCheck = `check: ${digits.check!.images} images identical to the integer reference — pass`;
   const bdcganRate = digitLines.find((l) => / images from the (virtual board|board) in /.test(l)) ?? '(not reported)';
   const bench = readBench();
@@ -118,11 +124,15 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
   const lcs = (r: BuildReport) => `${r.resources.lc.used}/${r.resources.lc.total}`;
   const seconds = (performance.now() - started) / 1000;
   const row = (r: BuildReport) =>
-    `${lcs(r)} | ${r.resources.ebr.used}/${r.resources.ebr.total} | ${r.resources.spram.used}/${r.resources.spram.total} | ${r.target_mhz} / ${r.fmax_mhz} MHz`;
+    `${lcs(r)} | ${r.resources.ebr.used}/${r.resources.ebr.total} | ` +
+    `${r.resources.spram.used}/${r.resources.spram.total} | ${r.target_mhz} / ${r.fmax_mhz} MHz`;
+  const runPlace = flags.port
+    ? `on the board at ${flags.port}`
+    : 'on the virtual board (the same core RTL in Verilator, behind a pty)';
   const report = [
     '# spinbit demo report',
     '',
-    `Run ${new Date().toISOString()} ${flags.port ? `on the board at ${flags.port}` : 'on the virtual board (the same core RTL in Verilator, behind a pty)'}; ${seconds.toFixed(0)} s.`,
+    `Run ${new Date().toISOString()} ${runPlace}; ${seconds.toFixed(0)} s.`,
     '',
     '| accelerator | config | logic cells | EBR | SPRAM | clock / Fmax | bit-exact |',
     '| --- | --- | --- | --- | --- | --- | --- |',
@@ -132,8 +142,10 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
     '## Ising',
     '',
     `- ${isingCheck}`,
-    `- engine clocks per sweep (its counters, mean over T): ${clocksPerSweep.toFixed(1)} (ideal ${points[0]!.idealClocksPerSweep}) — ` +
-      `**${flipsPerNs.toFixed(3)} flips/ns** on the iCEBreaker at ${isingReport.target_mhz} MHz (${((flipsPerNs * isingReport.fmax_mhz) / isingReport.target_mhz).toFixed(3)} at Fmax)`,
+    `- engine clocks per sweep (its counters, mean over T): ${clocksPerSweep.toFixed(1)} ` +
+      `(ideal ${points[0]!.idealClocksPerSweep}) — ` +
+      `**${flipsPerNs.toFixed(3)} flips/ns** on the iCEBreaker at ${isingReport.target_mhz} MHz ` +
+      `(${((flipsPerNs * isingReport.fmax_mhz) / isingReport.target_mhz).toFixed(3)} at Fmax)`,
     ...(bench.ising?.engines?.icebreaker_L256_P32
       ? [`- the bench's L = 256, 32 lanes at 16 MHz: ${bench.ising.engines.icebreaker_L256_P32.flips_per_ns} flips/ns`]
       : []),
@@ -145,7 +157,10 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
     `- ${bdcganRate}`,
     ...(bench.bdcgan?.icebreaker
       ? [
-          `- on the iCEBreaker (bench): ${bench.bdcgan.clocks_per_image} clocks per image, ${bench.bdcgan.icebreaker.compute_images_per_s} images/s compute at ${bench.bdcgan.build.clock_mhz} MHz, link ${bench.bdcgan.icebreaker.link_images_per_s} images/s at ${bench.bdcgan.icebreaker.baud} baud`,
+          `- on the iCEBreaker (bench): ${bench.bdcgan.clocks_per_image} clocks per image, ` +
+            `${bench.bdcgan.icebreaker.compute_images_per_s} images/s compute ` +
+            `at ${bench.bdcgan.build.clock_mhz} MHz, ` +
+            `link ${bench.bdcgan.icebreaker.link_images_per_s} images/s at ${bench.bdcgan.icebreaker.baud} baud`,
         ]
       : []),
     '- picture: bdcgan-digits.png (10 per label, drawn by the generator hardware)',
@@ -156,13 +171,13 @@ export async function runDemo(flags: { port?: string; out?: string } = {}): Prom
   log('');
   log('summary');
   log(
-    `  Ising   ${lcs(isingReport)} LCs, Fmax ${isingReport.fmax_mhz} MHz, ${flipsPerNs.toFixed(3)} flips/ns at ${isingReport.target_mhz} MHz — ${isingCheck}`,
+    `  Ising   ${lcs(isingReport)} LCs, Fmax ${isingReport.fmax_mhz} MHz, ` +
+      `${flipsPerNs.toFixed(3)} flips/ns at ${isingReport.target_mhz} MHz — ${isingCheck}`,
   );
   log(`  B-DCGAN ${lcs(bdcganReport)} LCs, Fmax ${bdcganReport.fmax_mhz} MHz — ${bdcganCheck}`);
   log(`  ${bdcganRate}`);
-  log(
-    `  written: ${['ising-scan.png', 'ising-lattice.png', 'bdcgan-digits.png', 'report.md'].map((f) => join(out, f)).join(', ')}`,
-  );
+  const written = ['ising-scan.png', 'ising-lattice.png', 'bdcgan-digits.png', 'report.md'].map((f) => join(out, f));
+  log(`  written: ${written.join(', ')}`);
   log(`  demo took ${seconds.toFixed(0)} s`);
 }
 

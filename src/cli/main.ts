@@ -187,7 +187,8 @@ export function createProgram(): Command {
         },
       );
       console.log(
-        `virtual ${design.name} board (${elaborated.board.title} config ${elaborated.configHash.slice(0, 16)}) on ${board.path}`,
+        `virtual ${design.name} board ` +
+          `(${elaborated.board.title} config ${elaborated.configHash.slice(0, 16)}) on ${board.path}`,
       );
       if (flags.link) console.log(`  also reachable as ${flags.link as string}`);
       console.log('  Ctrl-C stops it.');
@@ -241,7 +242,8 @@ export function createProgram(): Command {
             `protocol        ${id.protocolVersion}`,
             `core clock      ${(id.coreClockHz / 1e6).toFixed(3)} MHz`,
             `baud            ${id.baud}`,
-            `rx buffer       ${id.rxBufferBytes} bytes (max payload ${id.maxPayload}, stream buffer ${id.streamBufferBytes})`,
+            `rx buffer       ${id.rxBufferBytes} bytes ` +
+              `(max payload ${id.maxPayload}, stream buffer ${id.streamBufferBytes})`,
             `frame timeout   ${id.frameTimeoutUs} µs`,
             `registers       ${id.registerCount}`,
             ...id.memories.map((m, i) => `memory ${i}        ${m.depth} × ${8 * m.wordBytes} bit`),
@@ -259,7 +261,8 @@ export function createProgram(): Command {
     )
     .addOption(
       portOption(
-        'run on a board flashed with the demo bitstreams instead of the virtual board ("auto": the one FTDI board found)',
+        'run on a board flashed with the demo bitstreams instead of the virtual board ' +
+          '("auto": the one FTDI board found)',
       ),
     )
     .addOption(outDirOption('the pictures and report', 'build/demo'))
@@ -334,7 +337,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       if (error.code === 'commander.unknownCommand') {
         console.error(
-          `spinbit: designs: ${Object.keys(DESIGNS).join(', ')}; commands: ${program.commands.map((c) => c.name()).join(', ')}`,
+          `spinbit: designs: ${Object.keys(DESIGNS).join(', ')}; ` +
+            `commands: ${program.commands.map((c) => c.name()).join(', ')}`,
         );
       } else if (error.code === 'commander.unknownOption') {
         const command = deepestCommand(program, argv);

@@ -60,9 +60,12 @@ export function formatReport(report: BuildReport, outDir: string, cached: boolea
   const r = report.resources;
   const pct = (u: { used: number; total: number }) => (u.total ? ` (${((100 * u.used) / u.total).toFixed(1)} %)` : '');
   return [
-    `${report.design} for ${report.board} (${report.device.toUpperCase()} ${report.package})${cached ? ' — cached' : ''}`,
-    `  logic cells ${r.lc.used}/${r.lc.total}${pct(r.lc)}, EBR ${r.ebr.used}/${r.ebr.total}, SPRAM ${r.spram.used}/${r.spram.total}, DSP ${r.dsp.used}/${r.dsp.total}`,
-    `  clock: target ${report.target_mhz} MHz, achieved Fmax ${report.fmax_mhz} MHz — timing ${report.timing_ok ? 'met' : 'NOT met'}`,
+    `${report.design} for ${report.board} (${report.device.toUpperCase()} ${report.package})` +
+      `${cached ? ' — cached' : ''}`,
+    `  logic cells ${r.lc.used}/${r.lc.total}${pct(r.lc)}, EBR ${r.ebr.used}/${r.ebr.total}, ` +
+      `SPRAM ${r.spram.used}/${r.spram.total}, DSP ${r.dsp.used}/${r.dsp.total}`,
+    `  clock: target ${report.target_mhz} MHz, achieved Fmax ${report.fmax_mhz} MHz — ` +
+      `timing ${report.timing_ok ? 'met' : 'NOT met'}`,
     `  config ${report.config_hash.slice(0, 16)}, ${report.toolchain} toolchain`,
     `  bitstream ${outDir}/${report.bitstream}`,
   ].join('\n');

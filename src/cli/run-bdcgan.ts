@@ -32,7 +32,8 @@ export function generationLines(run: BdcganRunResult, summary: { n: number; arch
         : `weights: ${bytes} bytes uploaded and read back in ${seconds.toFixed(2)} s`,
     );
     lines.push(
-      `${run.images.length} images from the ${where} in ${run.seconds.toFixed(2)} s (${(run.images.length / run.seconds).toFixed(1)} images/s end to end)`,
+      `${run.images.length} images from the ${where} in ${run.seconds.toFixed(2)} s ` +
+        `(${(run.images.length / run.seconds).toFixed(1)} images/s end to end)`,
     );
   }
   const mode = run.target.kind === 'reference' ? 'reference' : where;
@@ -152,7 +153,8 @@ export function addModelCommands(program: Command): void {
       const { model: m, hash, meta } = readModelFile(file);
       const bits = weightBits(m.arch);
       console.log(
-        `${file}: ${m.arch.name}, ${m.arch.layers.length} layers, ${bits.binary} binary weights + ${bits.last / 8} 8-bit, sha256 ${hash}`,
+        `${file}: ${m.arch.name}, ${m.arch.layers.length} layers, ` +
+          `${bits.binary} binary weights + ${bits.last / 8} 8-bit, sha256 ${hash}`,
       );
       if (Object.keys(meta).length) console.log(`meta: ${JSON.stringify(meta)}`);
     });

@@ -30,9 +30,11 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
   const pm = (e: { value: number; error: number }, digits = 5) =>
     `${e.value.toFixed(digits)} ± ${e.error.toFixed(digits)}`;
   const lines = [
-    `Ising ${config.size}×${config.size}, ${config.lanes} lanes, ${config.algorithm}, ${config.replicas} replica(s), h = ${options.field ?? 0}, ` +
+    `Ising ${config.size}×${config.size}, ${config.lanes} lanes, ${config.algorithm}, ` +
+      `${config.replicas} replica(s), h = ${options.field ?? 0}, ` +
       `${options.sweeps} sweeps after ${options.burnIn}, seed ${options.seed} (${mode})`,
-    'T        e (exact)                     |m| (exact)                   chi            C              U4             clocks/sweep',
+    'T        e (exact)                     |m| (exact)                   ' +
+      'chi            C              U4             clocks/sweep',
   ];
   for (const p of scan.points) {
     const o = p.observables;
@@ -57,7 +59,8 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
   if (run.target.kind === 'reference') {
     const updates = options.temperatures.length * (options.sweeps + options.burnIn) * config.size * config.size;
     lines.push(
-      `reference model: ${(updates / run.seconds / 1e9).toFixed(4)} flips/ns (${updates} spin updates in ${run.seconds.toFixed(1)} s)`,
+      `reference model: ${(updates / run.seconds / 1e9).toFixed(4)} flips/ns ` +
+        `(${updates} spin updates in ${run.seconds.toFixed(1)} s)`,
     );
   } else {
     lines.push(`${run.target.kind === 'virtual' ? 'virtual board' : 'board'}: ${run.seconds.toFixed(1)} s`);
@@ -65,7 +68,8 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
   if (run.check) {
     const c = run.check;
     lines.push(
-      `check: ${c.records} records, ${c.tieClocks} tie clocks and ${c.replicas} final lattice(s) identical to the reference model — pass`,
+      `check: ${c.records} records, ${c.tieClocks} tie clocks and ` +
+        `${c.replicas} final lattice(s) identical to the reference model — pass`,
     );
   }
   return lines;
@@ -79,7 +83,8 @@ export async function writeIsingOutputs(
 ): Promise<string[]> {
   const lines: string[] = [];
   if (files.plot) {
-    const { writeScanPlot } = await import('../cores/ising/plot.ts'); // drawing libraries load only when a plot is asked for
+    // drawing libraries load only when a plot is asked for
+    const { writeScanPlot } = await import('../cores/ising/plot.ts');
     await writeScanPlot(files.plot, run.scan.points, run.config.size);
     lines.push(`plot written to ${files.plot}`);
   }
@@ -101,7 +106,8 @@ function fieldArgument(text: string): string | number {
   if (text === 'on' || text === 'off') return text;
   const h = numberParser('--field', 'number')(text);
   warn(
-    '--field <h> is deprecated and goes away in the next release; use --h (--field now means on|off field support, as on build)',
+    '--field <h> is deprecated and goes away in the next release; ' +
+      'use --h (--field now means on|off field support, as on build)',
   );
   return h;
 }
@@ -110,7 +116,8 @@ export function addRunIsing(run: Command): void {
   const command = run
     .command('ising')
     .description(
-      'temperature scan of the 2D Ising model: energy, |m|, susceptibility, specific heat, Binder cumulant with error bars',
+      'temperature scan of the 2D Ising model: energy, |m|, susceptibility, specific heat, ' +
+        'Binder cumulant with error bars',
     );
   addTargetOptions(command, 'engine')
     .requiredOption(
@@ -120,8 +127,9 @@ export function addRunIsing(run: Command): void {
     .addOption(boardOption('board the engine is built for (--sim, --port)'));
   addDesignOptions(command, ising.options, ['field']);
   const field = ising.options.find((o) => o.name === 'field')!;
+  const fieldHelp = `${field.description} (default: on when h ≠ 0)`;
   command
-    .addOption(new Option('--field <on|off>', `${field.description} (default: on when h ≠ 0)`).argParser(fieldArgument))
+    .addOption(new Option('--field <on|off>', fieldHelp).argParser(fieldArgument))
     .addOption(new Option('--h <h>', 'external field h').argParser(numberParser('--h')).default(0))
     .addOption(
       new Option('--swap-every <n>', 'replica exchange: sweeps between swap attempts')

@@ -39,7 +39,8 @@ export function addTrainCommands(program: Command): void {
     .option('--resume', 'continue from the checkpoint in --out')
     .addHelpText(
       'after',
-      '\nExample:\n  spinbit train bdcgan --epochs 6 --seed 1 --out runs/mnist-up5k\n  spinbit train bdcgan --epochs 8 --seed 1 --out runs/mnist-up5k --resume',
+      '\nExample:\n  spinbit train bdcgan --epochs 6 --seed 1 --out runs/mnist-up5k\n' +
+        '  spinbit train bdcgan --epochs 8 --seed 1 --out runs/mnist-up5k --resume',
     )
     .action(async (flags: Record<string, unknown>) => {
       const { Trainer, saveEpoch } = await import('../train/trainer.ts');
@@ -71,13 +72,16 @@ export function addTrainCommands(program: Command): void {
       const epochs = flags.epochs as number;
       const kind = recipe.fullPrecision ? 'full-precision' : 'binarized';
       console.log(
-        `training the ${kind} ${recipe.preset} generator: ${recipe.images} images, batch ${recipe.batch}, ${trainer.stepsPerEpoch} steps per epoch, epochs ${trainer.epoch + 1}…${epochs}`,
+        `training the ${kind} ${recipe.preset} generator: ${recipe.images} images, batch ${recipe.batch}, ` +
+          `${trainer.stepsPerEpoch} steps per epoch, epochs ${trainer.epoch + 1}…${epochs}`,
       );
       const tty = Boolean(process.stderr.isTTY);
       for (let epoch = trainer.epoch; epoch < epochs; epoch++) {
         const bar = new SingleBar(
           {
-            format: `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} steps | D {lossD} G {lossG} | {rate} samples/s | eta {eta_formatted}`,
+            format:
+              `epoch ${epoch + 1}/${epochs} [{bar}] {value}/{total} steps | D {lossD} G {lossG} | ` +
+              '{rate} samples/s | eta {eta_formatted}',
             noTTYOutput: !tty,
             notTTYSchedule: 30_000,
             stream: process.stderr,
@@ -91,7 +95,9 @@ export function addTrainCommands(program: Command): void {
         bar.stop();
         const saved = await saveEpoch(trainer, out);
         console.log(
-          `epoch ${epoch + 1}: D ${log.lossD.toFixed(3)}, G ${log.lossG.toFixed(3)}, ${log.samplesPerS.toFixed(0)} samples/s, ${log.seconds.toFixed(0)} s — ${saved.grid}${saved.model ? `, ${saved.model}` : ''}`,
+          `epoch ${epoch + 1}: D ${log.lossD.toFixed(3)}, G ${log.lossG.toFixed(3)}, ` +
+            `${log.samplesPerS.toFixed(0)} samples/s, ${log.seconds.toFixed(0)} s — ` +
+            `${saved.grid}${saved.model ? `, ${saved.model}` : ''}`,
         );
       }
     });
@@ -103,7 +109,8 @@ export function addTrainCommands(program: Command): void {
   evaluate
     .command('bdcgan')
     .description(
-      'conditional nearest-neighbour accuracy: generate per label, classify each image by its nearest MNIST training image',
+      'conditional nearest-neighbour accuracy: generate per label, ' +
+        'classify each image by its nearest MNIST training image',
     )
     .option(
       '--model <file>',
@@ -122,7 +129,8 @@ export function addTrainCommands(program: Command): void {
     .addOption(jsonOption('the result'))
     .addHelpText(
       'after',
-      '\nExample:\n  spinbit eval bdcgan --model models/mnist-up5k.sbgan --n 1000 --sim\n  spinbit eval bdcgan --checkpoint runs/fp/checkpoint.safetensors --n 1000',
+      '\nExample:\n  spinbit eval bdcgan --model models/mnist-up5k.sbgan --n 1000 --sim\n' +
+        '  spinbit eval bdcgan --checkpoint runs/fp/checkpoint.safetensors --n 1000',
     )
     .action(async (flags: Record<string, unknown>) => {
       if (Boolean(flags.model) === Boolean(flags.checkpoint))
@@ -159,7 +167,8 @@ export function addTrainCommands(program: Command): void {
       const started = performance.now();
       const result = await nearestNeighbourAccuracy(images, labels);
       console.log(
-        `${source}: conditional 1-NN accuracy ${(100 * result.accuracy).toFixed(1)} % on ${n} images (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+        `${source}: conditional 1-NN accuracy ${(100 * result.accuracy).toFixed(1)} % on ${n} images ` +
+          `(${((performance.now() - started) / 1000).toFixed(1)} s)`,
       );
       console.log(`per label: ${result.perLabel.map((a, d) => `${d}: ${(100 * a).toFixed(0)} %`).join(', ')}`);
       if (flags.json)

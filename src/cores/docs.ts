@@ -36,6 +36,8 @@ export function regenerate(file: string, text: string): string {
     return `<!-- generated: ${name} -->\n${make()}\n<!-- /generated -->`;
   });
   const missing = Object.keys(sections).filter((name) => !found.has(name));
-  if (missing.length) throw new Error(`${file}: no '<!-- generated: ${missing[0]} -->' … '<!-- /generated -->' block`);
+  if (missing.length) {
+    throw new Error(`${file}: no '<!-- generated: ${missing[0]} -->' … '<!-- /generated -->' block`);
+  }
   return out;
 }

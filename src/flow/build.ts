@@ -131,7 +131,8 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
       if (overfull) {
         const needed = Number(overfull[1]);
         fail(
-          `design does not fit ${board.title}: needs ${needed} logic cells after packing, the ${board.device.toUpperCase()} has ${board.resources.lc} (over by ${needed - board.resources.lc})`,
+          `design does not fit ${board.title}: needs ${needed} logic cells after packing, ` +
+            `the ${board.device.toUpperCase()} has ${board.resources.lc} (over by ${needed - board.resources.lc})`,
         );
       }
       fail(`${tool} failed: ${lastError(result.log)}`);
@@ -230,7 +231,8 @@ function checkFit(estimate: ResourceUse, board: Board, fail: (message: string) =
     const used = estimate[key].used;
     if (used > available) {
       fail(
-        `design does not fit ${board.title}: needs ${used} ${what}, the ${board.device.toUpperCase()} has ${available} (over by ${used - available})`,
+        `design does not fit ${board.title}: needs ${used} ${what}, ` +
+          `the ${board.device.toUpperCase()} has ${available} (over by ${used - available})`,
       );
     }
   }

@@ -103,7 +103,8 @@ const native: Toolchain = {
     for (const tool of ['yosys', 'nextpnr-ice40', 'icepack']) {
       if (!onPath(tool)) {
         throw new UserError(
-          `--toolchain native needs '${tool}' on PATH (Debian: apt-get install yosys nextpnr-ice40 fpga-icestorm), or use --toolchain yowasp`,
+          `--toolchain native needs '${tool}' on PATH ` +
+            '(Debian: apt-get install yosys nextpnr-ice40 fpga-icestorm), or use --toolchain yowasp',
         );
       }
       const args = nativeVersionArgs[tool];

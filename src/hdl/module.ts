@@ -164,7 +164,8 @@ export class Module {
       const width = typeof spec.width === 'number' ? spec.width : spec.width(numericParams);
       if (!Number.isInteger(width)) {
         throw new HdlError(
-          `${this.name}.${name}.${port}: width of ${cell.name}.${port} depends on a parameter given as an expression; pass a number or a numeric localparam`,
+          `${this.name}.${name}.${port}: width of ${cell.name}.${port} ` +
+            'depends on a parameter given as an expression; pass a number or a numeric localparam',
         );
       }
       const signalWidth = IDENTIFIER.test(expr) ? this.names.get(expr) : undefined;

@@ -72,7 +72,8 @@ export function busConnections(cell: CellInterface, side: Driver): Record<string
     const drives = spec.direction === 'output';
     if (drives !== (signal.driver === side)) {
       throw new HdlError(
-        `${cell.name}.${port}: the link bus signal ${name} is driven by the ${signal.driver}, but the port is an ${spec.direction}`,
+        `${cell.name}.${port}: the link bus signal ${name} is driven by the ${signal.driver}, ` +
+          `but the port is an ${spec.direction}`,
       );
     }
     if (typeof spec.width === 'number' && spec.width !== signal.width) {

@@ -243,10 +243,12 @@ export function markdownTables(contract: Contract): string {
     .sort(([, a], [, b]) => a.index - b.index)
     .map(
       ([name, m]) =>
-        `| ${m.index} | ${name} | ${escapePipes(String(m.wordBits))} | ${escapePipes(m.depth)} | ${escapePipes(m.doc)} |`,
+        `| ${m.index} | ${name} | ${escapePipes(String(m.wordBits))} | ` +
+        `${escapePipes(m.depth)} | ${escapePipes(m.doc)} |`,
     );
   const out = [
-    `Registers of \`${contract.design}\` (32-bit, READ_REGS / WRITE_REG; ID reads "${contract.id}" = 0x${idValue(contract.id).toString(16)}):`,
+    `Registers of \`${contract.design}\` (32-bit, READ_REGS / WRITE_REG; ` +
+      `ID reads "${contract.id}" = 0x${idValue(contract.id).toString(16)}):`,
     '',
     '| address | name | access | kind | bits | reset | meaning |',
     '| --- | --- | --- | --- | --- | --- | --- |',

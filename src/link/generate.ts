@@ -28,7 +28,7 @@ export interface LinkConfig {
 export const DEFAULT_BAUD = 1_000_000;
 /** Long enough for any USB scheduling gap inside one frame, short enough for a quick resync. */
 export const FRAME_TIMEOUT_US = 10_000;
-export const MAX_PAYLOAD = 512;
+export const MAX_PAYLOAD = 496;
 export const RX_BUFFER_LOG2 = 10;
 export const STREAM_BUFFER_LOG2 = 9;
 
@@ -72,6 +72,12 @@ function linkSettings(clock: ClockPlan, baud: number, registerCount: number, mem
     registerCount,
     memories,
   };
+}
+
+/** Block RAMs the link takes: rx buffer, stream buffer, the 512-byte payload buffer, identity ROM. */
+export function linkEbrBlocks(link: LinkConfig): number {
+  const blocks = (bytes: number) => Math.ceil((bytes * 8) / 4096);
+  return blocks(1 << link.rxBufferLog2) + blocks(1 << link.streamBufferLog2) + blocks(512) + 1;
 }
 
 /** Bytes the host may have in flight: the rx FIFO's capacity (2^n, plus its output stage). */

@@ -5,7 +5,7 @@
  */
 import { crc32mpeg2, crc8 } from 'crc';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const SYNC_REQUEST = 0x5a;
 export const SYNC_REPLY = 0xa5;
 export const HEADER_BYTES = 7; // sync, seq, cmd, status, len_lo, len_hi, hcrc

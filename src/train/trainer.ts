@@ -155,7 +155,10 @@ export class Trainer {
     return result;
   }
 
-  /** Runs one epoch (the next one); reports after every step, yielding to the event loop so progress output can draw. */
+  /**
+   * Runs one epoch (the next one); reports after every step, yielding to the event loop so progress output can
+   * draw.
+   */
   async runEpoch(onStep?: (progress: StepProgress) => void): Promise<EpochLog> {
     const epoch = this.epoch;
     const random = mulberry32(this.recipe.seed * 7919 + epoch * 104729 + 1);
@@ -235,7 +238,8 @@ export class Trainer {
     const recipe = JSON.parse(metadata.recipe ?? '{}') as Recipe;
     if (JSON.stringify(recipe) !== JSON.stringify(this.recipe))
       throw new UserError(
-        `${file} was trained with a different recipe (${metadata.recipe}); resume with the same options or start a new --out folder`,
+        `${file} was trained with a different recipe (${metadata.recipe}); ` +
+          'resume with the same options or start a new --out folder',
       );
     const get = (name: string) => {
       const t = tensors.get(name);

@@ -71,7 +71,12 @@ export function architectureDifference(model: Architecture, engine: Architecture
     arch.layers
       .map((l) => `${layerInputs(l, arch.labels)}→${l.kind === 'dense' ? l.outputs : l.outChannels}`)
       .join(', ');
-  return `the model's '${model.name}' architecture (${describe(model)}, label copies ${model.layers.map(labelCopies).join('/')}) is not the one the engine is built for (${describe(engine)}, label copies ${engine.layers.map(labelCopies).join('/')}): use a model made for this version (models/${engine.name}.sbgan) or retrain`;
+  return (
+    `the model's '${model.name}' architecture (${describe(model)}, ` +
+    `label copies ${model.layers.map(labelCopies).join('/')}) is not the one the engine is built for ` +
+    `(${describe(engine)}, label copies ${engine.layers.map(labelCopies).join('/')}): ` +
+    `use a model made for this version (models/${engine.name}.sbgan) or retrain`
+  );
 }
 
 /** Number of weights of a layer. */

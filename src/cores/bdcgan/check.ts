@@ -21,7 +21,8 @@ export function compareImages(images: Uint8Array[], model: Model, requests: Gene
     const pixel = expected.findIndex((p, j) => image[j] !== p);
     if (pixel >= 0) {
       throw new ImageCheckFailure(
-        `--check: image ${i} (label ${label}) differs from the reference at pixel ${pixel}: ${image[pixel]} instead of ${expected[pixel]}`,
+        `--check: image ${i} (label ${label}) differs from the reference at pixel ${pixel}: ` +
+          `${image[pixel]} instead of ${expected[pixel]}`,
       );
     }
   });

@@ -9,7 +9,11 @@ export const bdcganContract = defineContract({
   id: 'BGAN',
   registers: {
     ID: { address: 0, kind: 'constant', value: idValue('BGAN'), doc: 'reads "BGAN"' },
-    START: { address: 2, kind: 'action', doc: 'write n (1 … 32): make images for jobs 0 … n − 1 (ignored while busy)' },
+    START: {
+      address: 2,
+      kind: 'action',
+      doc: 'write n (1 … 32): make images for jobs 0 … n − 1 (ignored while busy)',
+    },
     STATUS: { address: 3, kind: 'status', width: 1, doc: 'bit 0 busy (making images, or pixels not yet sent)' },
     MODEL_TAG: {
       address: 4,

@@ -28,7 +28,10 @@ export class BdcganBoard {
     this.regs = new TypedBoard(board, bdcganContract);
   }
 
-  /** Checks the ID and settles the board: a batch left running by an interrupted host finishes, its pixels are dropped. */
+  /**
+   * Checks the ID and settles the board: a batch left running by an interrupted host finishes, its pixels are
+   * dropped.
+   */
   async verify(): Promise<void> {
     await this.regs.checkId();
     const deadline = Date.now() + 60_000;
@@ -72,7 +75,8 @@ export class BdcganBoard {
         const word = wrong >> 1;
         const got = back[2 * word]! | (back[2 * word + 1]! << 8);
         throw new UserError(
-          `${this.board.path}: the ${name} memory reads back wrong at word ${word}: wrote 0x${words[word]!.toString(16)}, read 0x${got.toString(16)}`,
+          `${this.board.path}: the ${name} memory reads back wrong at word ${word}: ` +
+            `wrote 0x${words[word]!.toString(16)}, read 0x${got.toString(16)}`,
         );
       }
       bytes += data.length;

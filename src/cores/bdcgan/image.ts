@@ -114,7 +114,8 @@ export function modelImage(model: Model, width: number): ModelImage {
       for (let t = 0; t < taps; t++) {
         const first = region.weights + (o * taps + t) * region.rowsPerTap;
         for (let c = 0; c < inputs; c++) {
-          if (p.weights[(o * inputs + c) * taps + t]) setBit(first + Math.floor(c / width), c % width); // reference layouts [out][in] and [out][in][ky][kx]
+          // reference layouts [out][in] and [out][in][ky][kx]
+          if (p.weights[(o * inputs + c) * taps + t]) setBit(first + Math.floor(c / width), c % width);
         }
       }
       const limit = fanIn(arch, i) + 1;

@@ -2,8 +2,8 @@
  * The bdcgan design: hdl/bdcgan_engine.v behind the link. Memory 0 is the model memory (the image of
  * image.ts, 16-bit words), memory 1 the sigmoid table and bias, memory 2 the job slots (z and label of up to 32
  * images); START(n) makes n images, whose 784 pixels each the stream carries. Batching keeps the link busy with
- * pixels instead of per-image register round trips. The model memory must hold the preset's image: `paper` does not fit an iCE40
- * and the build stops with the number of bits it is over by.
+ * pixels instead of per-image register round trips. The model memory must hold the preset's image: `paper` does
+ * not fit an iCE40 and the build stops with the number of bits it is over by.
  */
 import { BOARDS, type Board } from '../../boards/index.ts';
 import { Module } from '../../hdl/module.ts';
@@ -83,17 +83,24 @@ export const bdcgan: Design<BdcganConfig> = {
     const layout = imageLayout(arch, width);
     const capacityRows = board.resources.spram > 0 ? (board.resources.spram * 16384 * 16) / width : 0;
     if (layout.rows > capacityRows && options.fit !== 'simulation') {
-      const needs = `the ${preset} generator's weights need ${layout.rows * width} bits of model memory (${layout.rows} rows of ${width})`;
+      const needs =
+        `the ${preset} generator's weights need ${layout.rows * width} bits of model memory ` +
+        `(${layout.rows} rows of ${width})`;
       if (board.resources.spram === 0) {
         const withSpram = Object.values(BOARDS)
           .filter((b) => b.resources.spram > 0)
           .map((b) => b.name);
         throw new UserError(
-          `${needs}, kept in SPRAM, which ${board.title} does not have (its ${board.resources.ebr} block RAMs hold ${board.resources.ebr * 4096} bits): over by ${layout.rows * width} bits — use --board ${withSpram.join(' or ')}, or simulate (spinbit run bdcgan --ref)`,
+          `${needs}, kept in SPRAM, which ${board.title} does not have ` +
+            `(its ${board.resources.ebr} block RAMs hold ${board.resources.ebr * 4096} bits): ` +
+            `over by ${layout.rows * width} bits — use --board ${withSpram.join(' or ')}, ` +
+            'or simulate (spinbit run bdcgan --ref)',
         );
       }
       throw new UserError(
-        `${needs} but ${board.title} has ${capacityRows * width} (${board.resources.spram} SPRAM × 256 Kbit): over by ${(layout.rows - capacityRows) * width} bits — use --preset mnist-up5k, or simulate (spinbit run bdcgan --ref)`,
+        `${needs} but ${board.title} has ${capacityRows * width} (${board.resources.spram} SPRAM × 256 Kbit): ` +
+          `over by ${(layout.rows - capacityRows) * width} bits — ` +
+          'use --preset mnist-up5k, or simulate (spinbit run bdcgan --ref)',
       );
     }
     const zWords = Math.ceil(arch.latent / 16);
@@ -123,7 +130,8 @@ export const bdcgan: Design<BdcganConfig> = {
     const layers = layersModule(config.arch, config.width);
     const laneBits = Math.log2(config.width / 16);
     const core = new Module('bdcgan_core', [
-      `bdcgan_core: the ${config.preset} generator (datapath width ${config.width}) behind the serial link (docs/bdcgan-model.md).`,
+      `bdcgan_core: the ${config.preset} generator (datapath width ${config.width}) ` +
+        'behind the serial link (docs/bdcgan-model.md).',
       'Registers, memories (model image, sigmoid table and bias, jobs) and stream: src/cores/bdcgan/contract.ts',
       '(docs/bdcgan-model.md). leds[0] busy, leds[1] link line error.',
     ]);
@@ -189,6 +197,10 @@ export const bdcgan: Design<BdcganConfig> = {
         JOB_BITS,
       },
     );
+    const readMux =
+      '(read_sel == MEM_MODEL[1:0]) ? model_rdata : (read_sel == MEM_TABLE[1:0]) ? table_rdata : job_rdata';
+    const countInRange = `reg_wdata[15:0] != 16'd0 && reg_wdata[15:0] <= 16'd${config.jobs}`;
+    const unusedAddrLow = Math.max(config.rowBits + laneBits, JOB_BITS + 4);
     core.body(`
       // Memory commands (only while idle: the host waits for STATUS): writes land in one clock; a read's
       // word is taken from the selected memory the clock after.
@@ -197,7 +209,7 @@ export const bdcgan: Design<BdcganConfig> = {
           read_sel <= mem_sel[1:0];
           mem_ack <= mem_write || host_read_pending;
           if (host_read_pending)
-              read_data <= (read_sel == MEM_MODEL[1:0]) ? model_rdata : (read_sel == MEM_TABLE[1:0]) ? table_rdata : job_rdata;
+              read_data <= ${readMux};
       end
       assign mem_rdata = {16'd0, read_data};
 
@@ -207,7 +219,7 @@ export const bdcgan: Design<BdcganConfig> = {
           start <= 1'b0;
           if (start) clocks <= 32'd0;
           else if (running) clocks <= clocks + 32'd1;
-          if (!rst && reg_write && reg_addr == REG_START && !busy && reg_wdata[15:0] != 16'd0 && reg_wdata[15:0] <= 16'd${config.jobs}) begin
+          if (!rst && reg_write && reg_addr == REG_START && !busy && ${countInRange}) begin
               job_count <= reg_wdata[${JOB_BITS}:0];
               start <= 1'b1;
           end
@@ -215,7 +227,7 @@ export const bdcgan: Design<BdcganConfig> = {
 
       assign leds = {line_error, busy};
       assign idle = link_idle && !busy && !stream_valid;
-      wire unused_bits = &{1'b0, mem_sel[7:2], mem_addr[23:${Math.max(config.rowBits + laneBits, JOB_BITS + 4)}], mem_wdata[31:16]};
+      wire unused_bits = &{1'b0, mem_sel[7:2], mem_addr[23:${unusedAddrLow}], mem_wdata[31:16]};
     `);
     return { core, submodules: [rom, layers], cells: [...LINK_CELLS, bdcganEngineCell] };
   },

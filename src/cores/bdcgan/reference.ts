@@ -162,8 +162,9 @@ export function generate(model: Model, z: Int8Array, label: number): Uint8Array 
 }
 
 /**
- * Folds batch-norm into an integer threshold on acc (FINN): BN(acc) = γ·(acc − μ)/σ + β ≥ 0 ⇔ acc ≥ μ − βσ/γ for
- * γ > 0, acc ≤ μ − βσ/γ for γ < 0 (flip the comparison, not the weights); γ = 0 gives a constant output.
+ * Folds batch-norm into an integer threshold on acc (FINN): BN(acc) = γ·(acc − μ)/σ + β ≥ 0 ⇔
+ * acc ≥ μ − βσ/γ for γ > 0, acc ≤ μ − βσ/γ for γ < 0 (flip the comparison, not the weights);
+ * γ = 0 gives a constant output.
  * Binary outputs: sign(0) = +1, so both comparisons include equality.
  */
 export function foldBatchNorm(

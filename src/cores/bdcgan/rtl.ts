@@ -33,7 +33,8 @@ export function layersModule(arch: Architecture, width: number): Module {
   const layout = imageLayout(arch, width);
   const rowBits = modelRowBits(arch, width);
   const m = new Module('bdcgan_layers', [
-    `bdcgan_layers: the layer program of the '${arch.name}' generator at datapath width ${width} (src/cores/bdcgan/rtl.ts).`,
+    `bdcgan_layers: the layer program of the '${arch.name}' generator at datapath width ${width} ` +
+      '(src/cores/bdcgan/rtl.ts).',
   ]);
   m.input('layer', 3)
     .output('kind', 2, '0 dense, 1 binary deconvolution, 2 last layer', { reg: true })
@@ -87,7 +88,8 @@ export function layersModule(arch: Architecture, width: number): Module {
     // the stored inputs before the labels
     if (![1, 2, 4, 8].includes(copies) || stored % copies !== 0 || rowWidth % copies !== 0) {
       throw new RangeError(
-        `layer ${i}: ${copies} label copies need a power of two up to 8 dividing ${stored} inputs and the ${rowWidth}-input row`,
+        `layer ${i}: ${copies} label copies need a power of two up to 8 dividing ${stored} inputs ` +
+          `and the ${rowWidth}-input row`,
       );
     }
     let fields: Record<string, number>;

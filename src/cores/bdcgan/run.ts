@@ -26,7 +26,10 @@ export interface BdcganRunRequest {
   requests: GenerateRequest[];
   /** Board the generator is built for (virtual board and port; default icebreaker). */
   board?: string;
-  /** Build options of the generator (`spinbit build bdcgan` flags: width, clock-mhz, baud); the preset is the model's. */
+  /**
+   * Build options of the generator (`spinbit build bdcgan` flags: width, clock-mhz, baud); the preset is the
+   * model's.
+   */
   design?: DesignOptions;
   /** Require every image to equal the integer reference. */
   check?: boolean;

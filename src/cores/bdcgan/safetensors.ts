@@ -5,7 +5,8 @@
  *   binary layers:  layers.{i}.weight            float latent weights: dense [out, in]; transposed convolution
  *                                                 [in, out, k, k] (torch.nn.ConvTranspose2d layout)
  *                   layers.{i}.bias              optional, folded into the batch-norm mean
- *                   layers.{i}.bn.weight / .bn.bias / .bn.running_mean / .bn.running_var   batch-norm (γ, β, μ, σ²)
+ *                   layers.{i}.bn.weight / .bn.bias / .bn.running_mean / .bn.running_var
+ *                                                 batch-norm (γ, β, μ, σ²)
  *   last layer:     layers.{i}.weight [in, 1, k, k], layers.{i}.bias [1]
  *
  * Inputs of a layer are ordered as the architecture says (previous outputs, then the labels). Folding:

@@ -37,7 +37,8 @@ export async function compareWithReference(
     const got = result.records[i]!;
     if (got.replica !== want.replica || got.energy !== want.energy || got.magnetization !== want.magnetization) {
       fail(
-        `record ${i} (replica ${want.replica}, sweep ${Math.floor(i / config.replicas) + 1}): E ${got.energy} M ${got.magnetization}, expected E ${want.energy} M ${want.magnetization}`,
+        `record ${i} (replica ${want.replica}, sweep ${Math.floor(i / config.replicas) + 1}): ` +
+          `E ${got.energy} M ${got.magnetization}, expected E ${want.energy} M ${want.magnetization}`,
       );
     }
   });
@@ -51,7 +52,8 @@ export async function compareWithReference(
     const site = want.spins.findIndex((s, i) => lattice.spins[i] !== s);
     if (site >= 0)
       fail(
-        `replica ${r}: spin (x ${site % config.size}, y ${Math.floor(site / config.size)}) is ${lattice.spins[site]}, expected ${want.spins[site]}`,
+        `replica ${r}: spin (x ${site % config.size}, y ${Math.floor(site / config.size)}) ` +
+          `is ${lattice.spins[site]}, expected ${want.spins[site]}`,
       );
   }
   return {

@@ -40,7 +40,8 @@ export class IsingBoard {
     const expected = shapeValue(this.config);
     if (shape !== expected)
       throw new UserError(
-        `${this.board.path}: engine shape register 0x${shape!.toString(16)} does not match the config (0x${expected.toString(16)})`,
+        `${this.board.path}: engine shape register 0x${shape!.toString(16)} ` +
+          `does not match the config (0x${expected.toString(16)})`,
       );
   }
 

@@ -20,7 +20,10 @@ export function ellipticK(k: number): number {
   return Math.PI / (2 * agm(1, Math.sqrt(1 - k * k)));
 }
 
-/** Onsager's internal energy per spin u(T) = −coth(2β)·[1 + (2/π)(2·tanh²(2β) − 1)·K(k)], k = 2 sinh(2β)/cosh²(2β). */
+/**
+ * Onsager's internal energy per spin u(T) = −coth(2β)·[1 + (2/π)(2·tanh²(2β) − 1)·K(k)],
+ * k = 2 sinh(2β)/cosh²(2β).
+ */
 export function onsagerEnergy(T: number): number {
   if (!(T > 0)) throw new RangeError(`temperature must be > 0, got ${T}`);
   const b2 = 2 / T;

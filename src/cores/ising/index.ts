@@ -6,6 +6,7 @@
 import type { Board } from '../../boards/index.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
+import { linkEbrBlocks } from '../../link/generate.ts';
 import {
   declareLinkCore,
   identityBytes,
@@ -64,16 +65,6 @@ export function ebrBlocks(width: number, depth: number): number {
   return Math.min(...shapes.map(([w, d]) => Math.ceil(width / w) * Math.ceil(depth / d)));
 }
 
-/** Block RAMs the link takes: rx buffer (1 KiB), stream buffer, WRITE_MEM payload buffer, identity ROM. */
-export function linkEbrBlocks(link: LinkConfig): number {
-  return (
-    Math.ceil(((1 << link.rxBufferLog2) * 8) / 4096) +
-    Math.ceil(((1 << link.streamBufferLog2) * 8) / 4096) +
-    Math.ceil((link.maxPayload * 8) / 4096) +
-    1
-  );
-}
-
 /** Block RAMs of the engine: two colour memories, and the window's two delay lines when a row is ≥ 2 words. */
 export function latticeEbrBlocks(config: IsingConfig): number {
   const wordsPerColour = (config.replicas * config.size * config.size) / 2 / config.lanes;
@@ -119,7 +110,8 @@ export const ising: Design<IsingDesignConfig> = {
       type: 'choice',
       choices: CHUNK_CHOICES.map(String),
       description:
-        'random bits per lane per clock: 12 (two comparison levels) or 8 (three levels, fewer logic cells, more tie clocks)',
+        'random bits per lane per clock: 12 (two comparison levels) ' +
+        'or 8 (three levels, fewer logic cells, more tie clocks)',
       defaultValue: '12',
     },
     {
@@ -145,7 +137,8 @@ export const ising: Design<IsingDesignConfig> = {
     const chunkBits = Number((options['rng-bits'] as string | undefined) ?? '12');
     if (base.lanes > 32 * lanesPerBank(chunkBits)) {
       throw new UserError(
-        `--lanes ${base.lanes} exceeds ${32 * lanesPerBank(chunkBits)}, what the generator serves with ${chunkBits}-bit chunks`,
+        `--lanes ${base.lanes} exceeds ${32 * lanesPerBank(chunkBits)}, ` +
+          `what the generator serves with ${chunkBits}-bit chunks`,
       );
     }
     if (base.replicas > 255) throw new UserError(`--replicas must be at most 255, got ${base.replicas}`);
@@ -164,8 +157,10 @@ export const ising: Design<IsingDesignConfig> = {
     if (needed > available) {
       const bits = base.replicas * base.size * base.size;
       throw new UserError(
-        `L=${base.size} × ${base.replicas} replica(s) with ${base.lanes} lanes needs ${needed} block RAMs (lattice: ${bits} bits, plus the neighbour window) but ` +
-          `${board.title} has ${available} left after the link (${board.resources.ebr} × 4 Kbit): over by ${needed - available} blocks ` +
+        `L=${base.size} × ${base.replicas} replica(s) with ${base.lanes} lanes needs ${needed} block RAMs ` +
+          `(lattice: ${bits} bits, plus the neighbour window) but ` +
+          `${board.title} has ${available} left after the link (${board.resources.ebr} × 4 Kbit): ` +
+          `over by ${needed - available} blocks ` +
           `(${(needed - available) * 4096} bits)`,
       );
     }
@@ -178,7 +173,8 @@ export const ising: Design<IsingDesignConfig> = {
     const rng = laneRngModule(config.lanes, bank, config.chunkBits);
     const stats = statsModule(config.lanes);
     const core = new Module('ising_core', [
-      `ising_core: L = ${config.size}, ${config.lanes} lanes, ${config.replicas} replica(s), ${config.mode} table, ${config.chunkBits}-bit chunks.`,
+      `ising_core: L = ${config.size}, ${config.lanes} lanes, ${config.replicas} replica(s), ` +
+        `${config.mode} table, ${config.chunkBits}-bit chunks.`,
       'The engine (hdl/ising_engine.v) behind the serial link: registers, the lattice as memory 0, a stream of',
       'per-sweep records. leds[0] lights while the engine runs, leds[1] latches a link line error.',
     ]);

@@ -10,7 +10,8 @@
  * A site with spin s and neighbour sum n flips when u < threshold[s, n] (tables.ts: Metropolis and heat-bath
  * share this form), thresholds having 2·b bits for b-bit lane chunks. The comparison is lazy, as in hardware:
  * the step's chunk c0 is compared with the threshold's top b bits; only on a tie is another clock spent
- * (all lanes step, tied lanes take that clock's chunk c1 as the low bits). Exactly u = c0·2^b + c1 < T. The bond energy E = −Σ_<ij> s_i s_j and magnetization M = Σ s_i are updated per flip
+ * (all lanes step, tied lanes take that clock's chunk c1 as the low bits). Exactly u = c0·2^b + c1 < T. The
+ * bond energy E = −Σ_<ij> s_i s_j and magnetization M = Σ s_i are updated per flip
  * (ΔE = 2·s·n, ΔM = −2·s) and reported after every sweep, as the hardware's accumulators will be.
  *
  * The lane streams are an interface: rng.ts's laneStreams() is the hardware generator, bit for bit.

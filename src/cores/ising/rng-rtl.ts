@@ -80,8 +80,8 @@ export function laneRngModule(lanes: number, bank: Module, chunkBits: number = C
   rng.assign('chunks', `{${slices.reverse().join(', ')}}`);
   // Bits of the last bank that no lane reads.
   const used = (((lanes - 1) % LANES_PER_BANK) + 1) * CHUNK_BITS;
-  rng.body(
-    `wire unused_bits = &{1'b0, bank_${banks - 1}[${BANK_BITS - 1}:${used}]${banks > 1 ? `, ${Array.from({ length: banks - 1 }, (_, k) => `bank_${k}[${BANK_BITS - 1}:${LANES_PER_BANK * CHUNK_BITS}]`).join(', ')}` : ''}};`,
-  );
+  const spareBits = (k: number) => `bank_${k}[${BANK_BITS - 1}:${LANES_PER_BANK * CHUNK_BITS}]`;
+  const otherBanks = banks > 1 ? `, ${Array.from({ length: banks - 1 }, (_, k) => spareBits(k)).join(', ')}` : '';
+  rng.body(`wire unused_bits = &{1'b0, bank_${banks - 1}[${BANK_BITS - 1}:${used}]${otherBanks}};`);
   return rng;
 }

@@ -20,7 +20,10 @@ export interface IsingRunRequest {
   target: Target;
   /** Board the engine is built for (virtual board and port; default icebreaker). */
   board?: string;
-  /** The engine's build options (`spinbit build ising` flags by name: L, lanes, algorithm, field, replicas, rng-bits, clock-mhz, baud). */
+  /**
+   * The engine's build options (`spinbit build ising` flags by name: L, lanes, algorithm, field, replicas,
+   * rng-bits, clock-mhz, baud).
+   */
   design?: DesignOptions;
   scan: ScanOptions;
   /** Replay on the reference model and require every record, the tie count and the final lattices to match. */

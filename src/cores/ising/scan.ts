@@ -164,7 +164,8 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
   const R = engine.replicas;
   if (options.temperatures.length !== R) {
     throw new UserError(
-      `replica exchange needs one temperature per replica: ${R} replicas, ${options.temperatures.length} temperatures given`,
+      `replica exchange needs one temperature per replica: ` +
+        `${R} replicas, ${options.temperatures.length} temperatures given`,
     );
   }
   const swapEvery = options.swapEvery ?? 1;

@@ -95,7 +95,8 @@ export function checkTableFits(mode: 'metropolis' | 'symmetric' | 'full', table:
     for (const k of [5, 6, 7]) {
       if (table[k] !== always)
         throw new UserError(
-          `this engine is built for Metropolis without a field (entries 5 … 7 must be 2^24), got ${table[k]} at entry ${k}: ${fix}`,
+          'this engine is built for Metropolis without a field (entries 5 … 7 must be 2^24), ' +
+            `got ${table[k]} at entry ${k}: ${fix}`,
         );
     }
   }

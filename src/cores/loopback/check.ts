@@ -70,7 +70,8 @@ export async function checkLoopback(
     const mismatch = data.findIndex((b, i) => read[i] !== b);
     if (mismatch >= 0)
       fail(
-        `scratch memory differs at byte ${mismatch}: wrote 0x${data[mismatch]!.toString(16)}, read 0x${read[mismatch]!.toString(16)}`,
+        `scratch memory differs at byte ${mismatch}: ` +
+          `wrote 0x${data[mismatch]!.toString(16)}, read 0x${read[mismatch]!.toString(16)}`,
       );
 
     const streamBytes = options.streamBytes ?? 4096;

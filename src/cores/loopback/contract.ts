@@ -12,7 +12,9 @@ export const loopbackContract = defineContract({
       address: 3,
       kind: 'action',
       readBack: true,
-      doc: 'write N: stream N bytes seed, seed + 1, … (mod 256); read: bytes still to generate (0 once the stream is done)',
+      doc:
+        'write N: stream N bytes seed, seed + 1, … (mod 256); ' +
+        'read: bytes still to generate (0 once the stream is done)',
     },
     LOCK: {
       address: 4,
@@ -23,7 +25,9 @@ export const loopbackContract = defineContract({
     HEARTBEAT: {
       address: 5,
       kind: 'status',
-      doc: 'the free-running heartbeat counter (⌈log2 clock Hz⌉ bits, wraps about once a second; LED 0 is its top bit)',
+      doc:
+        'the free-running heartbeat counter ' +
+        '(⌈log2 clock Hz⌉ bits, wraps about once a second; LED 0 is its top bit)',
     },
   },
   memories: {

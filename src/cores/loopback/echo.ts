@@ -152,8 +152,10 @@ export async function checkEcho(elaborated: Elaborated<EchoConfig>, options: Ech
       const firstDifference = sent.findIndex((b, i) => echoed[i] !== b);
       if (echoed.length !== sent.length || firstDifference >= 0) {
         throw new Error(
-          `loopback echo mismatch at ${baud} baud (${clocksPerBit} clocks/bit, host ${rateError * 100} % off, seed ${seed}): ` +
-            `sent ${sent.length} bytes, got ${echoed.length} back; first difference at byte ${firstDifference >= 0 ? firstDifference : echoed.length}`,
+          `loopback echo mismatch at ${baud} baud ` +
+            `(${clocksPerBit} clocks/bit, host ${rateError * 100} % off, seed ${seed}): ` +
+            `sent ${sent.length} bytes, got ${echoed.length} back; ` +
+            `first difference at byte ${firstDifference >= 0 ? firstDifference : echoed.length}`,
         );
       }
       const errorLed = trace.waveform('leds').some(([cycle, value]) => cycle >= resetCycles && (value & 2n) !== 0n);

@@ -8,6 +8,7 @@ import { ebrBits, type Board } from '../../boards/index.ts';
 import type { ClockPlan } from '../../boards/wrapper.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
+import { linkEbrBlocks } from '../../link/generate.ts';
 import {
   declareLinkCore,
   identityBytes,
@@ -46,9 +47,9 @@ function defaultScratchWords(board: Board): number {
   return board.resources.ebr >= 32 ? 4096 : 1024;
 }
 
-/** Block RAM bits the link itself takes: rx buffer, stream buffer, WRITE_MEM payload buffer, identity ROM. */
+/** Block RAM bits the link itself takes (whole 4 Kbit blocks). */
 function linkEbrBits(link: LinkConfig): number {
-  return (1 << link.rxBufferLog2) * 8 + (1 << link.streamBufferLog2) * 8 + link.maxPayload * 8 + 4096;
+  return linkEbrBlocks(link) * 4096;
 }
 
 export const loopback: Design<LoopbackConfig> = {
@@ -59,7 +60,9 @@ export const loopback: Design<LoopbackConfig> = {
       name: 'mode',
       type: 'choice',
       choices: ['link', 'echo'],
-      description: `link: the framed protocol with registers, memory and stream; echo: plain UART echo through a FIFO (default: link, echo on devices under ${LINK_MIN_LOGIC_CELLS} logic cells)`,
+      description:
+        'link: the framed protocol with registers, memory and stream; echo: plain UART echo through a FIFO ' +
+        `(default: link, echo on devices under ${LINK_MIN_LOGIC_CELLS} logic cells)`,
     },
     {
       name: 'clock-mhz',
@@ -105,7 +108,8 @@ export const loopback: Design<LoopbackConfig> = {
       const spramBits = board.resources.spram * 16384 * 16;
       if (scratchBits > spramBits) {
         throw new UserError(
-          `--scratch-words ${scratchWords} needs ${scratchBits} bits but ${board.title} has ${spramBits} bits of SPRAM ` +
+          `--scratch-words ${scratchWords} needs ${scratchBits} bits ` +
+            `but ${board.title} has ${spramBits} bits of SPRAM ` +
             `(${board.resources.spram} × 256 Kbit): over by ${scratchBits - spramBits} bits`,
         );
       }
@@ -113,7 +117,8 @@ export const loopback: Design<LoopbackConfig> = {
       const available = ebrBits(board) - linkEbrBits(link);
       if (scratchBits > available) {
         throw new UserError(
-          `--scratch-words ${scratchWords} needs ${scratchBits} bits of block RAM but ${board.title} has ${available} left ` +
+          `--scratch-words ${scratchWords} needs ${scratchBits} bits of block RAM ` +
+            `but ${board.title} has ${available} left ` +
             `after the link (${ebrBits(board)} in ${board.resources.ebr} EBR): over by ${scratchBits - available} bits`,
         );
       }
