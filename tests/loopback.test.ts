@@ -82,6 +82,14 @@ describe('loopback design', () => {
     },
   );
 
+  it('link mode at 12 Mbaud (4 clocks per bit) from a 48 MHz core clock: the FT2232H\'s fastest rate', async () => {
+    const options = { 'clock-mhz': 48, baud: 12_000_000 };
+    const e = (await elaborate(loopback, icebreaker, options)) as Elaborated<LinkLoopbackConfig>;
+    expect(e.config.link.clocksPerBit).toBe(4);
+    const result = await checkLoopback(e, { seed: 12, memoryBytes: 16384, streamBytes: 4096 });
+    expect(result).toMatchObject({ memoryBytes: 16384, streamBytes: 4096, retries: 0 });
+  });
+
   it('echo mode: 1000 random bytes at 1 Mbaud (12 MHz core) with the host 2 % fast and 2 % slow', async () => {
     const e = (await elaborate(loopback, icebreaker, { mode: 'echo' })) as Elaborated<EchoConfig>;
     for (const rateError of [0.02, -0.02]) {
