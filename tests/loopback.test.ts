@@ -82,7 +82,7 @@ describe('loopback design', () => {
     },
   );
 
-  it('link mode at 12 Mbaud (4 clocks per bit) from a 48 MHz core clock: the FT2232H\'s fastest rate', async () => {
+  it('link mode at 12 Mbaud (4 clocks per bit, the FT2232H fastest rate) from a 48 MHz core clock', async () => {
     const options = { 'clock-mhz': 48, baud: 12_000_000 };
     const e = (await elaborate(loopback, icebreaker, options)) as Elaborated<LinkLoopbackConfig>;
     expect(e.config.link.clocksPerBit).toBe(4);
