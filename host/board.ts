@@ -21,7 +21,12 @@ export interface OpenOptions extends LinkOptions {
   baud?: number;
   /** Refuse the board unless it runs this design and config (pass an Elaborated design). */
   expect?: Expectation;
+  /** First clear a partial frame another program may have left in the board's decoder (Link.flush). */
+  flush?: boolean;
 }
+
+/** Zeros that end a partial frame of any size a spinbit board accepts (payloads stay under 1 KiB). */
+const FLUSH_PAYLOAD = 1013;
 
 export class SpinbitBoard {
   private constructor(
@@ -38,6 +43,7 @@ export class SpinbitBoard {
   static async connect(transport: Transport, path: string, options: OpenOptions = {}): Promise<SpinbitBoard> {
     const link = new Link(transport, path, options);
     try {
+      if (options.flush) await link.flush(FLUSH_PAYLOAD);
       const reply = await link.request(Command.IDENTIFY);
       const identity = decodeIdentity(reply.payload);
       if (identity.protocolVersion !== PROTOCOL_VERSION) {
@@ -65,6 +71,11 @@ export class SpinbitBoard {
       await link.close();
       throw error;
     }
+  }
+
+  /** Clears a partial frame the board may hold (docs/protocol.md, "Board behaviour"); see Link.flush. */
+  flush(): Promise<void> {
+    return this.link.flush(this.identity.maxPayload);
   }
 
   async close(): Promise<void> {

@@ -147,6 +147,22 @@ export class Link {
     });
   }
 
+  /**
+   * Ends whatever partial frame the board's decoder holds, the same way on a real and a virtual board (whose
+   * frame timeout counts simulated clocks, which stand still while the host is silent): `maxPayload` + 11 zero
+   * bytes complete any partial frame (answered with an error or dropped), and zeros never start one. Call it
+   * with nothing in flight; replies it provokes are discarded.
+   */
+  async flush(maxPayload: number): Promise<void> {
+    if (this.inflight.length > 0 || this.waiting.length > 0)
+      throw new Error(`${this.label}: flush with requests in flight`);
+    const zeros = new Uint8Array(maxPayload + FRAME_OVERHEAD);
+    this.stats.bytesOut += zeros.length;
+    this.transport.write(zeros);
+    await new Promise((resolve) => setTimeout(resolve, this.resyncMs + 20));
+    this.decoder.flush();
+  }
+
   async close(): Promise<void> {
     if (!this.closedReason) this.fail(new LinkClosedError(`${this.label}: closed`));
     await this.transport.close();

@@ -339,6 +339,33 @@ describe('link through the virtual board (real pty, real serialport)', () => {
     }
   });
 
+  it('a partial frame swallows the next request; max_payload + 11 zero bytes (flush) clear it', async () => {
+    const partial = encodeRequest(0x33, Command.WRITE_MEM, new Uint8Array(300)).subarray(0, 7 + 10);
+    const identify = encodeRequest(0x44, Command.IDENTIFY);
+    const raw = await openSerial(virtual.path, 3_000_000);
+    const replies = new RawReplies(raw);
+    try {
+      raw.write(Uint8Array.of(...partial, ...identify)); // IDENTIFY becomes payload of the partial frame
+      expect(await replies.next(300)).toBeUndefined();
+      await replies.drain(100);
+      raw.write(Uint8Array.of(...partial, ...new Uint8Array(496 + 11), ...identify));
+      let reply = await replies.next(2000);
+      while (reply && reply.seq !== 0x44) reply = await replies.next(2000); // the flushed frame's own error reply
+      expect([reply?.seq, reply?.status]).toEqual([0x44, Status.OK]);
+    } finally {
+      await raw.close();
+    }
+    // The host API: flush before IDENTIFY on open, and on an open board with nothing in flight.
+    const board = await SpinbitBoard.open(virtual.path, { expect: expectation(), retries: 0, flush: true });
+    try {
+      await board.flush();
+      expect(await board.readRegister(LoopbackRegister.ID)).toBe(LOOPBACK_ID);
+      expect(board.link.stats.retries).toBe(0);
+    } finally {
+      await board.close();
+    }
+  });
+
   it('two full request frames fit the credit, so bulk writes stay pipelined', async () => {
     const board = await SpinbitBoard.open(virtual.path, { expect: expectation() });
     const { maxPayload, rxBufferBytes } = board.identity;
