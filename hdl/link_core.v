@@ -273,13 +273,22 @@ module link_core #(
     wire [15:0] reply_length = (status == ST_OK && read_command) ? {4'd0, reply_bytes} : 16'd0;
     // The checks' verdicts, registered every clock from registers only, so no comparison sits on the state
     // logic's path: each is current two clocks after its inputs settle (the check steps wait for that).
-    reg sel_bad, part_word, reply_too_long, past_end;
+    reg sel_bad, part_word, reply_too_long, past_end, stream_short;
+    reg [9:0] data_words, stream_have_q;   // WRITE_MEM's words; bytes the stream buffer holds
     always @(posedge clk) begin
+        data_words     <= {1'b0, data_bytes >> mem_log2};
+        stream_have_q  <= stream_have[9:0];
+        stream_short   <= {6'd0, count} > stream_have;
         sel_bad        <= sel >= MEM_COUNT_8;
         part_word      <= (data_bytes[1:0] & word_mask) != 2'd0;
         reply_too_long <= read_command && (count_big || reply_bytes > {3'd0, MAX_LEN});
         past_end       <= (reg_command || mem_command) && range_end > limit;
     end
+    wire [2:0]  verdict = (mem_command && sel_bad) ? ST_BAD_ADDRESS :
+                          (is_write_mem && part_word) ? ST_BAD_LENGTH :
+                          reply_too_long ? ST_BAD_LENGTH :
+                          past_end ? ST_BAD_ADDRESS :
+                          (mem_command && busy_seen) ? ST_BUSY : ST_OK;
     wire [2:0]  check_status =
         (crc32 != 32'd0) ? ST_BAD_CRC :
         !(is_identify || reg_command || mem_command || is_read_stream) ? ST_UNKNOWN_CMD :
@@ -309,11 +318,9 @@ module link_core #(
                 count[9:8] <= buffered[1:0];
                 count_big  <= buffered[7:2] != 6'd0;
             end
-            if (state == S_CHECK && index == 3'd1) begin
-                if (is_identify) count <= ID_COUNT;
-                if (is_write_mem) count <= {1'b0, data_bytes >> mem_log2};
-            end
-            if (state == S_CHECK && index == 3'd5 && is_read_stream && {6'd0, count} > stream_have) count <= stream_have[9:0];
+            if (state == S_CHECK && index == 3'd1 && is_identify) count <= ID_COUNT;
+            if (state == S_CHECK && index == 3'd2 && is_write_mem) count <= data_words;
+            if (state == S_CHECK && index == 3'd5 && is_read_stream && stream_short) count <= stream_have_q;
             if (fetched || (byte_reply && state == S_FETCH) || (state == S_WRITE && mem_ack)) count <= count - 10'd1;
         end
 
@@ -385,33 +392,23 @@ module link_core #(
                 S_LOAD: if (at == {6'd0, arg_bytes}) state <= S_CHECK;   // the last byte loads this clock
 
                 S_CHECK: if (!crc_busy) begin
-                    // One check per clock, once the CRC engine has digested the last CRC byte.
+                    // Once the CRC engine has digested the last CRC byte: step 0 the frame, command and length;
+                    // step 1 the word size; steps 2-5 let the registered verdicts settle; step 6 takes the first
+                    // failure in the documented order; step 7 acts on the registered status.
                     index <= index + 3'd1;
                     case (index)
                         3'd0: begin
                             status    <= check_status;
                             word_log2 <= is_read_regs ? 2'd2 : 2'd0;
                         end
-                        3'd1: if (mem_command) begin
-                            word_log2 <= mem_log2;
-                            if (status == ST_OK && sel_bad) status <= ST_BAD_ADDRESS;
-                            else if (status == ST_OK && is_write_mem && part_word) status <= ST_BAD_LENGTH;
-                        end
-                        3'd2, 3'd3: ;   // the registered verdicts below follow count and word_log2
-                        3'd4: if (status == ST_OK && reply_too_long) status <= ST_BAD_LENGTH;
-                        3'd5: if (status == ST_OK && past_end) status <= ST_BAD_ADDRESS;
-                        default: begin
+                        3'd1: if (mem_command) word_log2 <= mem_log2;
+                        3'd6: if (status == ST_OK) status <= verdict;
+                        3'd7: begin
                             index <= 3'd0;
-                            if (status == ST_OK && mem_command && busy_seen) begin
-                                status <= ST_BUSY;
-                                state  <= S_HEAD;
-                            end else if (status == ST_OK) begin
-                                reg_write <= is_write_reg;
-                                state     <= (is_write_mem && count != 10'd0) ? S_COMMIT : S_HEAD;
-                            end else begin
-                                state <= S_HEAD;
-                            end
+                            state <= (status == ST_OK && is_write_mem && count != 10'd0) ? S_COMMIT : S_HEAD;
+                            reg_write <= (status == ST_OK) && is_write_reg;
                         end
+                        default: ;
                     endcase
                 end
 

@@ -19,7 +19,7 @@ interface BusSignal {
 export const LINK_BUS = {
   id_addr: { width: 8, driver: 'link', comment: 'identity ROM address' },
   id_data: { width: 8, driver: 'core', comment: 'identity ROM byte, the clock after id_addr' },
-  reg_addr: { width: 16, driver: 'link' },
+  reg_addr: { width: 16, driver: 'link', comment: 'stable from a clock before each strobe until the next' },
   reg_wdata: { width: 32, driver: 'link', comment: 'valid with reg_write' },
   reg_write: { width: 1, driver: 'link', comment: 'one-clock strobe' },
   reg_read: { width: 1, driver: 'link', comment: 'one-clock strobe; reg_rdata is taken the clock after' },

@@ -45,40 +45,45 @@ export function registerBank<C extends Contract>(
   const storage = registers.filter(([, r]) => r.kind === 'storage');
   for (const [name, r] of storage) core.reg(storageName(name), r.width ?? 32, firstClause(r.doc));
   const pad = (width: number, expr: string) => (width === 32 ? expr : `{${32 - width}'d0, ${expr}}`);
-  const readCases = registers.map(([name, r]) => {
+  for (const [name] of registers) core.reg(hitName(name), 1, `reg_addr is REG_${name} (a clock behind)`);
+  const hits = registers.map(([name]) => `        ${hitName(name)} <= (reg_addr == REG_${name});`);
+  const readTerms = registers.map(([name, r]) => {
     const width = r.width ?? 32;
     const source = reads[name as RegisterName<C>];
     let value: string;
     if (r.kind === 'constant') value = `${contract.design.toUpperCase()}_ID`;
     else if (r.kind === 'storage') value = pad(width, storageName(name));
     else if (source !== undefined) value = pad(width, source);
-    else if (r.kind === 'action' && !r.readBack) value = "32'd0";
+    else if (r.kind === 'action' && !r.readBack) return undefined;
     else throw new Error(`${contract.design}: register ${name} reads back a value: pass it in reads`);
-    return `                REG_${name}: reg_rdata <= ${value};`;
+    return `({32{${hitName(name)}}} & ${value})`;
   });
   const resets = storage.map(
     ([name, r]) => `            ${storageName(name)} <= ${r.width ?? 32}'h${(r.reset ?? 0).toString(16)};`,
   );
   const writes = storage.map(
-    ([name, r]) => `                REG_${name}: ${storageName(name)} <= reg_wdata[${(r.width ?? 32) - 1}:0];`,
+    ([name, r]) => `            if (${hitName(name)}) ${storageName(name)} <= reg_wdata[${(r.width ?? 32) - 1}:0];`,
   );
+  const terms = readTerms.filter((t) => t !== undefined);
   core.body(`
     // Register bank (generated from the ${contract.design} contract): storage registers and the read multiplexer.
+    // The link holds reg_addr from a clock before each strobe (src/link/bus.ts), so the address decode is
+    // registered: one flip-flop per register keeps the 16-bit compares off the strobes' paths.
+    always @(posedge clk) begin
+${hits.join('\n')}
+    end
     always @(posedge clk) begin
         if (rst) begin
 ${resets.join('\n')}
         end else if (reg_write) begin
-            case (reg_addr)
 ${writes.join('\n')}
-                default: ;
-            endcase
         end
-        if (reg_read) begin
-            case (reg_addr)
-${readCases.join('\n')}
-                default: reg_rdata <= 32'd0;
-            endcase
-        end
+        if (reg_read) reg_rdata <= ${terms.join(' |\n                                 ')};
     end
   `);
+}
+
+/** The registered decode of a register's address (high the clock after reg_addr names it). */
+export function hitName(register: string): string {
+  return `hit_${register.toLowerCase()}`;
 }

@@ -17,7 +17,7 @@ import {
   type LinkConfig,
 } from '../../link/generate.ts';
 import type { Design } from '../design.ts';
-import { registerBank } from '../../link/register-bank.ts';
+import { hitName, registerBank } from '../../link/register-bank.ts';
 import { bdcganContract } from './contract.ts';
 import { getPreset, PRESETS, type Architecture } from './arch.ts';
 import { imageLayout, TABLE_WORDS, WIDTHS } from './image.ts';
@@ -219,7 +219,7 @@ export const bdcgan: Design<BdcganConfig> = {
           start <= 1'b0;
           if (start) clocks <= 32'd0;
           else if (running) clocks <= clocks + 32'd1;
-          if (!rst && reg_write && reg_addr == REG_START && !busy && ${countInRange}) begin
+          if (!rst && reg_write && ${hitName('START')} && !busy && ${countInRange}) begin
               job_count <= reg_wdata[${JOB_BITS}:0];
               start <= 1'b1;
           end

@@ -19,7 +19,7 @@ import {
   type LinkConfig,
 } from '../../link/generate.ts';
 import { syncFifo, uartRx, uartTx } from '../../hdl/cells.ts';
-import { registerBank, storageName } from '../../link/register-bank.ts';
+import { hitName, registerBank, storageName } from '../../link/register-bank.ts';
 import { loopbackContract } from './contract.ts';
 import type { Design, DesignOptions } from '../design.ts';
 import { checkEchoFits, ECHO_FIFO_DEPTH, generateEcho, type EchoConfig } from './echo.ts';
@@ -181,7 +181,7 @@ export const loopback: Design<LoopbackConfig> = {
           if (rst) begin
               stream_left <= 32'd0;
               stream_next <= 8'd0;
-          end else if (reg_write && reg_addr == REG_STREAM_COUNT) begin
+          end else if (reg_write && ${hitName('STREAM_COUNT')}) begin
               stream_left <= reg_wdata;
               stream_next <= ${storageName('STREAM_SEED')};
           end else if (stream_valid && stream_ready) begin
