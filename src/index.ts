@@ -8,7 +8,7 @@ export { elaborate, type Design, type DesignOptions, type Elaborated } from './c
 export { buildBitstream, type BuildEvent } from './flow/build.ts';
 export type { BuildReport } from './flow/report.ts';
 export { UserError } from './errors.ts';
-export { describeTarget, withBoard, type BoardTarget, type Target } from './run/target.ts';
+export { targetMode, withBoard, type BoardTarget, type Target } from './run/target.ts';
 
 // Designs
 export { loopback, loopbackContract, type LoopbackConfig } from './cores/loopback/index.ts';

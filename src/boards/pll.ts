@@ -4,7 +4,8 @@
  * icepll picks the closest reachable frequency; designs then use the *achieved* frequency (e.g. to derive
  * UART clocks-per-bit). Answers are cached on disk because starting the WebAssembly tool costs ~1.5 s.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/files.ts';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { getToolchain } from '../flow/tools.ts';
@@ -50,9 +51,7 @@ export async function planPll(inputMHz: number, requestedMHz: number, cacheDir: 
   const plan = parseIcepll(result.log, inputMHz, requestedMHz);
   cache[key] = plan;
   mkdirSync(cacheDir, { recursive: true });
-  const temp = `${cacheFile}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(cache, null, 2)}\n`);
-  renameSync(temp, cacheFile);
+  writeFileAtomic(cacheFile, `${JSON.stringify(cache, null, 2)}\n`);
   return plan;
 }
 

@@ -8,7 +8,7 @@ import { parseTemperatures } from '../cores/ising/config.ts';
 import { ising } from '../cores/ising/index.ts';
 import { runIsing, type IsingRunResult } from '../cores/ising/run.ts';
 import type { ScanOptions } from '../cores/ising/scan.ts';
-import { targetFromFlags } from '../run/target.ts';
+import { targetFromFlags, targetMode } from '../run/target.ts';
 import { checkWritable } from '../util/files.ts';
 import {
   addDesignOptions,
@@ -26,13 +26,12 @@ import {
 /** The scan table as the CLI prints it (the demo prints the same lines). */
 export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
   const { config, scan } = run;
-  const mode = run.target.kind === 'reference' ? 'ref' : run.target.kind === 'virtual' ? 'sim' : 'port';
   const pm = (e: { value: number; error: number }, digits = 5) =>
     `${e.value.toFixed(digits)} ± ${e.error.toFixed(digits)}`;
   const lines = [
     `Ising ${config.size}×${config.size}, ${config.lanes} lanes, ${config.algorithm}, ` +
       `${config.replicas} replica(s), h = ${options.field ?? 0}, ` +
-      `${options.sweeps} sweeps after ${options.burnIn}, seed ${options.seed} (${mode})`,
+      `${options.sweeps} sweeps after ${options.burnIn}, seed ${options.seed} (${targetMode(run.target)})`,
     'T        e (exact)                     |m| (exact)                   ' +
       'chi            C              U4             clocks/sweep',
   ];

@@ -2,7 +2,8 @@
  * Pictures: the spin lattice as a PNG, and x–y plots with error bars and exact curves (pureimage for drawing,
  * the DejaVu font from npm for text — nothing native). Files are written to a temporary name, then renamed.
  */
-import { createWriteStream, renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, renameSync } from 'node:fs';
+import { writeFileAtomic } from '../util/files.ts';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as PImage from 'pureimage';
@@ -39,9 +40,7 @@ export function writeLatticePng(
       png.data[o + 3] = 0xff;
     }
   }
-  const temp = `${file}.tmp-${process.pid}`;
-  writeFileSync(temp, PNG.sync.write(png));
-  renameSync(temp, file);
+  writeFileAtomic(file, PNG.sync.write(png));
 }
 
 export interface Series {

@@ -16,9 +16,9 @@ export type Target =
 /** A target that is a board (virtual or real). */
 export type BoardTarget = Exclude<Target, { kind: 'reference' }>;
 
-export function describeTarget(target: Target): string {
-  if (target.kind === 'reference') return 'reference';
-  return target.kind === 'virtual' ? 'virtual board' : 'board';
+/** The target as `--ref` / `--sim` / `--port` name it: 'ref', 'sim' or 'port' (printed and in JSON). */
+export function targetMode(target: Target): 'ref' | 'sim' | 'port' {
+  return target.kind === 'reference' ? 'ref' : target.kind === 'virtual' ? 'sim' : 'port';
 }
 
 /** `--ref` / `--sim` / `--port PATH` as a target; exactly one must be given. */

@@ -14,7 +14,8 @@
  * layer{i}.sigmoid (uint8 [2A]).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../util/files.ts';
 import { UserError } from '../../errors.ts';
 import { layerInputs, type Architecture, type LayerSpec } from './arch.ts';
 import type { BinaryLayer, LastLayer, Model } from './reference.ts';
@@ -245,7 +246,5 @@ export function readModelFile(path: string, expect?: Architecture) {
 
 /** Writes atomically (temporary file, then rename): a crash never leaves half a model. */
 export function writeModelFile(path: string, model: Model, meta: Record<string, unknown> = {}): void {
-  const temp = `${path}.tmp-${process.pid}`;
-  writeFileSync(temp, encodeModel(model, meta));
-  renameSync(temp, path);
+  writeFileAtomic(path, encodeModel(model, meta));
 }

@@ -1,13 +1,13 @@
 /** The JSON document of an Ising run (`--json FILE`, schema spinbit.ising.scan/1, docs/ising.md). */
+import { targetMode } from '../../run/target.ts';
 import type { IsingRunResult } from './run.ts';
 import type { ScanOptions } from './scan.ts';
 
 export function scanDocument(run: IsingRunResult, options: ScanOptions): Record<string, unknown> {
   const { config, scan, check } = run;
-  const mode = run.target.kind === 'reference' ? 'ref' : run.target.kind === 'virtual' ? 'sim' : 'port';
   return {
     schema: 'spinbit.ising.scan/1',
-    mode,
+    mode: targetMode(run.target),
     config: {
       size: config.size,
       lanes: config.lanes,

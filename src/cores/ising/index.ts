@@ -6,8 +6,8 @@
 import type { Board } from '../../boards/index.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
-import { linkEbrBlocks } from '../../link/generate.ts';
 import {
+  linkEbrBlocks,
   declareLinkCore,
   identityBytes,
   instantiateLink,

@@ -8,8 +8,8 @@ import { ebrBits, type Board } from '../../boards/index.ts';
 import type { ClockPlan } from '../../boards/wrapper.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
-import { linkEbrBlocks } from '../../link/generate.ts';
 import {
+  linkEbrBlocks,
   declareLinkCore,
   identityBytes,
   instantiateLink,
