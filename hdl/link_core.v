@@ -13,9 +13,11 @@
 // are free; every further source costs a LUT per bit):
 // - The rx FIFO keeps the bytes of a header until its hcrc checks out, so a false sync (a 0x5A in garbage)
 //   costs nothing: the decoder rewinds to the byte after it and hunts on from there.
-// - Every payload byte goes into one block RAM buffer. After the frame, a sequencer reads the argument bytes
-//   back one per clock into byte lanes of the address and count registers and shifts them into `word`, so no
-//   argument register or wide multiplexer is needed, and nothing is written before the frame CRC checks out.
+// - The rx FIFO also keeps a frame's payload until the frame is done: after the frame CRC checks out, the
+//   sequencer rewinds to the payload and reads it a second time, the argument bytes into byte lanes of the
+//   address and count registers, data bytes into `word`. No payload buffer, no argument register, no wide
+//   multiplexer, and nothing is written before the frame check passes. One pointer, rx_mark, is both the
+//   rewind point and the oldest byte the FIFO must keep.
 // - One CRC engine (hdl/link_crc.v, one bit per clock) serves requests and replies in turn.
 // - Checks run one per clock in the order docs/protocol.md gives ("Which error wins"); the first failing one
 //   names the status.
@@ -25,7 +27,7 @@ module link_core #(
     parameter integer CLKS_PER_BIT     = 12,
     parameter integer RX_FIFO_LOG2     = 10,      // rx buffer: the host's credit, in bytes
     parameter integer STREAM_FIFO_LOG2 = 9,
-    parameter integer MAX_PAYLOAD      = 496,     // at most 511 (one 512-byte block RAM buffers a payload)
+    parameter integer MAX_PAYLOAD      = 496,     // at most 511; two full frames must fit the rx FIFO
     parameter integer IDENTITY_BYTES   = 64,
     parameter integer TIMEOUT_CYCLES   = 120000,  // longest gap between two bytes of a frame
     parameter integer REG_COUNT        = 16,      // registers 0 … REG_COUNT-1 exist
@@ -95,11 +97,12 @@ module link_core #(
 
     localparam [3:0] S_HUNT   = 4'd0,
                      S_HEADER = 4'd1,    // seq … hcrc
-                     S_BODY   = 4'd2,    // payload, then the 4 CRC bytes
-                     S_LOAD   = 4'd3,    // argument bytes from the buffer into address / count / word
+                     S_BODY   = 4'd2,    // payload, then the 4 CRC bytes, through the CRC engine
+                     S_LOAD   = 4'd3,    // rewound: argument bytes into address / count / word
                      S_CHECK  = 4'd4,    // one check per clock; the first failure names the status
-                     S_COMMIT = 4'd5,    // WRITE_MEM: the next word's bytes from the buffer into `word`
+                     S_COMMIT = 4'd5,    // WRITE_MEM: the next word's bytes into `word`
                      S_WRITE  = 4'd6,    // WRITE_MEM: the word to the memory, wait for mem_ack
+                     S_SKIP   = 4'd11,   // read the rest of the frame (payload, CRC), releasing it
                      S_HEAD   = 4'd7,    // reply: sync … hcrc
                      S_FETCH  = 4'd8,    // reply: ask for the next word, wait for it
                      S_SEND   = 4'd9,    // reply: its bytes
@@ -117,14 +120,15 @@ module link_core #(
         .clk(clk), .rst(rst), .rx(uart_rx), .data(rx_byte), .valid(rx_byte_valid), .frame_error(rx_frame_error)
     );
 
-    // Pointers carry a wrap bit. rx_keep is the oldest byte still needed: it trails rx_read only while a
-    // header is being checked, so a bad header can be re-read from the byte after its sync.
+    // Pointers carry a wrap bit. rx_mark is the oldest byte still needed: it follows rx_read while hunting,
+    // stays on the byte after the sync while a header is checked (a bad header is re-read from there), then
+    // on the payload until the frame is done (the payload is read twice).
     reg [7:0] rx_memory [0:RX_DEPTH-1];
-    reg [RX_FIFO_LOG2:0] rx_write, rx_read, rx_keep, rx_after_sync;
+    reg [RX_FIFO_LOG2:0] rx_write, rx_read, rx_mark;
     reg [7:0] rx_data;            // the byte read at the last clock
     reg       rx_got;             // rx_data is new
     reg       line_error_seen;
-    wire [RX_FIFO_LOG2:0] rx_held = rx_write - rx_keep;
+    wire [RX_FIFO_LOG2:0] rx_held = rx_write - rx_mark;
     wire      rx_full  = rx_held[RX_FIFO_LOG2];
     wire      rx_empty = (rx_write == rx_read);
     wire      rx_push  = rx_byte_valid && !rx_full;
@@ -134,14 +138,20 @@ module link_core #(
     wire [31:0] crc32;
     wire        crc_busy;
     wire in_frame   = (state == S_HEADER) || (state == S_BODY);
-    wire replying   = (state >= S_HEAD);
-    // A request byte is read when the CRC engine has digested the previous one.
-    wire read_byte  = !rx_empty && !rx_got && !crc_busy && (state == S_HUNT || in_frame);
+    wire replying   = (state >= S_HEAD) && (state <= S_TAIL);
+    wire want_byte;               // the second pass wants the next byte of the frame
+    // A request byte is read when the CRC engine has digested the previous one (first pass) or when the
+    // previous one has been used (second pass): one byte every other clock at most.
+    wire read_byte  = !rx_empty && !rx_got && !crc_busy && (state == S_HUNT || in_frame || want_byte);
 
     reg [TIMEOUT_WIDTH-1:0] gap;  // inside a frame, clocks without a byte
     wire timed_out  = in_frame && (gap == TIMEOUT);
     wire header_bad = (state == S_HEADER) && rx_got && (index == 3'd5) && (rx_data != crc8);
+    wire header_ok  = (state == S_HEADER) && rx_got && (index == 3'd5) && (rx_data == crc8);
     wire rewind     = header_bad || (timed_out && state == S_HEADER);   // hunt on after the false sync
+    reg  [8:0] remaining;         // payload bytes not yet read (in either pass)
+    wire payload_done = (remaining == 9'd0);
+    wire reread     = (state == S_BODY) && rx_got && payload_done && (index == 3'd3);   // the frame is in
 
     always @(posedge clk) begin
         if (rx_push) rx_memory[rx_write[RX_FIFO_LOG2-1:0]] <= rx_byte;
@@ -151,20 +161,18 @@ module link_core #(
         if (rst) begin
             rx_write <= {(RX_FIFO_LOG2 + 1){1'b0}};
             rx_read  <= {(RX_FIFO_LOG2 + 1){1'b0}};
-            rx_keep  <= {(RX_FIFO_LOG2 + 1){1'b0}};
+            rx_mark  <= {(RX_FIFO_LOG2 + 1){1'b0}};
             rx_got   <= 1'b0;
             line_error_seen <= 1'b0;
         end else begin
             if (rx_push) rx_write <= rx_write + 1'b1;
-            if (rewind) rx_read <= rx_after_sync;
+            if (rewind || reread) rx_read <= rx_mark;
             else if (read_byte) rx_read <= rx_read + 1'b1;
-            // Bytes are released as they are read, except those of a header still being checked.
-            if (rewind) rx_keep <= rx_after_sync;
-            else if (state != S_HEADER) rx_keep <= rx_read;
+            // Bytes are released as they are read while hunting; a frame's from its good header to its end.
+            if (state == S_HUNT || header_ok) rx_mark <= rx_read;
             rx_got <= read_byte;
             if (rx_frame_error || (rx_byte_valid && rx_full)) line_error_seen <= 1'b1;
         end
-        if (state == S_HUNT) rx_after_sync <= rx_read;
         if (!in_frame || rx_got || read_byte) gap <= {TIMEOUT_WIDTH{1'b0}};
         else gap <= gap + 1'b1;
     end
@@ -208,13 +216,8 @@ module link_core #(
     reg [7:0]  seq;
     reg [7:0]  cmd;
     reg [7:0]  len_lo, len_hi;    // the payload length, as received
-    reg [8:0]  at;                // payload byte: written while receiving, read while loading and committing
-    reg [7:0]  buffered;          // payload[at] of the previous clock
-    reg [2:0]  buffered_at;       // and its position (arguments are the first six bytes)
-    reg [7:0]  payload [0:511];
     wire [8:0] length   = {len_hi[0], len_lo};
     reg        too_long;          // registered with len_hi: more than MAX_PAYLOAD
-    reg        payload_done;      // every payload byte is in the buffer (registered, off the state logic's path)
 
     // The command, decoded once when its byte arrives (keeps the 8-bit compares off every later path).
     reg  is_identify, is_read_regs, is_write_reg, is_read_mem, is_write_mem, is_read_stream;
@@ -225,12 +228,6 @@ module link_core #(
                            is_identify ? 3'd0 : 3'd6;
     wire byte_reply     = is_identify || is_read_stream;   // 1-byte words straight from ROM or stream
 
-    always @(posedge clk) begin
-        if (state == S_BODY && rx_got && !payload_done) payload[at] <= rx_data;
-        buffered    <= payload[at];
-        buffered_at <= at[2:0];
-    end
-
     // ---- arguments, loaded byte by byte from the buffer ----
     reg [7:0]  sel;               // memory index
     reg [23:0] address;           // register, memory word or identity byte; counts up
@@ -240,17 +237,21 @@ module link_core #(
     reg [1:0]  word_log2;         // bytes per word of the transfer
     reg [2:0]  status;
 
-    wire [2:0] load_at   = buffered_at;   // the argument byte in `buffered` while loading
-    wire loading         = (state == S_LOAD) && (at != 9'd0);
+    wire [2:0] load_at   = index;         // the argument byte in rx_data while loading
+    wire loading         = (state == S_LOAD) && rx_got;
     wire [2:0] lane      = mem_command ? load_at - 3'd1 : load_at;   // address byte number
     wire address_lane    = loading && (reg_command ? load_at < 3'd2 : mem_command && load_at != 3'd0 && load_at < 3'd4);
     wire count_lane      = loading && (is_read_regs ? load_at == 3'd2 : is_read_mem ? load_at >= 3'd4 : is_read_stream);
     wire count_high      = load_at[0];   // READ_MEM byte 5, READ_STREAM byte 1: the count's upper byte
     wire sending_word    = (state == S_SEND) && can_send && !byte_reply;
-    wire shift_in        = (loading && is_write_reg) || (state == S_COMMIT && index != 3'd0) || sending_word;
-    // Bytes shift into `word` from the top: four per word, the buffer's bytes first, then zeros, so a 1- or
+    // Bytes shift into `word` from the top: four per word, the frame's bytes first, then zeros, so a 1- or
     // 2-byte memory word ends at the bottom.
-    wire [7:0] word_in   = (state == S_COMMIT && index > (3'd1 << word_log2)) || sending_word ? 8'd0 : buffered;
+    wire commit_byte     = (state == S_COMMIT) && (index < (3'd1 << word_log2));   // a data byte, not a zero
+    wire commit_zero     = (state == S_COMMIT) && !commit_byte && !index[2];
+    wire shift_in        = (loading && is_write_reg) || (commit_byte && rx_got) || commit_zero || sending_word;
+    wire [7:0] word_in   = commit_zero || sending_word ? 8'd0 : rx_data;
+    assign want_byte     = ((state == S_LOAD) && (index != arg_bytes) && !payload_done) ||
+                           commit_byte || ((state == S_SKIP) && (index != 3'd4));
     wire fetched         = (state == S_FETCH) && ((is_read_mem && mem_ack) || (is_read_regs && index == 3'd2));
     assign stream_take   = (state == S_SEND) && can_send && is_read_stream && stream_out_valid;
 
@@ -295,14 +296,10 @@ module link_core #(
         !length_ok ? ST_BAD_LENGTH : ST_OK;
 
     always @(posedge clk) begin
-        // Receiving: the next payload byte; loading: the next argument byte; committing: the next data byte
-        // (one ahead of the byte `buffered` holds).
-        if (state == S_BODY && rx_got && !payload_done) at <= at + 1'b1;
-        else if (state == S_LOAD && at != {6'd0, arg_bytes}) at <= at + 1'b1;
-        else if (state == S_COMMIT && index < (3'd1 << word_log2)) at <= at + 1'b1;
-        else if (state == S_HEADER || (state == S_BODY && rx_got && index == 3'd3)) at <= 9'd0;   // restart for S_LOAD
-        if (state == S_HEADER && rx_got && index == 3'd4) payload_done <= ({rx_data, len_lo} == 16'd0);
-        else if (state == S_BODY && rx_got && !payload_done) payload_done <= (at + 9'd1 == length);
+        // Payload bytes still to read: counted down in each pass.
+        if (state == S_HEADER && rx_got && index == 3'd4) remaining <= {rx_data[0], len_lo};
+        else if (reread) remaining <= length;
+        else if (rx_got && !payload_done && state != S_HUNT && state != S_HEADER) remaining <= remaining - 9'd1;
 
         if (state == S_HEADER) begin
             sel       <= 8'd0;
@@ -310,13 +307,13 @@ module link_core #(
             count     <= 10'd0;
             count_big <= 1'b0;
         end else begin
-            if (loading && mem_command && load_at == 3'd0) sel <= buffered;
-            if (address_lane) address[lane[1:0] * 8 +: 8] <= buffered;
+            if (loading && mem_command && load_at == 3'd0) sel <= rx_data;
+            if (address_lane) address[lane[1:0] * 8 +: 8] <= rx_data;
             else if ((state == S_WRITE && mem_ack) || (state == S_SEND && can_send && index == 3'd1)) address <= address + 24'd1;
-            if (count_lane && !count_high) count[7:0] <= buffered;
+            if (count_lane && !count_high) count[7:0] <= rx_data;
             if (count_lane && count_high) begin
-                count[9:8] <= buffered[1:0];
-                count_big  <= buffered[7:2] != 6'd0;
+                count[9:8] <= rx_data[1:0];
+                count_big  <= rx_data[7:2] != 6'd0;
             end
             if (state == S_CHECK && index == 3'd1 && is_identify) count <= ID_COUNT;
             if (state == S_CHECK && index == 3'd2 && is_write_mem) count <= data_words;
@@ -383,13 +380,18 @@ module link_core #(
 
                 S_BODY: if (rx_got && payload_done) begin   // the 4 CRC bytes after the payload
                     index <= index + 3'd1;
-                    if (index == 3'd3) begin
+                    if (index == 3'd3) begin   // rx_read rewinds to the payload (reread)
                         index <= 3'd0;
                         state <= S_LOAD;
                     end
                 end
 
-                S_LOAD: if (at == {6'd0, arg_bytes}) state <= S_CHECK;   // the last byte loads this clock
+                // The argument bytes, or as many as the payload has (a short one fails its length check).
+                S_LOAD: if (rx_got) index <= index + 3'd1;
+                else if (index == arg_bytes || payload_done) begin
+                    index <= 3'd0;
+                    state <= S_CHECK;
+                end
 
                 S_CHECK: if (!crc_busy) begin
                     // Once the CRC engine has digested the last CRC byte: step 0 the frame, command and length;
@@ -405,7 +407,7 @@ module link_core #(
                         3'd6: if (status == ST_OK) status <= verdict;
                         3'd7: begin
                             index <= 3'd0;
-                            state <= (status == ST_OK && is_write_mem && count != 10'd0) ? S_COMMIT : S_HEAD;
+                            state <= (status == ST_OK && is_write_mem && count != 10'd0) ? S_COMMIT : S_SKIP;
                             reg_write <= (status == ST_OK) && is_write_reg;
                         end
                         default: ;
@@ -413,9 +415,9 @@ module link_core #(
                 end
 
                 S_COMMIT: begin
-                    // index 0: the word's first byte is being read; 1 … 4: shift four bytes in (zeros past the
-                    // word size), then write.
-                    index <= index + 3'd1;
+                    // index 0 … 3: the word's bytes shift in (each read from the FIFO, zeros past the word
+                    // size); 4: write.
+                    if (commit_zero || (commit_byte && rx_got)) index <= index + 3'd1;
                     if (index == 3'd4) begin
                         index     <= 3'd0;
                         mem_write <= 1'b1;
@@ -423,7 +425,14 @@ module link_core #(
                     end
                 end
 
-                S_WRITE: if (mem_ack) state <= (count == 10'd1) ? S_HEAD : S_COMMIT;
+                S_WRITE: if (mem_ack) state <= (count == 10'd1) ? S_SKIP : S_COMMIT;
+
+                // Whatever the second pass did not use, then the 4 CRC bytes: the frame is released.
+                S_SKIP: if (rx_got && payload_done) index <= index + 3'd1;
+                else if (index == 3'd4) begin
+                    index <= 3'd0;
+                    state <= S_HEAD;
+                end
 
                 S_HEAD: if (can_send) begin
                     index     <= index + 3'd1;
