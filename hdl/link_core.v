@@ -32,6 +32,9 @@ module link_core #(
     parameter integer TIMEOUT_CYCLES   = 120000,  // longest gap between two bytes of a frame
     parameter integer REG_COUNT        = 16,      // registers 0 … REG_COUNT-1 exist
     parameter integer MEM_COUNT        = 1,
+    // Address bits kept: enough for every memory's depth, the registers and the identity block (8 or more);
+    // a request naming a higher address bit answers BAD_ADDRESS without storing it.
+    parameter integer ADDR_BITS        = 24,
     // Per memory (index = memory id): log2 of bytes per word (0, 1 or 2), 8 bits each; depth in words,
     // 25 bits each.
     parameter [127:0] MEM_WORD_LOG2    = 128'd0,
@@ -94,6 +97,8 @@ module link_core #(
     localparam [TIMEOUT_WIDTH-1:0] TIMEOUT = TIMEOUT_32[TIMEOUT_WIDTH-1:0];
     localparam [24:0]  REG_LIMIT     = REG_COUNT_32[24:0];
     localparam [7:0]   MEM_COUNT_8   = MEM_COUNT[7:0];
+    localparam integer RANGE_BITS    = (ADDR_BITS > 10 ? ADDR_BITS : 10) + 1;   // address + count, no overflow
+    localparam [23:0]  HIGH_BITS     = ~((24'd1 << ADDR_BITS) - 24'd1);         // address bits not kept
 
     localparam [3:0] S_HUNT   = 4'd0,
                      S_HEADER = 4'd1,    // seq … hcrc
@@ -230,7 +235,8 @@ module link_core #(
 
     // ---- arguments, loaded byte by byte from the buffer ----
     reg [7:0]  sel;               // memory index
-    reg [23:0] address;           // register, memory word or identity byte; counts up
+    reg [ADDR_BITS-1:0] address;  // register, memory word or identity byte; counts up
+    reg        address_high;      // the request named an address bit ADDR_BITS or above
     reg [9:0]  count;             // words to transfer; counts down
     reg        count_big;         // a count or maximum of 1024 or more: always too long a reply
     reg [31:0] word;              // WRITE_REG value, a memory word to write, or the reply word being sent
@@ -240,6 +246,10 @@ module link_core #(
     wire [2:0] load_at   = index;         // the argument byte in rx_data while loading
     wire loading         = (state == S_LOAD) && rx_got;
     wire [2:0] lane      = mem_command ? load_at - 3'd1 : load_at;   // address byte number
+    wire [23:0] lane_in  = {16'd0, rx_data} << {lane[1:0], 3'b000};    // the byte in its place
+    wire [23:0] lane_mask = 24'hFF << {lane[1:0], 3'b000};
+    wire [23:0] address_wide = {{(24 - ADDR_BITS){1'b0}}, address};
+    wire [23:0] address_loaded = (address_wide & ~lane_mask) | lane_in;
     wire address_lane    = loading && (reg_command ? load_at < 3'd2 : mem_command && load_at != 3'd0 && load_at < 3'd4);
     wire count_lane      = loading && (is_read_regs ? load_at == 3'd2 : is_read_mem ? load_at >= 3'd4 : is_read_stream);
     wire count_high      = load_at[0];   // READ_MEM byte 5, READ_STREAM byte 1: the count's upper byte
@@ -258,11 +268,14 @@ module link_core #(
     // Memory map of the selected memory, and the checks' arithmetic.
     wire [SEL_BITS-1:0] sel_index = sel[SEL_BITS-1:0];
     wire [1:0]  mem_log2   = MEM_WORD_LOG2[sel_index * 8 +: 2];
-    wire [24:0] limit      = reg_command ? REG_LIMIT : MEM_DEPTHS[sel_index * 25 +: 25];
+    wire [24:0] limit_25   = reg_command ? REG_LIMIT : MEM_DEPTHS[sel_index * 25 +: 25];
+    wire [RANGE_BITS-1:0] limit = limit_25[RANGE_BITS-1:0];   // depths fit ADDR_BITS (the generator sizes it)
     // One past the last word (WRITE_REG counts one register through the carry in), registered a clock before
     // it is compared.
-    reg  [24:0] range_end;
-    always @(posedge clk) range_end <= {1'b0, address} + {15'd0, count} + {24'd0, is_write_reg};
+    reg  [RANGE_BITS-1:0] range_end;
+    always @(posedge clk)
+        range_end <= {{(RANGE_BITS - ADDR_BITS){1'b0}}, address} + {{(RANGE_BITS - 10){1'b0}}, count} +
+                     {{(RANGE_BITS - 1){1'b0}}, is_write_reg};
     reg  [11:0] reply_bytes;      // count << word_log2, a clock behind
     always @(posedge clk) reply_bytes <= {2'b00, count} << word_log2;
     wire [8:0]  data_bytes = length - 9'd4;                          // WRITE_MEM
@@ -283,7 +296,7 @@ module link_core #(
         sel_bad        <= sel >= MEM_COUNT_8;
         part_word      <= (data_bytes[1:0] & word_mask) != 2'd0;
         reply_too_long <= read_command && (count_big || reply_bytes > {3'd0, MAX_LEN});
-        past_end       <= (reg_command || mem_command) && range_end > limit;
+        past_end       <= (reg_command || mem_command) && (address_high || range_end > limit);
     end
     wire [2:0]  verdict = (mem_command && sel_bad) ? ST_BAD_ADDRESS :
                           (is_write_mem && part_word) ? ST_BAD_LENGTH :
@@ -303,13 +316,18 @@ module link_core #(
 
         if (state == S_HEADER) begin
             sel       <= 8'd0;
-            address   <= 24'd0;
+            address      <= {ADDR_BITS{1'b0}};
+            address_high <= 1'b0;
             count     <= 10'd0;
             count_big <= 1'b0;
         end else begin
             if (loading && mem_command && load_at == 3'd0) sel <= rx_data;
-            if (address_lane) address[lane[1:0] * 8 +: 8] <= rx_data;
-            else if ((state == S_WRITE && mem_ack) || (state == S_SEND && can_send && index == 3'd1)) address <= address + 24'd1;
+            if (address_lane) begin
+                address      <= address_loaded[ADDR_BITS-1:0];
+                address_high <= address_high || ((lane_in & HIGH_BITS) != 24'd0);
+            end else if ((state == S_WRITE && mem_ack) || (state == S_SEND && can_send && index == 3'd1)) begin
+                address <= address + 1'b1;
+            end
             if (count_lane && !count_high) count[7:0] <= rx_data;
             if (count_lane && count_high) begin
                 count[9:8] <= rx_data[1:0];
@@ -493,14 +511,14 @@ module link_core #(
 
     assign line_error = line_error_seen;
     assign reg_wdata  = word;
-    assign reg_addr   = address[15:0];
+    assign reg_addr   = address_wide[15:0];
     assign mem_sel    = sel;
-    assign mem_addr   = address;
+    assign mem_addr   = address_wide;
     assign id_addr    = address[7:0];
     assign mem_wdata  = word;
     assign idle = (state == S_HUNT) && rx_empty && !rx_got && !tx_valid && tx_ready;
 
-    wire unused_ok = &{1'b0, lane[2], stream_fifo_ready};
+    wire unused_ok = &{1'b0, lane[2], stream_fifo_ready, address_loaded, limit_25};
 endmodule
 
 `default_nettype wire

@@ -326,6 +326,13 @@ describe('link through the virtual board (real pty, real serialport)', () => {
       expect(await ask(7, Command.WRITE_MEM, [9, ...u24(0), 1])).toEqual([Status.BAD_ADDRESS, 0]); // index first
       expect(await ask(8, Command.WRITE_MEM, [mem, ...u24(32767), 1, 2, 3])).toEqual([Status.BAD_LENGTH, 0]);
       expect(await ask(9, Command.WRITE_MEM, [mem, ...u24(32767), 1, 2, 3, 4])).toEqual([Status.BAD_ADDRESS, 0]);
+      // Address bits past every memory's depth (the board does not store them): BAD_ADDRESS, even for count 0;
+      // an address equal to the depth with count 0 is still OK.
+      expect(await ask(30, Command.READ_MEM, [mem, ...u24(0xffffff), ...u16(1)])).toEqual([Status.BAD_ADDRESS, 0]);
+      expect(await ask(31, Command.READ_MEM, [mem, ...u24(0x10000), ...u16(0)])).toEqual([Status.BAD_ADDRESS, 0]);
+      expect(await ask(32, Command.READ_MEM, [mem, ...u24(32768), ...u16(0)])).toEqual([Status.OK, 0]);
+      expect(await ask(33, Command.READ_REGS, [...u16(0xff00), 1])).toEqual([Status.BAD_ADDRESS, 0]);
+      expect(await ask(34, Command.WRITE_REG, [...u16(0x8001), 1, 2, 3, 4])).toEqual([Status.BAD_ADDRESS, 0]);
       expect(await ask(10, Command.READ_STREAM, u16(497))).toEqual([Status.BAD_LENGTH, 0]);
       expect(await ask(11, 0x07, [1, 2, 3])).toEqual([Status.UNKNOWN_CMD, 0]); // unknown before length
       // Counts of zero: OK and empty; the status byte of a request is ignored.

@@ -120,6 +120,16 @@ ${[...identity].map((b, i) => `        bytes[${i}] = 8'h${b.toString(16).padStar
   return rom;
 }
 
+/**
+ * Address bits link_core keeps: enough for the deepest memory, the registers and the 256-byte identity ROM.
+ * Higher address bits in a request answer BAD_ADDRESS (they could only name words past every memory's end).
+ */
+export function linkAddressBits(link: Pick<LinkConfig, 'registerCount' | 'memories'>): number {
+  // Bits to hold n itself: an address equal to a depth is legal with a count of 0.
+  const bitsFor = (n: number) => Math.floor(Math.log2(Math.max(n, 1))) + 1;
+  return Math.max(8, bitsFor(link.registerCount), ...link.memories.map((m) => bitsFor(m.depth)));
+}
+
 /** Parameters of the link_core instance. */
 export function linkParams(link: LinkConfig, identityLength: number): Record<string, number | string> {
   const packed = (values: number[], bits: number, total: number) =>
@@ -133,6 +143,7 @@ export function linkParams(link: LinkConfig, identityLength: number): Record<str
     TIMEOUT_CYCLES: link.timeoutCycles,
     REG_COUNT: link.registerCount,
     MEM_COUNT: link.memories.length,
+    ADDR_BITS: linkAddressBits(link),
     MEM_WORD_LOG2: packed(
       link.memories.map((m) => Math.log2(m.wordBytes)),
       8,
