@@ -112,7 +112,7 @@ module link_core #(
                      S_FETCH  = 4'd8,    // reply: ask for the next word, wait for it
                      S_SEND   = 4'd9,    // reply: its bytes
                      S_TAIL   = 4'd10;   // reply: the 4 CRC bytes
-    reg [3:0] state;
+    (* fsm_encoding = "one-hot" *) reg [3:0] state;   // one-hot: each state test is one flip-flop
     reg       busy_seen;          // core_busy, registered (it comes from the core's own logic)
     always @(posedge clk) busy_seen <= core_busy;
     reg [2:0] index;              // byte within header / CRC / word; check number
@@ -145,17 +145,25 @@ module link_core #(
     wire in_frame   = (state == S_HEADER) || (state == S_BODY);
     wire replying   = (state >= S_HEAD) && (state <= S_TAIL);
     wire want_byte;               // the second pass wants the next byte of the frame
-    // A request byte is read when the CRC engine has digested the previous one (first pass) or when the
-    // previous one has been used (second pass): one byte every other clock at most.
-    wire read_byte  = !rx_empty && !rx_got && !crc_busy && (state == S_HUNT || in_frame || want_byte);
+    // A request byte is read at most every third clock — read, use, settle — so whether the sequencer wants
+    // one, and whether the FIFO has one, can be registered: both are current again by the third clock (a
+    // read is the only thing that empties the FIFO, and the clocks after it read nothing). In the first
+    // pass the CRC engine's 8 clocks per byte set the pace anyway.
+    reg  want_read, rx_some, rx_got_before;
+    wire read_byte  = want_read && rx_some && !rx_got && !rx_got_before && !crc_busy;
 
+    // Decisions that would otherwise sit in front of every state and index update are registered: the
+    // timeout (a clock late: TIMEOUT + 1 clocks), the header check (index 5 compares, 6 acts) and the end of
+    // the payload.
     reg [TIMEOUT_WIDTH-1:0] gap;  // inside a frame, clocks without a byte
-    wire timed_out  = in_frame && (gap == TIMEOUT);
-    wire header_bad = (state == S_HEADER) && rx_got && (index == 3'd5) && (rx_data != crc8);
-    wire header_ok  = (state == S_HEADER) && rx_got && (index == 3'd5) && (rx_data == crc8);
+    reg  gap_over;
+    wire timed_out  = in_frame && gap_over;
+    reg  hcrc_ok;
+    wire header_bad = (state == S_HEADER) && (index == 3'd6) && !hcrc_ok;
+    wire header_ok  = (state == S_HEADER) && (index == 3'd6) && hcrc_ok;
     wire rewind     = header_bad || (timed_out && state == S_HEADER);   // hunt on after the false sync
     reg  [8:0] remaining;         // payload bytes not yet read (in either pass)
-    wire payload_done = (remaining == 9'd0);
+    reg  payload_done;            // remaining == 0
     wire reread     = (state == S_BODY) && rx_got && payload_done && (index == 3'd3);   // the frame is in
 
     always @(posedge clk) begin
@@ -168,6 +176,9 @@ module link_core #(
             rx_read  <= {(RX_FIFO_LOG2 + 1){1'b0}};
             rx_mark  <= {(RX_FIFO_LOG2 + 1){1'b0}};
             rx_got   <= 1'b0;
+            rx_got_before <= 1'b0;
+            rx_some  <= 1'b0;
+            want_read <= 1'b0;
             line_error_seen <= 1'b0;
         end else begin
             if (rx_push) rx_write <= rx_write + 1'b1;
@@ -176,10 +187,14 @@ module link_core #(
             // Bytes are released as they are read while hunting; a frame's from its good header to its end.
             if (state == S_HUNT || header_ok) rx_mark <= rx_read;
             rx_got <= read_byte;
+            rx_got_before <= rx_got;
+            rx_some <= !rx_empty;
+            want_read <= (state == S_HUNT) || in_frame || want_byte;
             if (rx_frame_error || (rx_byte_valid && rx_full)) line_error_seen <= 1'b1;
         end
         if (!in_frame || rx_got || read_byte) gap <= {TIMEOUT_WIDTH{1'b0}};
         else gap <= gap + 1'b1;
+        gap_over <= in_frame && (gap == TIMEOUT);
     end
 
     // ---- transmitter and stream buffer ----
@@ -190,7 +205,12 @@ module link_core #(
     uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_uart_tx (
         .clk(clk), .rst(rst), .data(tx_data), .valid(tx_valid), .ready(tx_ready), .tx(uart_tx)
     );
-    wire can_send = !tx_valid && !crc_busy;
+    // The next reply byte may go once the transmitter has taken the last one and the CRC engine has digested
+    // it. A register: it drops as a byte is loaded (tx_load), and the CRC engine starts only as the
+    // transmitter takes a byte, while can_send is still low.
+    reg  can_send;
+    wire tx_load;
+    always @(posedge clk) can_send <= !rst && !tx_valid && !crc_busy && !tx_load;
 
     wire [7:0] stream_out;
     wire       stream_out_valid;
@@ -198,13 +218,21 @@ module link_core #(
     wire [STREAM_FIFO_LOG2:0] stream_count;
     wire       stream_fifo_ready;
     // stream_ready is registered (so the core's stream logic does not wait on the FIFO's pointer compare) and
-    // conservative by two entries, which covers the clock it lags behind the count.
-    localparam [STREAM_FIFO_LOG2:0] STREAM_ROOM = (1 << STREAM_FIFO_LOG2) - 1;
+    // conservative by three entries, which covers the clock it lags behind the count and the byte held in
+    // stream_in. The core's byte is registered before the push, so the core's own stream_valid logic does not
+    // reach the FIFO's pointers.
+    localparam [STREAM_FIFO_LOG2:0] STREAM_ROOM = (1 << STREAM_FIFO_LOG2) - 2;
     reg        stream_room;
     always @(posedge clk) stream_room <= !rst && (stream_count < STREAM_ROOM);
     assign stream_ready = stream_room;
+    reg  [7:0] stream_in;
+    reg        stream_in_valid;
+    always @(posedge clk) begin
+        stream_in       <= stream_data;
+        stream_in_valid <= !rst && stream_valid && stream_room;
+    end
     sync_fifo #(.WIDTH(8), .DEPTH_LOG2(STREAM_FIFO_LOG2)) u_stream_fifo (
-        .clk(clk), .rst(rst), .in_data(stream_data), .in_valid(stream_valid && stream_room), .in_ready(stream_fifo_ready),
+        .clk(clk), .rst(rst), .in_data(stream_in), .in_valid(stream_in_valid), .in_ready(stream_fifo_ready),
         .out_data(stream_out), .out_valid(stream_out_valid), .out_ready(stream_take), .count(stream_count)
     );
 
@@ -241,6 +269,8 @@ module link_core #(
     reg        count_big;         // a count or maximum of 1024 or more: always too long a reply
     reg [31:0] word;              // WRITE_REG value, a memory word to write, or the reply word being sent
     reg [1:0]  word_log2;         // bytes per word of the transfer
+    reg [1:0]  send_last;         // the last byte of a reply word: bytes per word - 1
+    always @(posedge clk) send_last <= {word_log2[1], |word_log2};
     reg [2:0]  status;
 
     wire [2:0] load_at   = index;         // the argument byte in rx_data while loading
@@ -256,8 +286,11 @@ module link_core #(
     wire sending_word    = (state == S_SEND) && can_send && !byte_reply;
     // Bytes shift into `word` from the top: four per word, the frame's bytes first, then zeros, so a 1- or
     // 2-byte memory word ends at the bottom.
-    wire commit_byte     = (state == S_COMMIT) && (index < (3'd1 << word_log2));   // a data byte, not a zero
-    wire commit_zero     = (state == S_COMMIT) && !commit_byte && !index[2];
+    // A word's slots: `take` data bytes from the frame, then `pad` zeros (counters, so no compare sits on the
+    // path to word's enable).
+    reg  [2:0] take, pad;
+    wire commit_byte     = (state == S_COMMIT) && (take != 3'd0);
+    wire commit_zero     = (state == S_COMMIT) && (take == 3'd0) && (pad != 3'd0);
     wire shift_in        = (loading && is_write_reg) || (commit_byte && rx_got) || commit_zero || sending_word;
     wire [7:0] word_in   = commit_zero || sending_word ? 8'd0 : rx_data;
     assign want_byte     = ((state == S_LOAD) && (index != arg_bytes) && !payload_done) ||
@@ -310,9 +343,16 @@ module link_core #(
 
     always @(posedge clk) begin
         // Payload bytes still to read: counted down in each pass.
-        if (state == S_HEADER && rx_got && index == 3'd4) remaining <= {rx_data[0], len_lo};
-        else if (reread) remaining <= length;
-        else if (rx_got && !payload_done && state != S_HUNT && state != S_HEADER) remaining <= remaining - 9'd1;
+        if (state == S_HEADER && rx_got && index == 3'd4) begin
+            remaining    <= {rx_data[0], len_lo};
+            payload_done <= ({rx_data[0], len_lo} == 9'd0);
+        end else if (reread) begin
+            remaining    <= length;
+            payload_done <= (length == 9'd0);
+        end else if (rx_got && !payload_done && state != S_HUNT && state != S_HEADER) begin
+            remaining    <= remaining - 9'd1;
+            payload_done <= (remaining == 9'd1);
+        end
 
         if (state == S_HEADER) begin
             sel       <= 8'd0;
@@ -325,7 +365,7 @@ module link_core #(
             if (address_lane) begin
                 address      <= address_loaded[ADDR_BITS-1:0];
                 address_high <= address_high || ((lane_in & HIGH_BITS) != 24'd0);
-            end else if ((state == S_WRITE && mem_ack) || (state == S_SEND && can_send && index == 3'd1)) begin
+            end else if ((state == S_WRITE && mem_ack) || (state == S_SEND && can_send && index[1:0] == send_last)) begin
                 address <= address + 1'b1;
             end
             if (count_lane && !count_high) count[7:0] <= rx_data;
@@ -343,6 +383,49 @@ module link_core #(
         else if (fetched) word <= is_read_mem ? mem_rdata : reg_rdata;
     end
 
+    // ---- index: a counter that only steps or clears (one enable, one reset; no multiplexer) ----
+    wire send_go = can_send && (!is_read_stream || stream_out_valid);   // S_SEND sends a byte
+    assign tx_load = ((state == S_HEAD || state == S_TAIL) && can_send) || (state == S_SEND && send_go);
+    wire index_clear =
+        (state == S_HUNT) ||
+        (state == S_HEADER && index == 3'd6) ||
+        (state == S_BODY && rx_got && payload_done && index == 3'd3) ||
+        (state == S_LOAD && !rx_got && (index == arg_bytes || payload_done)) ||
+        (state == S_SKIP && !(rx_got && payload_done) && index == 3'd4) ||
+        (state == S_HEAD && can_send && index == 3'd6) ||
+        (state == S_FETCH && (byte_reply || fetched)) ||
+        (state == S_SEND && send_go && index[1:0] == send_last) ||
+        (state == S_TAIL && can_send && index == 3'd3);
+    wire index_step =
+        (state == S_HEADER && rx_got) ||
+        ((state == S_BODY || state == S_SKIP) && rx_got && payload_done) ||
+        (state == S_LOAD && rx_got) ||
+        (state == S_CHECK && !crc_busy) ||
+        ((state == S_HEAD || state == S_TAIL) && can_send) ||
+        (state == S_FETCH && index != 3'd3) ||
+        (state == S_SEND && send_go);
+    always @(posedge clk) begin
+        if (rst || index_clear) index <= 3'd0;
+        else if (index_step) index <= index + 3'd1;
+    end
+
+    // ---- status and word size: set by the header (too long) and the check steps ----
+    // Their own block, so the header's rewind and timeout logic does not gate them (a frame that rewinds or
+    // times out goes back to hunting, where neither is used).
+    wire check_step = (state == S_CHECK) && !crc_busy;
+    always @(posedge clk) begin
+        if (state == S_HEADER && index == 3'd6 && too_long) begin
+            status    <= ST_BAD_LENGTH;
+            word_log2 <= 2'd0;
+        end
+        if (check_step && index == 3'd0) begin
+            status    <= check_status;
+            word_log2 <= is_read_regs ? 2'd2 : 2'd0;
+        end
+        if (check_step && index == 3'd1 && mem_command) word_log2 <= mem_log2;
+        if (check_step && index == 3'd6 && status == ST_OK) status <= verdict;
+    end
+
     // ---- the sequencer ----
     always @(posedge clk) begin
         reg_write <= 1'b0;
@@ -354,18 +437,23 @@ module link_core #(
         if (rst) begin
             state    <= S_HUNT;
             tx_valid <= 1'b0;
-            index    <= 3'd0;
-        end else if (rewind || timed_out) begin
-            state <= S_HUNT;
         end else begin
+            // A bad header or a timeout (in S_HEADER / S_BODY only) sends the decoder back to hunting; kept
+            // inside those states so it gates nothing else.
             case (state)
                 S_HUNT: if (rx_got && rx_data == SYNC_REQUEST) begin
                     state <= S_HEADER;
-                    index <= 3'd0;
                 end
 
-                S_HEADER: if (rx_got) begin
-                    index <= index + 3'd1;
+                S_HEADER: if (rewind || timed_out) begin
+                    state <= S_HUNT;
+                end else if (index == 3'd6) begin   // a good hcrc (a bad one rewinds)
+                    if (too_long) begin
+                        state <= S_HEAD;   // cannot follow it: reply BAD_LENGTH, then hunt
+                    end else begin
+                        state <= S_BODY;
+                    end
+                end else if (rx_got) begin
                     case (index)
                         3'd0: seq <= rx_data;
                         3'd1: begin
@@ -383,31 +471,20 @@ module link_core #(
                             len_hi       <= rx_data;
                             too_long     <= (rx_data[7:1] != 7'd0) || ({rx_data[0], len_lo} > MAX_LEN);
                         end
-                        default: begin   // a good hcrc (a bad one rewinds)
-                            index <= 3'd0;
-                            if (too_long) begin
-                                status    <= ST_BAD_LENGTH;   // cannot follow it: reply, then hunt
-                                word_log2 <= 2'd0;
-                                state     <= S_HEAD;
-                            end else begin
-                                state <= S_BODY;
-                            end
-                        end
+                        default: hcrc_ok <= (rx_data == crc8);   // acted on at index 6
                     endcase
                 end
 
-                S_BODY: if (rx_got && payload_done) begin   // the 4 CRC bytes after the payload
-                    index <= index + 3'd1;
+                S_BODY: if (timed_out) begin
+                    state <= S_HUNT;
+                end else if (rx_got && payload_done) begin   // the 4 CRC bytes after the payload
                     if (index == 3'd3) begin   // rx_read rewinds to the payload (reread)
-                        index <= 3'd0;
                         state <= S_LOAD;
                     end
                 end
 
                 // The argument bytes, or as many as the payload has (a short one fails its length check).
-                S_LOAD: if (rx_got) index <= index + 3'd1;
-                else if (index == arg_bytes || payload_done) begin
-                    index <= 3'd0;
+                S_LOAD: if (!rx_got && (index == arg_bytes || payload_done)) begin
                     state <= S_CHECK;
                 end
 
@@ -415,17 +492,11 @@ module link_core #(
                     // Once the CRC engine has digested the last CRC byte: step 0 the frame, command and length;
                     // step 1 the word size; steps 2-5 let the registered verdicts settle; step 6 takes the first
                     // failure in the documented order; step 7 acts on the registered status.
-                    index <= index + 3'd1;
                     case (index)
-                        3'd0: begin
-                            status    <= check_status;
-                            word_log2 <= is_read_regs ? 2'd2 : 2'd0;
-                        end
-                        3'd1: if (mem_command) word_log2 <= mem_log2;
-                        3'd6: if (status == ST_OK) status <= verdict;
                         3'd7: begin
-                            index <= 3'd0;
                             state <= (status == ST_OK && is_write_mem && count != 10'd0) ? S_COMMIT : S_SKIP;
+                            take  <= 3'd1 << word_log2;
+                            pad   <= 3'd4 - (3'd1 << word_log2);
                             reg_write <= (status == ST_OK) && is_write_reg;
                         end
                         default: ;
@@ -433,27 +504,27 @@ module link_core #(
                 end
 
                 S_COMMIT: begin
-                    // index 0 … 3: the word's bytes shift in (each read from the FIFO, zeros past the word
-                    // size); 4: write.
-                    if (commit_zero || (commit_byte && rx_got)) index <= index + 3'd1;
-                    if (index == 3'd4) begin
-                        index     <= 3'd0;
+                    // The word's bytes shift in (each read from the FIFO), then zeros up to four; then write.
+                    if (commit_byte && rx_got) take <= take - 3'd1;
+                    if (commit_zero) pad <= pad - 3'd1;
+                    if (take == 3'd0 && pad == 3'd0) begin
                         mem_write <= 1'b1;
                         state     <= S_WRITE;
                     end
                 end
 
-                S_WRITE: if (mem_ack) state <= (count == 10'd1) ? S_SKIP : S_COMMIT;
+                S_WRITE: if (mem_ack) begin
+                    state <= (count == 10'd1) ? S_SKIP : S_COMMIT;
+                    take  <= 3'd1 << word_log2;
+                    pad   <= 3'd4 - (3'd1 << word_log2);
+                end
 
                 // Whatever the second pass did not use, then the 4 CRC bytes: the frame is released.
-                S_SKIP: if (rx_got && payload_done) index <= index + 3'd1;
-                else if (index == 3'd4) begin
-                    index <= 3'd0;
+                S_SKIP: if (!(rx_got && payload_done) && index == 3'd4) begin
                     state <= S_HEAD;
                 end
 
                 S_HEAD: if (can_send) begin
-                    index     <= index + 3'd1;
                     tx_valid  <= 1'b1;
                     tx_in_crc <= (index != 3'd0);   // sync is outside both CRCs
                     case (index)
@@ -465,7 +536,6 @@ module link_core #(
                         3'd5: tx_data <= reply_length[15:8];
                         default: begin
                             tx_data <= crc8;   // every header byte has entered the CRC by now
-                            index   <= 3'd0;
                             state   <= (reply_length == 16'd0) ? S_TAIL : S_FETCH;
                         end
                     endcase
@@ -474,32 +544,26 @@ module link_core #(
                 S_FETCH: begin
                     // Registers answer the clock after reg_read, memories when they ack; the ROM and the
                     // stream FIFO need no request (their byte is there when S_SEND sends it).
-                    if (index != 3'd3) index <= index + 3'd1;
                     if (byte_reply || fetched) begin
-                        index <= 3'd1 << word_log2;
                         state <= S_SEND;
                     end
                 end
 
-                S_SEND: if (can_send && (!is_read_stream || stream_out_valid)) begin
+                S_SEND: if (send_go) begin
                     tx_data   <= is_identify ? id_data : is_read_stream ? stream_out : word[7:0];
                     tx_valid  <= 1'b1;
                     tx_in_crc <= 1'b1;
-                    index     <= index - 3'd1;
-                    if (index == 3'd1) begin
-                        index <= 3'd0;
+                    if (index[1:0] == send_last) begin
                         state <= (count == 10'd0) ? S_TAIL : S_FETCH;
                     end
                 end
 
                 S_TAIL: if (can_send) begin
                     // Most significant byte first: a receiver running the CRC over these bytes too ends at zero.
-                    index     <= index + 3'd1;
                     tx_valid  <= 1'b1;
                     tx_in_crc <= 1'b0;
                     tx_data   <= crc32[31 - index[1:0] * 8 -: 8];
                     if (index == 3'd3) begin
-                        index <= 3'd0;
                         state <= S_HUNT;
                     end
                 end
