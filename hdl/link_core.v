@@ -275,14 +275,25 @@ module link_core #(
 
     wire [2:0] load_at   = index;         // the argument byte in rx_data while loading
     wire loading         = (state == S_LOAD) && rx_got;
-    wire [2:0] lane      = mem_command ? load_at - 3'd1 : load_at;   // address byte number
-    wire [23:0] lane_in  = {16'd0, rx_data} << {lane[1:0], 3'b000};    // the byte in its place
-    wire [23:0] lane_mask = 24'hFF << {lane[1:0], 3'b000};
+    // What the next argument byte is for, decoded from index a clock ahead (index holds for at least two
+    // clocks before each byte arrives), so loading is one flip-flop per destination.
+    wire [2:0] lane_now  = mem_command ? load_at - 3'd1 : load_at;   // address byte number
+    reg  [1:0] lane;
+    reg  arg_sel, arg_address, arg_count_low, arg_count_high;
+    always @(posedge clk) begin
+        lane           <= lane_now[1:0];
+        arg_sel        <= mem_command && load_at == 3'd0;
+        arg_address    <= reg_command ? load_at < 3'd2 : mem_command && load_at != 3'd0 && load_at < 3'd4;
+        // READ_REGS byte 2; READ_MEM bytes 4 and 5; READ_STREAM bytes 0 and 1 (odd bytes: the upper one)
+        arg_count_low  <= (is_read_regs && load_at == 3'd2) || (is_read_mem && load_at == 3'd4) ||
+                          (is_read_stream && load_at == 3'd0);
+        arg_count_high <= (is_read_mem && load_at == 3'd5) || (is_read_stream && load_at == 3'd1);
+    end
+    wire [23:0] lane_in  = {16'd0, rx_data} << {lane, 3'b000};    // the byte in its place
+    wire [23:0] lane_mask = 24'hFF << {lane, 3'b000};
     wire [23:0] address_wide = {{(24 - ADDR_BITS){1'b0}}, address};
     wire [23:0] address_loaded = (address_wide & ~lane_mask) | lane_in;
-    wire address_lane    = loading && (reg_command ? load_at < 3'd2 : mem_command && load_at != 3'd0 && load_at < 3'd4);
-    wire count_lane      = loading && (is_read_regs ? load_at == 3'd2 : is_read_mem ? load_at >= 3'd4 : is_read_stream);
-    wire count_high      = load_at[0];   // READ_MEM byte 5, READ_STREAM byte 1: the count's upper byte
+    wire address_lane    = loading && arg_address;
     wire sending_word    = (state == S_SEND) && can_send && !byte_reply;
     // Bytes shift into `word` from the top: four per word, the frame's bytes first, then zeros, so a 1- or
     // 2-byte memory word ends at the bottom.
@@ -361,15 +372,15 @@ module link_core #(
             count     <= 10'd0;
             count_big <= 1'b0;
         end else begin
-            if (loading && mem_command && load_at == 3'd0) sel <= rx_data;
+            if (loading && arg_sel) sel <= rx_data;
             if (address_lane) begin
                 address      <= address_loaded[ADDR_BITS-1:0];
                 address_high <= address_high || ((lane_in & HIGH_BITS) != 24'd0);
             end else if ((state == S_WRITE && mem_ack) || (state == S_SEND && can_send && index[1:0] == send_last)) begin
                 address <= address + 1'b1;
             end
-            if (count_lane && !count_high) count[7:0] <= rx_data;
-            if (count_lane && count_high) begin
+            if (loading && arg_count_low) count[7:0] <= rx_data;
+            if (loading && arg_count_high) begin
                 count[9:8] <= rx_data[1:0];
                 count_big  <= rx_data[7:2] != 6'd0;
             end
@@ -582,7 +593,7 @@ module link_core #(
     assign mem_wdata  = word;
     assign idle = (state == S_HUNT) && rx_empty && !rx_got && !tx_valid && tx_ready;
 
-    wire unused_ok = &{1'b0, lane[2], stream_fifo_ready, address_loaded, limit_25};
+    wire unused_ok = &{1'b0, lane_now[2], stream_fifo_ready, address_loaded, limit_25};
 endmodule
 
 `default_nettype wire
