@@ -218,21 +218,13 @@ module link_core #(
     wire [STREAM_FIFO_LOG2:0] stream_count;
     wire       stream_fifo_ready;
     // stream_ready is registered (so the core's stream logic does not wait on the FIFO's pointer compare) and
-    // conservative by three entries, which covers the clock it lags behind the count and the byte held in
-    // stream_in. The core's byte is registered before the push, so the core's own stream_valid logic does not
-    // reach the FIFO's pointers.
-    localparam [STREAM_FIFO_LOG2:0] STREAM_ROOM = (1 << STREAM_FIFO_LOG2) - 2;
+    // conservative by two entries, which covers the clock it lags behind the count.
+    localparam [STREAM_FIFO_LOG2:0] STREAM_ROOM = (1 << STREAM_FIFO_LOG2) - 1;
     reg        stream_room;
     always @(posedge clk) stream_room <= !rst && (stream_count < STREAM_ROOM);
     assign stream_ready = stream_room;
-    reg  [7:0] stream_in;
-    reg        stream_in_valid;
-    always @(posedge clk) begin
-        stream_in       <= stream_data;
-        stream_in_valid <= !rst && stream_valid && stream_room;
-    end
     sync_fifo #(.WIDTH(8), .DEPTH_LOG2(STREAM_FIFO_LOG2)) u_stream_fifo (
-        .clk(clk), .rst(rst), .in_data(stream_in), .in_valid(stream_in_valid), .in_ready(stream_fifo_ready),
+        .clk(clk), .rst(rst), .in_data(stream_data), .in_valid(stream_valid && stream_room), .in_ready(stream_fifo_ready),
         .out_data(stream_out), .out_valid(stream_out_valid), .out_ready(stream_take), .count(stream_count)
     );
 

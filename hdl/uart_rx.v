@@ -13,7 +13,7 @@ module uart_rx #(
     input  wire       clk,
     input  wire       rst,
     input  wire       rx,           // serial input, idle high, asynchronous
-    output reg  [7:0] data,         // last received byte, valid with `valid`
+    output wire [7:0] data,         // the received byte, with `valid` (held until the next start bit)
     output reg        valid,        // one-cycle strobe: `data` holds a new byte
     output reg        frame_error   // one-cycle strobe: stop bit was low, byte dropped
 );
@@ -41,7 +41,8 @@ module uart_rx #(
     reg [2:0]             state;
     reg [COUNT_WIDTH-1:0] bit_timer;   // cycles left until the next sample point
     reg [2:0]             bit_index;   // data bit being received, LSB first
-    reg [7:0]             shift;
+    reg [7:0]             shift;    // doubles as `data`: it holds the byte until the next byte's first bit
+    assign data = shift;
 
     always @(posedge clk) begin
         valid       <= 1'b0;
@@ -51,7 +52,6 @@ module uart_rx #(
             bit_timer <= {COUNT_WIDTH{1'b0}};
             bit_index <= 3'd0;
             shift     <= 8'd0;
-            data      <= 8'd0;
         end else begin
             case (state)
                 S_IDLE: if (!rx_sync) begin
@@ -75,7 +75,6 @@ module uart_rx #(
                 end
                 S_STOP: if (bit_timer == {COUNT_WIDTH{1'b0}}) begin
                     if (rx_sync) begin
-                        data  <= shift;
                         valid <= 1'b1;
                         state <= S_IDLE;
                     end else begin
