@@ -107,7 +107,30 @@ async function benchLink(): Promise<Record<string, unknown>> {
     design = (await elaborate(loopback, getBoard('icebreaker'), options)) as Elaborated<LinkLoopbackConfig>;
     rates[name] = await linkRate(design);
   }
-  return { rates, link_core_icebreaker: await linkCoreSize(design!) };
+  return {
+    rates,
+    link_core_icebreaker: await linkCoreSize(design!),
+    loopback_with_link: await loopbackBuilds(),
+  };
+}
+
+/**
+ * loopback in link mode (each board's defaults, 12 MHz), built with YoWASP: logic cells and achieved Fmax —
+ * the link is most of this design, so its Fmax is the link's.
+ */
+async function loopbackBuilds(): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  for (const name of ['icebreaker', 'icestick', 'hx8k']) {
+    const elaborated = await elaborate(loopback, getBoard(name), { mode: 'link' });
+    const outDir = join(mkdtempSync(join(tmpdir(), 'spinbit-bench-')), `loopback-${name}`);
+    const { report } = await buildBitstream(elaborated, { outDir });
+    results[name] = {
+      logic_cells: report.resources.lc,
+      fmax_mhz: report.fmax_mhz,
+      timing_ok: report.timing_ok,
+    };
+  }
+  return results;
 }
 
 /**

@@ -267,5 +267,9 @@ describe('spinbit CLI', () => {
     const simRun = spinbit('sim', 'loopback', '--seed', '9');
     expect(simRun.code, simRun.err).toBe(0);
     expect(simRun.out).toMatch(/self-check passed.*"memoryBytes":65536/);
+    // The iCEstick's default is the link too (12 MHz, 1 Mbaud, 1024-word scratch memory in block RAM).
+    const stickRun = spinbit('sim', 'loopback', '--board', 'icestick');
+    expect(stickRun.code, stickRun.err).toBe(0);
+    expect(stickRun.out).toMatch(/self-check passed.*"memoryBytes":2048/);
   });
 });

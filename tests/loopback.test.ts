@@ -29,10 +29,10 @@ describe('loopback design', () => {
       expect(a.coreSources['link_identity_rom.v']).toContain(`bytes[${6 + i}] = ${byte};`);
   });
 
-  it('picks link mode where it fits and echo mode on the HX1K', async () => {
+  it('picks link mode by default on every board, the HX1K included', async () => {
     expect((await elaborate(loopback, icebreaker, {})).config.mode).toBe('link');
     expect((await elaborate(loopback, getBoard('hx8k'), {})).config.mode).toBe('link');
-    expect((await elaborate(loopback, getBoard('icestick'), {})).config.mode).toBe('echo');
+    expect((await elaborate(loopback, getBoard('icestick'), {})).config.mode).toBe('link');
   });
 
   it('rejects impossible settings with the numbers', async () => {

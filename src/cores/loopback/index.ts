@@ -29,9 +29,6 @@ export { loopbackContract } from './contract.ts';
 
 export type LoopbackConfig = LinkLoopbackConfig | EchoConfig;
 
-/** Devices with fewer logic cells than this get echo mode by default: the link does not fit them. */
-export const LINK_MIN_LOGIC_CELLS = 2000;
-
 export interface LinkLoopbackConfig {
   mode: 'link';
   link: LinkConfig;
@@ -62,7 +59,7 @@ export const loopback: Design<LoopbackConfig> = {
       choices: ['link', 'echo'],
       description:
         'link: the framed protocol with registers, memory and stream; echo: plain UART echo through a FIFO ' +
-        `(default: link, echo on devices under ${LINK_MIN_LOGIC_CELLS} logic cells)`,
+        '(default: link, on every board — the HX1K included)',
     },
     {
       name: 'clock-mhz',
@@ -83,7 +80,7 @@ export const loopback: Design<LoopbackConfig> = {
   },
 
   configure(options: DesignOptions, board: Board, clock: ClockPlan): LoopbackConfig {
-    const mode = (options.mode as string | undefined) ?? (board.resources.lc >= LINK_MIN_LOGIC_CELLS ? 'link' : 'echo');
+    const mode = (options.mode as string | undefined) ?? 'link';
     const baud = (options.baud as number | undefined) ?? DEFAULT_BAUD;
     const heartbeatBits = Math.ceil(Math.log2(clock.mhz * 1e6));
     if (mode === 'echo') {
