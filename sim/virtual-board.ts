@@ -48,7 +48,9 @@ export class VirtualBoard {
     const args = ['--clocks-per-bit', String(elaborated.config.link.clocksPerBit)];
     if (options.linkPath) args.push('--link', options.linkPath);
     if (options.traceFile) args.push('--trace', options.traceFile);
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group: a Ctrl-C at the terminal reaches the host, which stops the board itself (the
+    // board still exits when its stdin closes, so it cannot outlive the host).
+    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stderr = '';
     child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     const path = await new Promise<string>((resolve, reject) => {

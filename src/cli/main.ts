@@ -325,7 +325,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = createProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command may have set its own code without failing (an interrupted run exits 130, as Ctrl-C does).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version requests are not errors; commander has already printed its message otherwise.

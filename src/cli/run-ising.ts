@@ -6,6 +6,7 @@
 import { type Command, Option } from 'commander';
 import { parseTemperatures } from '../cores/ising/config.ts';
 import { ising } from '../cores/ising/index.ts';
+import { RecordsFile } from '../cores/ising/records-file.ts';
 import { runIsing, type IsingRunResult } from '../cores/ising/run.ts';
 import type { ScanOptions } from '../cores/ising/scan.ts';
 import { targetFromFlags, targetMode } from '../run/target.ts';
@@ -32,8 +33,15 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
     `Ising ${config.size}×${config.size}, ${config.lanes} lanes, ${config.algorithm}, ` +
       `${config.replicas} replica(s), h = ${options.field ?? 0}, ` +
       `${options.sweeps} sweeps after ${options.burnIn}, seed ${options.seed} (${targetMode(run.target)})`,
-    'T        e (exact)                     |m| (exact)                   ' +
-      'chi            C              U4             clocks/sweep',
+    [
+      'T'.padEnd(8),
+      `e (exact, L = ${config.size})`.padEnd(30),
+      '|m| (exact, L = ∞)'.padEnd(30),
+      'chi'.padEnd(15),
+      'C (exact, same L)'.padEnd(26),
+      'U4'.padEnd(15),
+      'clocks/sweep',
+    ].join(' '),
   ];
   for (const p of scan.points) {
     const o = p.observables;
@@ -43,7 +51,7 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
         `${pm(o.energyPerSpin)} (${p.exact.energyPerSpin.toFixed(5)})`.padEnd(30),
         `${pm(o.absMagnetization)} (${p.exact.absMagnetization.toFixed(5)})`.padEnd(30),
         pm(o.susceptibility, 3).padEnd(15),
-        pm(o.specificHeat, 3).padEnd(15),
+        `${pm(o.specificHeat, 3)} (${p.exact.specificHeat.toFixed(3)})`.padEnd(26),
         pm(o.binder, 4).padEnd(15),
         `${p.clocksPerSweep.toFixed(1)} (ideal ${p.idealClocksPerSweep})`,
       ].join(' '),
@@ -56,7 +64,7 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
     lines.push(`replica exchange acceptance: ${rates.join(', ')}`);
   }
   if (run.target.kind === 'reference') {
-    const updates = options.temperatures.length * (options.sweeps + options.burnIn) * config.size * config.size;
+    const updates = scan.records * config.size * config.size;
     lines.push(
       `reference model: ${(updates / run.seconds / 1e9).toFixed(4)} flips/ns ` +
         `(${updates} spin updates in ${run.seconds.toFixed(1)} s)`,
@@ -98,6 +106,20 @@ export async function writeIsingOutputs(
     if (files.json !== '-') lines.push(`results written to ${files.json}`);
   }
   return lines;
+}
+
+/**
+ * Ctrl-C stops a run cleanly: the scan ends at its next chunk of sweeps, the finished temperatures are printed
+ * and written, the records file is closed. A second Ctrl-C quits at once.
+ */
+function stopOnCtrlC(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nstopping after the current chunk of sweeps (Ctrl-C again to quit at once)\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return controller.signal;
 }
 
 /** `--field on|off` is the engine option; a number there is the old spelling of `--h`. */
@@ -149,6 +171,10 @@ export function addRunIsing(run: Command): void {
     .addOption(jsonOption('the results (docs/ising.md)'))
     .option('--plot <file.png>', 'plot e(T) and |m|(T) with error bars and the exact Onsager / Yang curves')
     .option('--lattice <file.png>', 'picture of the final lattice (replica 0)')
+    .option(
+      '--records <file.npy>',
+      'every per-sweep record, streamed to a NumPy int32 array (temperature index, replica, measured, E, M)',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  spinbit run ising --ref --L 64 --T 2.0:2.6:0.1 --sweeps 20000 --burn-in 2000 --json scan.json\n' +
@@ -166,6 +192,8 @@ export function addRunIsing(run: Command): void {
     if (files.plot) checkWritable(files.plot, '--plot');
     if (files.lattice) checkWritable(files.lattice, '--lattice');
     if (files.json) checkWritable(files.json, '--json');
+    const recordsPath = flags.records as string | undefined;
+    if (recordsPath) checkWritable(recordsPath, '--records');
     const h = typeof flags.field === 'number' ? flags.field : (flags.h as number);
     const design = pickDesignOptions(flags, ising.options);
     if (typeof design.field === 'number') delete design.field;
@@ -179,15 +207,28 @@ export function addRunIsing(run: Command): void {
       field: h,
       swapEvery: flags.swapEvery as number,
       onProgress: progress,
+      signal: stopOnCtrlC(),
     };
-    const result = await runIsing({
-      target,
-      board: flags.board as string,
-      design,
-      scan: options,
-      check: Boolean(flags.check),
-    });
+    const records = recordsPath ? new RecordsFile(recordsPath) : undefined;
+    if (records) options.onRecords = records.sink;
+    let result: IsingRunResult;
+    try {
+      result = await runIsing({
+        target,
+        board: flags.board as string,
+        design,
+        scan: options,
+        check: Boolean(flags.check),
+      });
+    } finally {
+      records?.close();
+    }
     for (const line of scanLines(result, options)) console.log(line);
     for (const line of await writeIsingOutputs(result, options, files)) console.log(line);
+    if (records) console.log(`${records.records} records written to ${records.file}`);
+    if (result.scan.interrupted) {
+      console.log(`interrupted: ${result.scan.points.length} of ${options.temperatures.length} temperatures finished`);
+      process.exitCode = 130;
+    }
   });
 }

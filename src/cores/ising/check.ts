@@ -1,11 +1,16 @@
 /**
- * Bit-exact checks of an Ising engine against the reference model: the same scan on both, then every
- * per-sweep record, the tie-clock count (which pins down every lazy comparison), and each replica's final
- * lattice and accumulators must be identical. Used by runIsing (run.ts) with `check`.
+ * Bit-exact checks of an Ising engine against the reference model, as the records arrive: CheckedEngine runs
+ * the reference in lockstep with the engine (same tables, same chunks of sweeps) and compares every per-sweep
+ * record at once, so a run of any length needs no stored records and fails at the first differing one. At the
+ * end, the tie-clock count (which pins down every lazy comparison) and each replica's final lattice must match
+ * too. Used by runIsing (run.ts) with `check`.
  */
-import type { IsingDesignConfig } from './index.ts';
-import type { IsingBoard } from './driver.ts';
-import { scan, ReferenceEngine, type ScanOptions, type ScanResult } from './scan.ts';
+import type { IsingConfig } from './config.ts';
+import type { IsingLattice, SweepRecord } from './reference.ts';
+import { ReferenceEngine, type EngineCounters, type IsingEngine } from './scan.ts';
+
+/** What the check needs from the engine under test: the scan interface and its final lattices. */
+export type CheckableEngine = IsingEngine & { readLattice(replica: number): Promise<IsingLattice> };
 
 export class CheckFailure extends Error {
   override name = 'CheckFailure';
@@ -18,48 +23,79 @@ export interface CheckReport {
   lattices: 'identical';
 }
 
-/** Replays `options` on the reference model and compares it with what the board produced. */
-export async function compareWithReference(
-  board: IsingBoard,
-  config: IsingDesignConfig,
-  options: ScanOptions,
-  seed: number,
-  result: ScanResult,
-): Promise<CheckReport> {
-  const reference = new ReferenceEngine(config, seed);
-  const expected = await scan(reference, config, { ...options, onProgress: undefined });
-  const fail = (what: string): never => {
-    throw new CheckFailure(`--check: the engine differs from the reference model: ${what}`);
-  };
-  if (expected.records.length !== result.records.length)
-    fail(`${result.records.length} records, expected ${expected.records.length}`);
-  expected.records.forEach((want, i) => {
-    const got = result.records[i]!;
-    if (got.replica !== want.replica || got.energy !== want.energy || got.magnetization !== want.magnetization) {
-      fail(
-        `record ${i} (replica ${want.replica}, sweep ${Math.floor(i / config.replicas) + 1}): ` +
-          `E ${got.energy} M ${got.magnetization}, expected E ${want.energy} M ${want.magnetization}`,
-      );
-    }
-  });
-  const counters = await board.counters();
-  const referenceCounters = await reference.counters();
-  if (counters.tieClocks !== referenceCounters.tieClocks)
-    fail(`${counters.tieClocks} tie clocks, expected ${referenceCounters.tieClocks}`);
-  for (let r = 0; r < config.replicas; r++) {
-    const lattice = await board.readLattice(r);
-    const want = reference.lattices[r]!;
-    const site = want.spins.findIndex((s, i) => lattice.spins[i] !== s);
-    if (site >= 0)
-      fail(
-        `replica ${r}: spin (x ${site % config.size}, y ${Math.floor(site / config.size)}) ` +
-          `is ${lattice.spins[site]}, expected ${want.spins[site]}`,
-      );
+const fail = (what: string): never => {
+  throw new CheckFailure(`--check: the engine differs from the reference model: ${what}`);
+};
+
+/** An engine whose every run is replayed on the reference model and compared record by record. */
+export class CheckedEngine implements IsingEngine {
+  readonly reference: ReferenceEngine;
+  /** Records compared so far. */
+  compared = 0;
+
+  constructor(
+    readonly engine: CheckableEngine,
+    readonly config: IsingConfig & { chunkBits?: number },
+    seed: number,
+  ) {
+    this.reference = new ReferenceEngine(config, seed);
   }
-  return {
-    records: result.records.length,
-    tieClocks: counters.tieClocks,
-    replicas: config.replicas,
-    lattices: 'identical',
-  };
+
+  get replicas(): number {
+    return this.engine.replicas;
+  }
+
+  async setTable(replica: number, table: ArrayLike<number>): Promise<void> {
+    await this.engine.setTable(replica, table);
+    await this.reference.setTable(replica, table);
+  }
+
+  async run(sweeps: number): Promise<SweepRecord[]> {
+    const got = await this.engine.run(sweeps);
+    const want = await this.reference.run(sweeps);
+    if (got.length !== want.length) fail(`${got.length} records for ${sweeps} sweeps, expected ${want.length}`);
+    const replicas = this.config.replicas;
+    for (let i = 0; i < want.length; i++) {
+      const g = got[i]!;
+      const w = want[i]!;
+      if (g.replica !== w.replica || g.energy !== w.energy || g.magnetization !== w.magnetization) {
+        const index = this.compared + i;
+        fail(
+          `record ${index} (replica ${w.replica}, sweep ${Math.floor(index / replicas) + 1}): ` +
+            `E ${g.energy} M ${g.magnetization}, expected E ${w.energy} M ${w.magnetization}`,
+        );
+      }
+    }
+    this.compared += want.length;
+    return got;
+  }
+
+  counters(): Promise<EngineCounters> {
+    return this.engine.counters();
+  }
+
+  /** After the scan: tie clocks and every replica's final lattice. */
+  async finish(): Promise<CheckReport> {
+    const counters = await this.engine.counters();
+    const referenceCounters = await this.reference.counters();
+    if (counters.tieClocks !== referenceCounters.tieClocks)
+      fail(`${counters.tieClocks} tie clocks, expected ${referenceCounters.tieClocks}`);
+    const L = this.config.size;
+    for (let r = 0; r < this.config.replicas; r++) {
+      const lattice = await this.engine.readLattice(r);
+      const want = this.reference.lattices[r]!;
+      const site = want.spins.findIndex((s, i) => lattice.spins[i] !== s);
+      if (site >= 0)
+        fail(
+          `replica ${r}: spin (x ${site % L}, y ${Math.floor(site / L)}) ` +
+            `is ${lattice.spins[site]}, expected ${want.spins[site]}`,
+        );
+    }
+    return {
+      records: this.compared,
+      tieClocks: counters.tieClocks,
+      replicas: this.config.replicas,
+      lattices: 'identical',
+    };
+  }
 }

@@ -19,6 +19,8 @@ export function scanDocument(run: IsingRunResult, options: ScanOptions): Record<
     sweeps: options.sweeps,
     burnIn: options.burnIn,
     seed: options.seed,
+    records: scan.records,
+    ...(scan.interrupted ? { interrupted: true } : {}),
     ...(scan.swaps ? { swaps: scan.swaps } : {}),
     ...(check ? { check: { ...check, verdict: 'pass' } } : {}),
     results: scan.points.map((p) => ({

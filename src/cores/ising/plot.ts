@@ -1,6 +1,9 @@
-/** Pictures of an Ising scan: e(T) and |m|(T) with error bars over the exact infinite-lattice curves. */
+/**
+ * Pictures of an Ising scan: e(T) and |m|(T) with error bars over the exact curves — the energy of this L×L
+ * torus and of the infinite lattice, |m| of the infinite lattice.
+ */
 import { onsagerEnergy, yangMagnetization } from './exact.ts';
-import type { ScanPoint } from './scan.ts';
+import { exactValues, type ScanPoint } from './scan.ts';
 import { writePlotPng, type Panel } from '../../plot/png.ts';
 
 export async function writeScanPlot(file: string, points: ScanPoint[], size: number): Promise<void> {
@@ -16,6 +19,11 @@ export async function writeScanPlot(file: string, points: ScanPoint[], size: num
       xLabel: 'T',
       series: [
         { label: 'Onsager (L = ∞)', color: '#1f77b4', curve: grid.map((T) => ({ x: T, y: onsagerEnergy(T) })) },
+        {
+          label: `exact, L = ${size}`,
+          color: '#2ca02c',
+          curve: grid.map((T) => ({ x: T, y: exactValues(size, T).energyPerSpin })),
+        },
         { label: `simulated, L = ${size}`, color: '#d62728', points: measured((p) => p.observables.energyPerSpin) },
       ],
     },

@@ -9,13 +9,17 @@
  * time) try to swap with the exchange Monte Carlo acceptance min(1, exp((β_i − β_j)(H_i − H_j))), H = E − hM,
  * decided on the host from the streamed energies with its own seeded generator; a swap exchanges the two
  * replicas' tables, never their lattices.
+ *
+ * Runs of any length: the engine runs in chunks of at most CHUNK_SWEEPS sweeps, statistics accumulate in bins
+ * (stats.ts BinnedSeries) and records go to `onRecords` as they arrive — nothing grows with the run. An abort
+ * signal stops the scan at the next chunk; the temperatures finished by then are returned.
  */
 import { UserError } from '../../errors.ts';
 import type { IsingConfig } from './config.ts';
-import { onsagerEnergy, yangMagnetization } from './exact.ts';
+import { finiteEnergy, finiteSpecificHeat, onsagerEnergy, yangMagnetization } from './exact.ts';
 import { engineSweep, IsingLattice, type LaneStreams, type SweepCounts, type SweepRecord } from './reference.ts';
 import { CHUNK_BITS, laneStreams, THRESHOLD_BITS } from './rng.ts';
-import { analyze, type Observables } from './stats.ts';
+import { BinnedSeries, type Observables } from './stats.ts';
 import { flipThresholds } from './tables.ts';
 import { mulberry32 } from '../../util/random.ts';
 
@@ -69,6 +73,11 @@ export class ReferenceEngine implements IsingEngine {
     return records;
   }
 
+  /** Replica r's spins (a copy, as reading a board's lattice gives). */
+  async readLattice(replica: number): Promise<IsingLattice> {
+    return new IsingLattice(this.config.size, this.lattices[replica]!.spins);
+  }
+
   /** The reference counts lockstep steps and tie clocks only: no pipeline fill or drain. */
   async counters(): Promise<EngineCounters> {
     return {
@@ -89,12 +98,30 @@ export interface ScanOptions {
   /** Seed of the host's swap decisions. */
   seed: number;
   onProgress?: (done: number, total: number, what: string) => void;
+  /**
+   * Every record as the engine produces it (burn-in included), in stream order; `temperatureOf(replica)` is
+   * the index of the temperature that replica ran at for these records, `measured` false during burn-in.
+   */
+  onRecords?: (
+    records: SweepRecord[],
+    temperatureOf: (replica: number) => number,
+    measured: boolean,
+  ) => void | Promise<void>;
+  /** Stops the scan at the next chunk of sweeps (Ctrl-C): finished temperatures are kept (replica exchange: none). */
+  signal?: AbortSignal;
 }
+
+/** Most sweeps one engine.run() is asked for: bounds what a run holds in memory at once. */
+export const CHUNK_SWEEPS = 1024;
 
 export interface ScanPoint {
   T: number;
   observables: Observables;
-  exact: { energyPerSpin: number; absMagnetization: number };
+  /**
+   * Exact values at h = 0: energy and specific heat of this L×L torus (Kaufman; Ferdinand & Fisher) for
+   * L ≤ 1024, else L = ∞; |m| and the energy at L = ∞ (Yang; Onsager) — no closed form for finite-L |m|.
+   */
+  exact: { energyPerSpin: number; specificHeat: number; absMagnetization: number; energyPerSpinInfinite: number };
   /** Engine clocks per replica sweep (measured on the engine; the reference counts steps and ties only). */
   clocksPerSweep: number;
   idealClocksPerSweep: number;
@@ -103,10 +130,25 @@ export interface ScanPoint {
 
 export interface ScanResult {
   points: ScanPoint[];
-  /** Every record the engine produced, burn-in included, in stream order. */
-  records: SweepRecord[];
+  /** Records the engine produced, burn-in included (they went to onRecords). */
+  records: number;
+  /** The scan was stopped by its signal: `points` holds the temperatures finished before that. */
+  interrupted: boolean;
   /** Replica exchange: per neighbouring pair (i, i+1), attempted and accepted swaps. */
   swaps?: { attempted: number[]; accepted: number[]; replicaAt: number[] };
+}
+
+/** Largest L the finite-size formulas are used for (beyond, they equal L = ∞ to many digits anyway). */
+const FINITE_EXACT_MAX_L = 1024;
+
+export function exactValues(L: number, T: number): ScanPoint['exact'] {
+  const finite = L <= FINITE_EXACT_MAX_L;
+  return {
+    energyPerSpin: finite ? finiteEnergy(L, T) : onsagerEnergy(T),
+    specificHeat: finite ? finiteSpecificHeat(L, T) : finiteSpecificHeat(FINITE_EXACT_MAX_L, T),
+    absMagnetization: yangMagnetization(T),
+    energyPerSpinInfinite: onsagerEnergy(T),
+  };
 }
 
 /** The host's generator for swap decisions: seeded, the same in every replay. */
@@ -118,19 +160,36 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
   const field = options.field ?? 0;
   const tables = options.temperatures.map((T) => flipThresholds(config.algorithm, T, THRESHOLD_BITS, field));
   const bins = Math.min(32, Math.floor(options.sweeps / 2));
-  const records: SweepRecord[] = [];
-  const point = (
-    T: number,
-    energy: Float64Array,
-    magnetization: Float64Array,
-    before: EngineCounters,
-    after: EngineCounters,
-  ): ScanPoint => {
+  let records = 0;
+  const stopped = () => options.signal?.aborted ?? false;
+  /** Runs `sweeps` sweeps in chunks, handing each chunk's records on; false when the signal stopped it. */
+  const runChunked = async (
+    sweeps: number,
+    temperatureOf: (replica: number) => number,
+    measured: boolean,
+    take?: (chunk: SweepRecord[]) => void,
+  ): Promise<boolean> => {
+    for (let done = 0; done < sweeps; ) {
+      if (stopped()) return false;
+      // A turn of the event loop per chunk: the reference model computes without ever waiting, and Ctrl-C
+      // (the abort signal) and progress output need one.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stopped()) return false;
+      const n = Math.min(CHUNK_SWEEPS, sweeps - done);
+      const chunk = await engine.run(n);
+      records += chunk.length;
+      take?.(chunk);
+      await options.onRecords?.(chunk, temperatureOf, measured);
+      done += n;
+    }
+    return true;
+  };
+  const point = (T: number, series: BinnedSeries, before: EngineCounters, after: EngineCounters): ScanPoint => {
     const sweeps = Math.max(1, after.sweeps - before.sweeps);
     return {
       T,
-      observables: analyze({ energy, magnetization }, N, T, bins),
-      exact: { energyPerSpin: onsagerEnergy(T), absMagnetization: yangMagnetization(T) },
+      observables: series.observables(T),
+      exact: exactValues(L, T),
       clocksPerSweep: (after.clocks - before.clocks) / sweeps,
       idealClocksPerSweep: N / config.lanes,
       tieClocksPerSweep: (after.tieClocks - before.tieClocks) / sweeps,
@@ -142,23 +201,19 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
     const points: ScanPoint[] = [];
     for (const [index, T] of options.temperatures.entries()) {
       await engine.setTable(0, tables[index]!);
-      if (options.burnIn > 0) records.push(...(await engine.run(options.burnIn)));
+      const at = () => index;
+      if (!(await runChunked(options.burnIn, at, false))) return { points, records, interrupted: true };
       const before = await engine.counters();
-      const measured = await engine.run(options.sweeps);
+      const series = new BinnedSeries(options.sweeps, N, bins);
+      const finished = await runChunked(options.sweeps, at, true, (chunk) => {
+        for (const r of chunk) series.add(totalEnergy(r), r.magnetization);
+      });
+      if (!finished) return { points, records, interrupted: true };
       const after = await engine.counters();
-      records.push(...measured);
-      points.push(
-        point(
-          T,
-          Float64Array.from(measured, totalEnergy),
-          Float64Array.from(measured, (r) => r.magnetization),
-          before,
-          after,
-        ),
-      );
+      points.push(point(T, series, before, after));
       options.onProgress?.(index + 1, options.temperatures.length, `T = ${T}`);
     }
-    return { points, records };
+    return { points, records, interrupted: false };
   }
 
   const R = engine.replicas;
@@ -173,26 +228,29 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
     throw new UserError(`--swap-every must be a positive integer, got ${swapEvery}`);
   const random = hostRandom(options.seed);
   const replicaAt = Array.from({ length: R }, (_, i) => i); // temperature index → replica holding it
+  const temperatureAt = Array.from({ length: R }, (_, i) => i); // replica → temperature index it runs at
+  const temperatureOf = (replica: number) => temperatureAt[replica]!;
   for (let r = 0; r < R; r++) await engine.setTable(r, tables[r]!);
-  const energy = options.temperatures.map(() => new Float64Array(options.sweeps));
-  const magnetization = options.temperatures.map(() => new Float64Array(options.sweeps));
+  const series = options.temperatures.map(() => new BinnedSeries(options.sweeps, N, bins));
   const attempted = new Array(R - 1).fill(0);
   const accepted = new Array(R - 1).fill(0);
   const betas = options.temperatures.map((T) => 1 / T);
   let before: EngineCounters | undefined;
   const total = options.burnIn + options.sweeps;
-  for (let sweep = 1; sweep <= total; sweep++) {
-    if (sweep === options.burnIn + 1) before = await engine.counters();
-    const latest = await engine.run(1);
-    records.push(...latest);
-    if (sweep > options.burnIn) {
-      const at = sweep - options.burnIn - 1;
-      for (let i = 0; i < R; i++) {
-        const record = latest[replicaAt[i]!]!;
-        energy[i]![at] = totalEnergy(record);
-        magnetization[i]![at] = record.magnetization;
-      }
-    }
+  let sweep = 0;
+  while (sweep < total) {
+    if (sweep === options.burnIn) before = await engine.counters();
+    // Up to the next swap attempt, the end of burn-in or the end, whichever comes first.
+    const nextSwap = (Math.floor(sweep / swapEvery) + 1) * swapEvery;
+    const end = Math.min(nextSwap, sweep < options.burnIn ? options.burnIn : total, total, sweep + CHUNK_SWEEPS);
+    const measured = sweep >= options.burnIn;
+    let latest: SweepRecord[] = [];
+    const finished = await runChunked(end - sweep, temperatureOf, measured, (chunk) => {
+      if (measured) for (const r of chunk) series[temperatureAt[r.replica]!]!.add(totalEnergy(r), r.magnetization);
+      latest = chunk.slice(-R);
+    });
+    if (!finished) return { points: [], records, interrupted: true, swaps: { attempted, accepted, replicaAt } };
+    sweep = end;
     if (sweep % swapEvery === 0) {
       for (let i = (sweep / swapEvery) % 2; i + 1 < R; i += 2) {
         const a = replicaAt[i]!;
@@ -203,14 +261,17 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
           accepted[i]++;
           replicaAt[i] = b;
           replicaAt[i + 1] = a;
+          temperatureAt[b] = i;
+          temperatureAt[a] = i + 1;
           await engine.setTable(b, tables[i]!);
           await engine.setTable(a, tables[i + 1]!);
         }
       }
     }
-    if (sweep % 100 === 0 || sweep === total) options.onProgress?.(sweep, total, `sweep ${sweep}`);
+    if (Math.floor(sweep / 100) !== Math.floor((sweep - 1) / 100) || sweep === total)
+      options.onProgress?.(sweep, total, `sweep ${sweep}`);
   }
   const after = await engine.counters();
-  const points = options.temperatures.map((T, i) => point(T, energy[i]!, magnetization[i]!, before!, after));
-  return { points, records, swaps: { attempted, accepted, replicaAt } };
+  const points = options.temperatures.map((T, i) => point(T, series[i]!, before!, after));
+  return { points, records, interrupted: false, swaps: { attempted, accepted, replicaAt } };
 }

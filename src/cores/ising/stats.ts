@@ -51,26 +51,64 @@ function observablesFrom(mo: Moments, spins: number, T: number) {
   };
 }
 
+/**
+ * Binned moments accumulated one sweep at a time, so a run of any length keeps 32 bins, not its records. The
+ * number of sweeps is known in advance: bin b holds sweeps b·binSize … (b+1)·binSize − 1; sweeps past the
+ * last whole bin are dropped (as analyze() always did).
+ */
+export class BinnedSeries {
+  private readonly sums: Moments[];
+  private readonly binSize: number;
+  private count = 0;
+
+  constructor(
+    readonly sweeps: number,
+    readonly spins: number,
+    readonly bins = 32,
+  ) {
+    if (sweeps < 2 * bins) throw new Error(`need at least ${2 * bins} sweeps for ${bins} bins, got ${sweeps}`);
+    this.binSize = Math.floor(sweeps / bins);
+    this.sums = Array.from({ length: bins }, () => ({ e: 0, e2: 0, m: 0, m2: 0, m4: 0 }));
+  }
+
+  /** Sweeps added so far. */
+  get added(): number {
+    return this.count;
+  }
+
+  /** One sweep's total energy and magnetization. */
+  add(energy: number, magnetization: number): void {
+    const bin = Math.floor(this.count / this.binSize);
+    this.count++;
+    if (bin >= this.bins) return;
+    const s = this.sums[bin]!;
+    const e = energy / this.spins;
+    const m = Math.abs(magnetization) / this.spins;
+    s.e += e;
+    s.e2 += e * e;
+    s.m += m;
+    s.m2 += m * m;
+    s.m4 += m * m * m * m;
+  }
+
+  /** Estimates with jackknife error bars; every sweep must have been added. */
+  observables(T: number): Observables {
+    if (this.count !== this.sweeps) throw new Error(`${this.count} of ${this.sweeps} sweeps added`);
+    return fromBins(this.sums, this.binSize, this.spins, T);
+  }
+}
+
 /** Estimates with jackknife error bars over `bins` equal bins (trailing sweeps that do not fill a bin are dropped). */
 export function analyze(series: SweepSeries, spins: number, T: number, bins = 32): Observables {
   const n = series.energy.length;
   if (series.magnetization.length !== n) throw new Error('energy and magnetization series differ in length');
-  if (n < 2 * bins) throw new Error(`need at least ${2 * bins} sweeps for ${bins} bins, got ${n}`);
-  const binSize = Math.floor(n / bins);
-  const sums: Moments[] = [];
-  for (let b = 0; b < bins; b++) {
-    const s: Moments = { e: 0, e2: 0, m: 0, m2: 0, m4: 0 };
-    for (let i = b * binSize; i < (b + 1) * binSize; i++) {
-      const e = series.energy[i]! / spins;
-      const m = Math.abs(series.magnetization[i]!) / spins;
-      s.e += e;
-      s.e2 += e * e;
-      s.m += m;
-      s.m2 += m * m;
-      s.m4 += m * m * m * m;
-    }
-    sums.push(s);
-  }
+  const binned = new BinnedSeries(n, spins, bins);
+  for (let i = 0; i < n; i++) binned.add(series.energy[i]!, series.magnetization[i]!);
+  return binned.observables(T);
+}
+
+function fromBins(sums: Moments[], binSize: number, spins: number, T: number): Observables {
+  const bins = sums.length;
   const total = sums.reduce((a, s) => ({
     e: a.e + s.e,
     e2: a.e2 + s.e2,
