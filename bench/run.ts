@@ -26,6 +26,8 @@ import { leafCellSource } from '../src/hdl/cells.ts';
 import { SpinbitBoard } from '../host/board.ts';
 import { validateIsingConfig } from '../src/cores/ising/config.ts';
 import { ReferenceEngine, scan } from '../src/cores/ising/scan.ts';
+import { plainCheckerboard } from './plain-checkerboard.ts';
+import { up5kEnergy } from './energy.ts';
 import { laneRngModule, rngBankModule } from '../src/cores/ising/rng-rtl.ts';
 import { emitVerilog } from '../src/hdl/emit.ts';
 import { ising, type IsingDesignConfig } from '../src/cores/ising/index.ts';
@@ -188,6 +190,37 @@ async function linkCoreSize(design: Elaborated<LinkLoopbackConfig>): Promise<Rec
   return { lut4: cells.SB_LUT4 ?? 0, flip_flops: ffs, carry: cells.SB_CARRY ?? 0, ebr: cells.SB_RAM40_4K ?? 0 };
 }
 
+/**
+ * What one more lane costs: yosys (YoWASP) on the whole Ising core (engine, generator, statistics, link) at
+ * 16 and 32 lanes, L = 256, 8-bit chunks, differenced — the link and the control cancel out.
+ */
+async function laneCost(): Promise<Record<string, number>> {
+  const counts: Record<string, number>[] = [];
+  for (const lanes of [16, 32]) {
+    const elaborated = await elaborate(ising, getBoard('icebreaker'), { L: 256, lanes, 'rng-bits': '8' });
+    const sources = elaborated.coreSources;
+    const script =
+      `read_verilog ${Object.keys(sources)
+        .filter((f) => f.endsWith('.v'))
+        .join(' ')}; ` + `synth_ice40 -top ${elaborated.coreTop}; tee -q -o stat.json stat -json`;
+    const result = await getToolchain('yowasp').run('yosys', ['-p', script], sources);
+    if (result.code !== 0) throw new Error(`ising core synthesis failed:\n${result.log.slice(-2000)}`);
+    const cells: Record<string, number> =
+      JSON.parse(fileText(result.files, 'stat.json') ?? '{}').design?.num_cells_by_type ?? {};
+    const ffs = Object.entries(cells)
+      .filter(([t]) => t.startsWith('SB_DFF'))
+      .reduce((n, [, c]) => n + c, 0);
+    counts.push({ lut4: cells.SB_LUT4 ?? 0, flip_flops: ffs, carry: cells.SB_CARRY ?? 0 });
+  }
+  const [p16, p32] = counts as [Record<string, number>, Record<string, number>];
+  return {
+    lut4_per_lane: round((p32.lut4! - p16.lut4!) / 16, 1),
+    flip_flops_per_lane: round((p32.flip_flops! - p16.flip_flops!) / 16, 1),
+    carry_per_lane: round((p32.carry! - p16.carry!) / 16, 1),
+    core_lut4_at_32_lanes: p32.lut4!,
+  };
+}
+
 /** One engine build (YoWASP, through the library) and its report, or the reason it does not build. */
 async function buildEngine(
   board: string,
@@ -242,6 +275,9 @@ async function benchIsing(): Promise<Record<string, unknown>> {
   await scan(new ReferenceEngine(config, 1), config, { temperatures: [2.269], sweeps, burnIn: 0, seed: 1 });
   const seconds = (performance.now() - t0) / 1000;
   const updates = sweeps * 64 * 64;
+  // The ceiling for that figure: a plain JS checkerboard loop, timed after warm-up (the reference model's
+  // figure is a whole scan from a cold start, compilation and statistics included).
+  const plain = plainCheckerboard(64, sweeps);
   const bank = rngBankModule();
   const rng = laneRngModule(64, bank, 8);
   const sources = { 'rng_bank.v': emitVerilog(bank), 'lane_rng.v': emitVerilog(rng) };
@@ -271,6 +307,14 @@ async function benchIsing(): Promise<Record<string, unknown>> {
       };
       entry.flips_per_ns = round((Number(target.options.lanes) * clockMHz * efficiency.efficiency) / 1000, 3);
       entry.flips_per_ns_at_fmax = round((Number(target.options.lanes) * r.fmax_mhz * efficiency.efficiency) / 1000, 3);
+      if (getBoard(target.board).device === 'up5k') {
+        entry.energy = up5kEnergy({
+          logicCells: r.resources.lc.used,
+          clockMHz,
+          pll: clockMHz !== getBoard(target.board).clock.mhz,
+          flipsPerNs: entry.flips_per_ns as number,
+        });
+      }
     } else {
       entry.build = { failed: built.reason };
     }
@@ -293,7 +337,14 @@ async function benchIsing(): Promise<Record<string, unknown>> {
       seconds: round(seconds),
       flips_per_ns: round(updates / seconds / 1e9, 5),
     },
+    plain_js_checkerboard: {
+      L: 64,
+      sweeps,
+      seconds: round(plain.seconds),
+      flips_per_ns: round(plain.flips_per_ns, 5),
+    },
     lane_rng_64_lanes_8_bit: { lut4: cells.SB_LUT4 ?? 0, lut4_per_lane: round((cells.SB_LUT4 ?? 0) / 64, 1) },
+    per_lane_icebreaker_L256: await laneCost(),
     engines,
     icebreaker_L256_lane_push: push,
   };

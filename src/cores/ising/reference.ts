@@ -22,6 +22,11 @@ export interface LaneStreams {
   readonly bits: number;
   /** One clock: fills `out[ℓ]` with lane ℓ's next chunk, for every lane. */
   step(out: Uint32Array): void;
+  /**
+   * Optional, `clocks` clocks at once: what step() would give at the c-th of them (c from 0) goes to
+   * out[c·stride …], lanes ≥ stride left out. With it the model draws ahead within a sweep (never past its end).
+   */
+  fill?(out: Uint32Array, clocks: number, stride: number): void;
 }
 
 /** Clocks spent: one per lockstep step, plus one per step in which some lane's comparison tied. */
@@ -77,13 +82,18 @@ export function siteOfColour(L: number, colour: 0 | 1, q: number): number {
 
 /**
  * One sweep (both colours) with the given flip table (10 thresholds of THRESHOLD_BITS bits, tables.ts order)
- * and lane streams. `lanes` must divide L/2. Read lattice.bondEnergy / magnetization after it.
+ * and lane streams. `lanes` must divide L/2; spins must be ±1 and chunks below 2^bits. Read
+ * lattice.bondEnergy / magnetization after it.
  *
  * The comparison is lazy and exact: with b-bit chunks a threshold is split into d = 24/b digits, the top
  * digit in [0, 2^b] (2^b means "always"). At a step every lane compares its chunk with the top digit of its
  * entry: below → flip, above → keep, equal → tied. While any lane is tied the engine spends another clock:
  * every lane's stream advances, tied lanes compare the new chunk with the next digit. At the last digit a tie
  * means u = T, which does not flip. So a site flips exactly when u < T, u being the chunks it read.
+ *
+ * For speed, chunks come a batch of clocks at a time (ChunkQueue), and the update loop (Sweeper.row) makes no
+ * calls, reads two arrays, decides without a branch and keeps ΔE and ΔM in one packed integer; the rare ties
+ * are settled apart (Sweeper.settle).
  */
 export function sweep(
   lattice: IsingLattice,
@@ -93,93 +103,284 @@ export function sweep(
   counts?: SweepCounts,
 ): void {
   const L = lattice.size;
-  const mask = L - 1;
-  const spins = lattice.spins;
   const half = L >> 1;
   if (half % lanes !== 0) throw new RangeError(`lanes (${lanes}) must divide L/2 (${half})`);
-  const chunkBits = streams.bits;
-  const levels = THRESHOLD_DIGIT_BITS / chunkBits;
+  if (L > 2 ** 15) throw new RangeError(`L must be at most 2^15, got ${L}`); // see flipChange
+  const levels = THRESHOLD_DIGIT_BITS / streams.bits;
   if (!Number.isInteger(levels))
-    throw new RangeError(`chunk width ${chunkBits} does not divide ${THRESHOLD_DIGIT_BITS}`);
-  const radix = 2 ** chunkBits;
-  // digits[level * 10 + k]: digit `level` (0 = most significant) of threshold k.
-  const digits = new Float64Array(levels * 10);
-  for (let k = 0; k < 10; k++) {
-    let rest = table[k]!;
-    for (let level = levels - 1; level > 0; level--) {
-      digits[level * 10 + k] = rest % radix;
-      rest = Math.floor(rest / radix);
-    }
-    digits[k] = rest; // top digit: up to 2^b
-  }
-  const chunks = new Uint32Array(lanes);
-  const pending = new Int32Array(lanes); // table index + 1 of a tied lane, 0 otherwise
-  let energy = lattice.bondEnergy;
-  let magnetization = lattice.magnetization;
-  let steps = 0;
-  let tieClocks = 0;
-  const stepsPerRow = half / lanes;
-  for (let colour = 0; colour < 2; colour++) {
-    for (let y = 0; y < L; y++) {
-      const row = y * L;
-      const up = ((y - 1) & mask) * L;
-      const down = ((y + 1) & mask) * L;
-      const offset = (y + colour) & 1;
-      for (let t = 0; t < stepsPerRow; t++) {
-        streams.step(chunks);
-        steps++;
-        let anyTie = false;
-        for (let lane = 0; lane < lanes; lane++) {
-          const x = 2 * (t * lanes + lane) + offset;
-          const s = spins[row + x]!;
-          const n = spins[row + ((x - 1) & mask)]! + spins[row + ((x + 1) & mask)]! + spins[up + x]! + spins[down + x]!;
-          const k = (s === 1 ? 5 : 0) + ((n + 4) >> 1);
-          const c = chunks[lane]!;
-          pending[lane] = 0;
-          if (c < digits[k]!) {
-            spins[row + x] = -s;
-            energy += 2 * s * n;
-            magnetization -= 2 * s;
-          } else if (c === digits[k]) {
-            pending[lane] = k + 1;
-            anyTie = true;
-          }
-        }
-        // Further clocks while some lane is tied; tied lanes compare the next digit.
-        for (let level = 1; anyTie && level < levels; level++) {
-          streams.step(chunks);
-          tieClocks++;
-          anyTie = false;
-          for (let lane = 0; lane < lanes; lane++) {
-            const k = pending[lane]! - 1;
-            if (k < 0) continue;
-            const c = chunks[lane]!;
-            const digit = digits[level * 10 + k]!;
-            if (c < digit) {
-              pending[lane] = 0;
-              const x = 2 * (t * lanes + lane) + offset;
-              const s = spins[row + x]!;
-              const n =
-                spins[row + ((x - 1) & mask)]! + spins[row + ((x + 1) & mask)]! + spins[up + x]! + spins[down + x]!;
-              spins[row + x] = -s;
-              energy += 2 * s * n;
-              magnetization -= 2 * s;
-            } else if (c === digit && level < levels - 1) {
-              anyTie = true;
-            } else {
-              pending[lane] = 0;
-            }
-          }
-        }
-      }
-    }
-  }
-  lattice.bondEnergy = energy;
-  lattice.magnetization = magnetization;
+    throw new RangeError(`chunk width ${streams.bits} does not divide ${THRESHOLD_DIGIT_BITS}`);
+  const steps = (L * L) / lanes;
+  const sweeper = new Sweeper(lattice, new SweepInputs(table, streams, lanes, levels, steps));
+  for (let colour = 0; colour < 2; colour++) for (let y = 0; y < L; y++) sweeper.row(y, colour);
+  lattice.bondEnergy = sweeper.energy;
+  lattice.magnetization = sweeper.magnetization;
   if (counts) {
     counts.steps += steps;
-    counts.tieClocks += tieClocks;
+    counts.tieClocks += sweeper.tieClocks;
   }
+}
+
+/**
+ * A flip of spin s with neighbour sum n changes E by 2sn and M by −2s. The update loop adds both up in one
+ * integer: ΔE/4 (−2 … 2) times 2^16 plus ΔM/2 (±1); a row of L/2 sites keeps |ΣΔM/2| below 2^15 (L ≤ 2^15).
+ */
+function flipChange(s: number, n: number): number {
+  return ((s * n) / 2) * 65536 - s;
+}
+
+/** Adds a row's packed change (flipChange) to the energy and magnetization. */
+function unpackChange(change: number, totals: { energy: number; magnetization: number }): void {
+  const halfM = ((change + 32768) & 65535) - 32768;
+  totals.magnetization += 2 * halfM;
+  totals.energy += 4 * ((change - halfM) / 65536);
+}
+
+/**
+ * A top digit d as the update loop compares it, an int32: d itself when it is an integer in 0 … 2^b (every
+ * real table); otherwise an integer with the same `c < d` for every chunk c below 2^b (−1, ⌈d⌉ or 2^b + 1),
+ * whose `c === d` the tie code then checks against d itself.
+ */
+function comparableDigit(d: number, radix: number): number {
+  return Number.isNaN(d) ? -1 : Math.min(Math.max(Math.ceil(d), -1), radix + 1);
+}
+
+/** Where the update table ends and the chunks start in SweepInputs.words. */
+const UPDATE_SLOTS = 38;
+
+/** Upper bound on the chunks a sweep draws ahead: small enough to stay in the first-level cache. */
+const BATCH_CHUNKS = 2048;
+
+/**
+ * Buffers every sweep reuses: allocating typed arrays costs more than a small lattice's sweep takes. (The
+ * model is single-threaded; sweeps do not nest.)
+ */
+const scratch = {
+  words: new Int32Array(UPDATE_SLOTS + BATCH_CHUNKS),
+  /** Room for the digits of any width dividing 24 (at most 24 levels). */
+  digits: new Float64Array(240),
+  tied: new Int32Array(256),
+};
+
+/**
+ * What one sweep reads besides the lattice, in as few arrays as possible (each array in the update loop
+ * costs checks on every pass): the table's digits and the chunks of the clocks to come.
+ *
+ * words[2i] with i = 5s + n + 9, the index the update loop has at hand (2k for entry k, spins being ±1): the
+ * top digit of entry (s, n) as the loop compares it (comparableDigit); words[2i + 1]: flipChange(s, n). From
+ * UPDATE_SLOTS on: the chunks (ChunkQueue).
+ */
+class SweepInputs {
+  readonly words: Int32Array;
+  /** digits[level·10 + k]: digit `level` (0 = the top one) of entry k, exactly (odd tables included). */
+  readonly digits: Float64Array;
+  readonly queue: ChunkQueue;
+
+  constructor(
+    table: ArrayLike<number>,
+    streams: LaneStreams,
+    readonly lanes: number,
+    readonly levels: number,
+    steps: number,
+  ) {
+    const capacity = streams.fill ? Math.max(1, Math.min(steps, Math.floor(BATCH_CHUNKS / lanes))) : 1;
+    const size = UPDATE_SLOTS + capacity * lanes;
+    if (scratch.words.length < size) scratch.words = new Int32Array(size);
+    this.words = scratch.words;
+    // Slots of lanes a stream does not fill stay 0, as in a fresh array.
+    this.words.fill(0, UPDATE_SLOTS, size);
+    const chunks = new Uint32Array(this.words.buffer, 4 * UPDATE_SLOTS, capacity * lanes);
+    this.queue = new ChunkQueue(streams, lanes, steps, chunks, capacity);
+    this.digits = scratch.digits;
+    this.split(table, streams.bits);
+  }
+
+  /** The low digits are the remainders, the top digit takes what is left (up to 2^bits, "always"). */
+  private split(table: ArrayLike<number>, bits: number): void {
+    const radix = 2 ** bits;
+    for (let k = 0; k < 10; k++) {
+      let rest = table[k]!;
+      for (let level = this.levels - 1; level > 0; level--) {
+        this.digits[level * 10 + k] = rest % radix;
+        rest = Math.floor(rest / radix);
+      }
+      this.digits[k] = rest;
+      this.words[4 * k] = comparableDigit(rest, radix);
+      this.words[4 * k + 1] = flipChange(k < 5 ? -1 : 1, 2 * (k % 5) - 4);
+    }
+  }
+}
+
+/**
+ * The chunks of the clocks to come. Streams that can fill() are drawn a batch of clocks at a time — never more
+ * clocks than the sweep is sure to spend (the steps it has still to take), so between sweeps a generator is
+ * exactly where the clock-by-clock order leaves it. Other streams are stepped one clock at a time, when the
+ * clock comes, as before.
+ */
+class ChunkQueue {
+  private next = 0;
+  private end = 0;
+
+  constructor(
+    private readonly streams: LaneStreams,
+    private readonly lanes: number,
+    private stepsLeft: number,
+    /** Clock c of the batch: lane ℓ's chunk at chunks[c·lanes + ℓ] (= words[UPDATE_SLOTS + …]). */
+    private readonly chunks: Uint32Array,
+    private readonly capacity: number,
+  ) {}
+
+  /** The clock of the next lockstep step: where its chunks start in SweepInputs.words. */
+  step(): number {
+    if (this.next === this.end) this.refill(this.stepsLeft);
+    this.stepsLeft--;
+    return UPDATE_SLOTS + this.next++ * this.lanes;
+  }
+
+  /** An extra clock spent on a tie. */
+  tie(): number {
+    if (this.next === this.end) this.refill(this.stepsLeft + 1);
+    return UPDATE_SLOTS + this.next++ * this.lanes;
+  }
+
+  private refill(clocks: number): void {
+    const n = Math.min(clocks, this.capacity);
+    if (this.streams.fill) this.streams.fill(this.chunks, n, this.lanes);
+    else this.streams.step(this.chunks);
+    this.next = 0;
+    this.end = n;
+  }
+}
+
+/** One sweep's running state: the lattice, what it reads (SweepInputs) and the totals. */
+class Sweeper {
+  energy: number;
+  magnetization: number;
+  tieClocks = 0;
+  /** The sites of a step whose chunk matched their top digit. */
+  private readonly tied: Int32Array;
+
+  constructor(
+    private readonly lattice: IsingLattice,
+    private readonly inputs: SweepInputs,
+  ) {
+    this.energy = lattice.bondEnergy;
+    this.magnetization = lattice.magnetization;
+    if (scratch.tied.length < inputs.lanes) scratch.tied = new Int32Array(inputs.lanes);
+    this.tied = scratch.tied;
+  }
+
+  /**
+   * The steps of one row and colour: each updates `lanes` consecutive sites of that colour, 2 apart. The lane
+   * loop makes no calls and reads two arrays, which is what keeps it fast.
+   */
+  row(y: number, colour: number): void {
+    const { lanes, queue, words } = this.inputs;
+    const tied = this.tied;
+    const spins = this.lattice.spins;
+    const L = this.lattice.size;
+    const mask = L - 1;
+    const row = y * L;
+    const toUp = (((y - 1) & mask) - y) * L; // from a site to the one above (periodic)
+    const toDown = (((y + 1) & mask) - y) * L;
+    let change = 0;
+    for (let x0 = (y + colour) & 1; x0 < L; x0 += 2 * lanes) {
+      const p = queue.step();
+      let ties = 0;
+      // Site i = row + x0 + 2·lane takes chunk j = p + lane. Two sites a pass where there are two (lanes is a
+      // power of two): the checks the compiler makes on every pass are then shared.
+      let i = row + x0;
+      let j = p;
+      let right = spins[row + ((x0 - 1) & mask)]!; // the first site's left neighbour
+      for (; j + 1 < p + lanes; i += 4, j += 2) {
+        const left = right;
+        const middle = spins[i + 1]!;
+        right = spins[row + ((i + 3) & mask)]!; // (row is a multiple of L)
+        const s = spins[i]!;
+        const n = left + middle + spins[i + toUp]! + spins[i + toDown]!;
+        const c = words[j]!;
+        const entry = 2 * (5 * s + n + 9);
+        const digit = words[entry]!;
+        // −1 to flip, else 0, without a branch (a coin toss the processor cannot predict; a conditional
+        // expression compiles to one).
+        const flip = 0 - Number(c < digit);
+        spins[i] = (s ^ flip) - flip;
+        change += words[entry + 1]! & flip;
+        if (c === digit) tied[ties++] = i;
+        const s2 = spins[i + 2]!;
+        const n2 = middle + right + spins[i + 2 + toUp]! + spins[i + 2 + toDown]!;
+        const c2 = words[j + 1]!;
+        const entry2 = 2 * (5 * s2 + n2 + 9);
+        const digit2 = words[entry2]!;
+        const flip2 = 0 - Number(c2 < digit2);
+        spins[i + 2] = (s2 ^ flip2) - flip2;
+        change += words[entry2 + 1]! & flip2;
+        if (c2 === digit2) tied[ties++] = i + 2;
+      }
+      if (j < p + lanes) {
+        // One lane: the same for one site.
+        const s = spins[i]!;
+        const n = right + spins[row + ((i + 1) & mask)]! + spins[i + toUp]! + spins[i + toDown]!;
+        const c = words[j]!;
+        const entry = 2 * (5 * s + n + 9);
+        const digit = words[entry]!;
+        const flip = 0 - Number(c < digit);
+        spins[i] = (s ^ flip) - flip;
+        change += words[entry + 1]! & flip;
+        if (c === digit) tied[ties++] = i;
+      }
+      if (ties > 0) this.settle(ties, p);
+    }
+    unpackChange(change, this);
+  }
+
+  /**
+   * Spends clocks while some lane is tied (every stream advances; tied lanes compare the next digit) and flips
+   * the sites that come out below. Rare: about lanes/2^bits of the steps. First keeps the true ties among the
+   * sites whose chunk matched a stand-in top digit (see SweepInputs).
+   */
+  private settle(ties: number, p: number): void {
+    const { lanes, levels, queue, words, digits } = this.inputs;
+    const tied = this.tied;
+    const spins = this.lattice.spins;
+    const L = this.lattice.size;
+    for (let level = 0; ties > 0 && level < levels; level++) {
+      if (level > 0) {
+        p = queue.tie();
+        this.tieClocks++;
+      }
+      let kept = 0;
+      for (let i = 0; i < ties; i++) {
+        const site = tied[i]!;
+        const s = spins[site]!;
+        const n = neighbourSum(spins, L, site);
+        const lane = ((site & (L - 1)) >> 1) % lanes; // x = x0 + 2·lane, x0 = 2·t·lanes or one more
+        const c = words[p + lane]!;
+        const digit = digits[level * 10 + ((5 * s + n + 9) >> 1)]!;
+        if (c < digit) {
+          spins[site] = -s;
+          this.energy += 2 * s * n;
+          this.magnetization -= 2 * s;
+        } else if (c === digit && level < levels - 1) {
+          tied[kept++] = site;
+        }
+      }
+      ties = kept;
+    }
+  }
+}
+
+/** The sum of a site's four neighbours (periodic L×L lattice, L a power of two). */
+function neighbourSum(spins: Int8Array, L: number, site: number): number {
+  const mask = L - 1;
+  const row = site - (site & mask);
+  const x = site & mask;
+  const last = L * L - 1;
+  return (
+    spins[row + ((x - 1) & mask)]! +
+    spins[row + ((x + 1) & mask)]! +
+    spins[(site - L) & last]! +
+    spins[(site + L) & last]!
+  );
 }
 
 /** Threshold width the digits of the lazy comparison add up to (rng.ts THRESHOLD_BITS). */

@@ -203,22 +203,135 @@ export function bankResetState(bank: number): Uint8Array {
 }
 
 /**
+ * The bank's next-state map is linear over GF(2), so it can be applied a byte at a time: entry (g, v) of the
+ * step table is the next state of the state whose byte g is v and whose other bits are zero, and a bank's next
+ * state is the XOR of the sixteen entries its bytes select. This replaces 127 bit-wise tap gathers by sixteen
+ * 16-byte lookups (64 KiB of table, shared by every bank and every generator), XORed 64 bits at a time: the
+ * optimizing compiler turns BigUint64Array element XORs into plain 64-bit instructions (the interpreter makes
+ * a BigInt of every value, slow but only until stepBanks is compiled). The halves are only XORed and stored,
+ * so which word of a pair is the low one (the machine's byte order) does not matter.
+ */
+const STEP_GROUPS = 16;
+const stepTables = new WeakMap<BankDesign['taps'], BigUint64Array>();
+
+function stepTable(taps: BankDesign['taps']): BigUint64Array {
+  let table = stepTables.get(taps);
+  if (table) return table;
+  // column[4j … 4j+3]: the next-state bits that state bit j feeds. A tap counts as the bit-sliced generator
+  // counted it: the first two taps and a third one if present, truncated to integers, ignored out of range.
+  const column = new Uint32Array(4 * 128);
+  for (let bit = 0; bit < BANK_BITS; bit++) {
+    const t = taps[bit]!;
+    for (const tap of Int32Array.of(t[0]!, t[1]!, t.length === 3 ? t[2]! : BANK_BITS))
+      if (tap >= 0 && tap < BANK_BITS) column[4 * tap + (bit >>> 5)]! ^= 1 << (bit & 31);
+  }
+  // Built as 32-bit words (bit b of an entry in word ⌊b/32⌋, as in the state), read as 64-bit halves.
+  const words = new Uint32Array(STEP_GROUPS * 256 * 4);
+  for (let g = 0; g < STEP_GROUPS; g++) {
+    // Entry v is entry v − (its lowest set bit), XOR that bit's column.
+    for (let v = 1; v < 256; v++) {
+      const entry = 4 * (256 * g + v);
+      const rest = 4 * (256 * g + (v & (v - 1)));
+      const bit = 8 * g + 31 - Math.clz32(v & -v);
+      for (let w = 0; w < 4; w++) words[entry + w] = words[rest + w]! ^ column[4 * bit + w]!;
+    }
+  }
+  table = new BigUint64Array(words.buffer);
+  stepTables.set(taps, table);
+  return table;
+}
+
+/**
+ * One clock of banks 0 … banks−1, bank k's state being words 4k … 4k+3 of s32 (the same bytes as halves 2k,
+ * 2k+1 of s64): each becomes the XOR of the sixteen table entries its bytes select.
+ */
+function stepBanks(s32: Uint32Array, s64: BigUint64Array, banks: number, t: BigUint64Array): void {
+  for (let k = 0; k < banks; k++) {
+    const w0 = s32[4 * k]!;
+    const w1 = s32[4 * k + 1]!;
+    const w2 = s32[4 * k + 2]!;
+    const w3 = s32[4 * k + 3]!;
+    // Offsets in 64-bit halves: group g starts at 512·g (256 entries of two halves).
+    const i0 = (w0 & 255) << 1;
+    const i1 = 512 | (((w0 >>> 8) & 255) << 1);
+    const i2 = 1024 | (((w0 >>> 16) & 255) << 1);
+    const i3 = 1536 | ((w0 >>> 24) << 1);
+    const i4 = 2048 | ((w1 & 255) << 1);
+    const i5 = 2560 | (((w1 >>> 8) & 255) << 1);
+    const i6 = 3072 | (((w1 >>> 16) & 255) << 1);
+    const i7 = 3584 | ((w1 >>> 24) << 1);
+    const i8 = 4096 | ((w2 & 255) << 1);
+    const i9 = 4608 | (((w2 >>> 8) & 255) << 1);
+    const i10 = 5120 | (((w2 >>> 16) & 255) << 1);
+    const i11 = 5632 | ((w2 >>> 24) << 1);
+    const i12 = 6144 | ((w3 & 255) << 1);
+    const i13 = 6656 | (((w3 >>> 8) & 255) << 1);
+    const i14 = 7168 | (((w3 >>> 16) & 255) << 1);
+    const i15 = 7680 | ((w3 >>> 24) << 1);
+    // biome-ignore format: sixteen lookups in two rows
+    s64[2 * k] =
+      t[i0]! ^ t[i1]! ^ t[i2]! ^ t[i3]! ^ t[i4]! ^ t[i5]! ^ t[i6]! ^ t[i7]! ^
+      t[i8]! ^ t[i9]! ^ t[i10]! ^ t[i11]! ^ t[i12]! ^ t[i13]! ^ t[i14]! ^ t[i15]!;
+    // biome-ignore format: sixteen lookups in two rows
+    s64[2 * k + 1] =
+      t[i0 + 1]! ^ t[i1 + 1]! ^ t[i2 + 1]! ^ t[i3 + 1]! ^ t[i4 + 1]! ^ t[i5 + 1]! ^ t[i6 + 1]! ^ t[i7 + 1]! ^
+      t[i8 + 1]! ^ t[i9 + 1]! ^ t[i10 + 1]! ^ t[i11 + 1]! ^ t[i12 + 1]! ^ t[i13 + 1]! ^ t[i14 + 1]! ^ t[i15 + 1]!;
+  }
+}
+
+/** Chunk extractors for the common widths: out[q …] = the first n chunks of the bank at words o … o+3 of s. */
+type BankExtractor = (out: Uint32Array, q: number, s: Uint32Array, o: number, n: number) => void;
+
+/** Ten 12-bit chunks, unrolled (the shifts are constants); a last bank may have fewer lanes. */
+function extract12(out: Uint32Array, q: number, s: Uint32Array, o: number, n: number): void {
+  const w0 = s[o]!;
+  const w1 = s[o + 1]!;
+  const w2 = s[o + 2]!;
+  const w3 = s[o + 3]!;
+  out[q] = w0 & 4095;
+  if (n > 1) out[q + 1] = (w0 >>> 12) & 4095;
+  if (n > 2) out[q + 2] = ((w0 >>> 24) | (w1 << 8)) & 4095;
+  if (n > 3) out[q + 3] = (w1 >>> 4) & 4095;
+  if (n > 4) out[q + 4] = (w1 >>> 16) & 4095;
+  if (n > 5) out[q + 5] = ((w1 >>> 28) | (w2 << 4)) & 4095;
+  if (n > 6) out[q + 6] = (w2 >>> 8) & 4095;
+  if (n > 7) out[q + 7] = (w2 >>> 20) & 4095;
+  if (n > 8) out[q + 8] = w3 & 4095;
+  if (n > 9) out[q + 9] = (w3 >>> 12) & 4095;
+}
+
+/** Fifteen 8-bit chunks: the bank's bytes. */
+function extract8(out: Uint32Array, q: number, s: Uint32Array, o: number, n: number): void {
+  for (let j = 0; j < n; j++) out[q + j] = (s[o + (j >>> 2)]! >>> ((j & 3) << 3)) & 255;
+}
+
+/** The chunk at bit `shift` of word w (and on into word w + 1): the packed layout's lane read. */
+function readChunk(s: Uint32Array, w: number, shift: number, mask: number): number {
+  // The next word's low bits land at 32 − shift and up (two shifts: a shift by 32 would be one by 0).
+  return ((s[w]! >>> shift) | ((s[w + 1]! << (31 - shift)) << 1)) & mask;
+}
+
+/**
  * All banks of one engine, stepping together. `chunk(lane)` is lane ℓ's b-bit uniform at the current clock
  * (b = chunkBits, n = ⌊127/b⌋ lanes per bank): bank ⌊ℓ/n⌋, state bits (ℓ mod n)·b … +b−1, bit 0 of the
  * chunk = the lowest state bit.
  *
- * Bit-sliced: word `state[b]` holds state bit b of every bank (bank k in bit k), so one XOR steps all banks;
- * up to 32 banks.
+ * Packed per bank: bank k's state bit b is bit b mod 32 of word 4k + ⌊b/32⌋ (bit 127 is always zero), so a
+ * chunk is a shift and a mask, and a clock is sixteen table lookups per bank (stepTable). At most 32 banks:
+ * the limit of the bit-sliced layout this model had before, kept so that the same configurations are valid.
  */
 export class LaneRandom {
   readonly banks: number;
   readonly perBank: number;
-  private state: Uint32Array;
-  private next: Uint32Array;
-  /** Flattened taps; a missing third tap points at word BANK_BITS, which is always zero. */
-  private readonly tapA: Int32Array;
-  private readonly tapB: Int32Array;
-  private readonly tapC: Int32Array;
+  /** Four words per bank, then two zero words: a chunk read may look one word past its bank. */
+  private readonly state: Uint32Array;
+  /** The same bytes, in 64-bit halves (stepBanks). */
+  private readonly halves: BigUint64Array;
+  private readonly table: BigUint64Array;
+  /** Where lane ℓ's chunk starts: word laneWord[ℓ], bit laneShift[ℓ]. */
+  private readonly laneWord: Int32Array;
+  private readonly laneShift: Int32Array;
+  private readonly chunkMask: number;
 
   constructor(
     readonly lanes: number,
@@ -230,65 +343,96 @@ export class LaneRandom {
     this.banks = Math.ceil(lanes / this.perBank);
     if (this.banks > 32)
       throw new RangeError(`at most ${32 * this.perBank} lanes with ${chunkBits}-bit chunks, got ${lanes}`);
-    this.tapA = Int32Array.from(design.taps, (t) => t[0]!);
-    this.tapB = Int32Array.from(design.taps, (t) => t[1]!);
-    this.tapC = Int32Array.from(design.taps, (t) => (t.length === 3 ? t[2]! : BANK_BITS));
-    this.state = new Uint32Array(BANK_BITS + 1);
-    this.next = new Uint32Array(BANK_BITS + 1);
+    this.table = stepTable(design.taps);
+    this.halves = new BigUint64Array(2 * this.banks + 1);
+    this.state = new Uint32Array(this.halves.buffer);
     for (let k = 0; k < this.banks; k++) {
       const reset = bankResetState(k);
-      for (let b = 0; b < BANK_BITS; b++) this.state[b]! |= reset[b]! << k;
+      for (let b = 0; b < BANK_BITS; b++) this.state[4 * k + (b >>> 5)]! |= reset[b]! << (b & 31);
     }
+    const slots = this.banks * this.perBank;
+    this.laneWord = new Int32Array(slots);
+    this.laneShift = new Int32Array(slots);
+    for (let lane = 0; lane < slots; lane++) {
+      const bit = (lane % this.perBank) * chunkBits;
+      this.laneWord[lane] = 4 * Math.floor(lane / this.perBank) + (bit >>> 5);
+      this.laneShift[lane] = bit & 31;
+    }
+    this.chunkMask = 2 ** chunkBits - 1;
     for (let i = 0; i < SEED_STEPS; i++) this.step(seed >>> 0);
   }
 
-  /** One clock: every bank's state advances (with the seed XORed in while seeding). */
+  /** One clock: every bank's state advances (with the seed XORed in while seeding: bit b gets seed bit b mod 32). */
   step(inject = 0): void {
     const s = this.state;
-    const n = this.next;
-    const a = this.tapA;
-    const b = this.tapB;
-    const c = this.tapC;
-    for (let bit = 0; bit < BANK_BITS; bit++) n[bit] = s[a[bit]!]! ^ s[b[bit]!]! ^ s[c[bit]!]!;
-    if (inject) for (let bit = 0; bit < BANK_BITS; bit++) if ((inject >>> (bit & 31)) & 1) n[bit] = ~n[bit]!;
-    this.state = n;
-    this.next = s;
-  }
-
-  chunk(lane: number): number {
-    const bank = (lane / this.perBank) | 0;
-    const base = (lane % this.perBank) * this.chunkBits;
-    const s = this.state;
-    let value = 0;
-    for (let i = this.chunkBits - 1; i >= 0; i--) value = (value << 1) | ((s[base + i]! >>> bank) & 1);
-    return value;
-  }
-
-  /** Every lane's chunk at once (one pass over the state words). */
-  chunks(out: Uint32Array): void {
-    const s = this.state;
-    const bits = this.chunkBits;
-    const perBank = this.perBank;
-    out.fill(0, 0, this.lanes);
-    for (let slot = 0; slot < perBank; slot++) {
-      for (let i = 0; i < bits; i++) {
-        const word = s[slot * bits + i]!;
-        if (word === 0) continue;
-        for (let bank = 0, lane = slot; lane < this.lanes; bank++, lane += perBank)
-          out[lane]! |= ((word >>> bank) & 1) << i;
+    stepBanks(s, this.halves, this.banks, this.table);
+    if (inject) {
+      for (let o = 0; o < 4 * this.banks; o += 4) {
+        s[o]! ^= inject;
+        s[o + 1]! ^= inject;
+        s[o + 2]! ^= inject;
+        s[o + 3]! ^= inject & 0x7fff_ffff; // bits 96 … 126: there is no bit 127
       }
     }
   }
 
+  chunk(lane: number): number {
+    if (!(lane >= 0 && lane < this.laneWord.length)) throw new RangeError(`no lane ${lane} in ${this.banks} banks`);
+    return readChunk(this.state, this.laneWord[lane]!, this.laneShift[lane]!, this.chunkMask);
+  }
+
+  /** Every lane's chunk at once. */
+  chunks(out: Uint32Array): void {
+    this.extract(out, 0, this.lanes, this.extractor());
+  }
+
+  /**
+   * Advances `clocks` clocks and stores each clock's chunks: lane ℓ's at clock c (1 = the first new one) in
+   * out[(c − 1)·stride + ℓ], for ℓ < min(lanes, stride). The same as `clocks` times step() and chunks(), in
+   * one call (the reference model takes its chunks a batch at a time).
+   */
+  fill(out: Uint32Array, clocks: number, stride: number = this.lanes): void {
+    const { state, halves, table, banks } = this;
+    const lanes = Math.min(this.lanes, stride);
+    const extractor = this.extractor();
+    for (let c = 0, base = 0; c < clocks; c++, base += stride) {
+      stepBanks(state, halves, banks, table);
+      this.extract(out, base, lanes, extractor);
+    }
+  }
+
+  private extractor(): BankExtractor | undefined {
+    return this.chunkBits === 12 ? extract12 : this.chunkBits === 8 ? extract8 : undefined;
+  }
+
+  /** out[base + ℓ] = lane ℓ's chunk at the current clock, for ℓ < lanes: a bank at a time, or a lane at a time. */
+  private extract(out: Uint32Array, base: number, lanes: number, extractor: BankExtractor | undefined): void {
+    const s = this.state;
+    if (extractor) {
+      for (let lane = 0, o = 0; lane < lanes; lane += this.perBank, o += 4)
+        extractor(out, base + lane, s, o, Math.min(this.perBank, lanes - lane));
+      return;
+    }
+    const words = this.laneWord;
+    const shifts = this.laneShift;
+    for (let lane = 0; lane < lanes; lane++)
+      out[base + lane] = readChunk(s, words[lane]!, shifts[lane]!, this.chunkMask);
+  }
+
   /** Bank state as a bigint (tests, checkpoints). */
   bankState(bank: number): bigint {
+    if (!(Number.isInteger(bank) && bank >= 0 && bank < this.banks))
+      throw new RangeError(`no bank ${bank} (${this.banks} banks)`);
     let value = 0n;
-    for (let i = BANK_BITS - 1; i >= 0; i--) value = (value << 1n) | BigInt((this.state[i]! >>> bank) & 1);
+    for (let w = 3; w >= 0; w--) value = (value << 32n) | BigInt(this.state[4 * bank + w]!);
     return value;
   }
 }
 
-/** The engine's lane streams for the reference model: advance one clock, then read every lane's chunk. */
+/**
+ * The engine's lane streams for the reference model: advance one clock, then read every lane's chunk (step),
+ * or many clocks at once (fill).
+ */
 export function laneStreams(lanes: number, seed: number, chunkBits: number = CHUNK_BITS) {
   const random = new LaneRandom(lanes, seed, chunkBits);
   return {
@@ -297,6 +441,9 @@ export function laneStreams(lanes: number, seed: number, chunkBits: number = CHU
     step(out: Uint32Array) {
       random.step();
       random.chunks(out);
+    },
+    fill(out: Uint32Array, clocks: number, stride: number) {
+      random.fill(out, clocks, stride);
     },
   };
 }
