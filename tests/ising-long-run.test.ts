@@ -3,7 +3,7 @@
  * as they arrive (and can fail), --records writes a .npy file that is valid at any moment, Ctrl-C ends a run
  * with the finished temperatures written.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,23 @@ describe('runs of any length', () => {
     const counted = readFileSync(file).subarray(0, 128 + 3 * 3 * 4);
     array = parseNpy(counted.buffer.slice(counted.byteOffset, counted.byteOffset + counted.byteLength));
     expect([array.shape, Array.from(array.data as Int32Array).slice(-1)]).toEqual([[3, 3], [2147483647]]);
+  });
+
+  // Refused up front: the scan asked for (11 temperatures × 10^7 sweeps) would outlast the test's timeout.
+  it('an unwritable --records or --json path is refused before any work (exit 2, nothing written)', () => {
+    const bin = join(import.meta.dirname, '..', 'bin', 'spinbit.mjs');
+    for (const [flag, file] of [
+      ['--records', '/nonexistent/records.npy'],
+      ['--json', '/nonexistent/scan.json'],
+      ['--records', work], // a folder
+    ]) {
+      const run = spawnSync(process.execPath, [
+        bin,
+        ...['run', 'ising', '--ref', '--L', '64', '--T', '2.0:3.0:0.1', '--sweeps', '10000000', flag!, file!],
+      ]);
+      expect(run.status, `${flag} ${file}`).toBe(2);
+      expect(run.stderr.toString()).toMatch(new RegExp(`${flag} ${file}.*(does not exist|is a folder)`));
+    }
   });
 
   it('Ctrl-C ends a CLI run cleanly: exit 130, finished temperatures in the JSON, a valid records file', async () => {
