@@ -47,7 +47,7 @@ describe('loopback design', () => {
       /needs 2097152 bits but iCEBreaker has 1048576 bits of SPRAM \(4 × 256 Kbit\): over by 1048576 bits/,
     );
     await expect(elaborate(loopback, getBoard('hx8k'), { 'scratch-words': 8192 })).rejects.toThrow(
-      /needs 131072 bits of block RAM but iCE40-HX8K breakout has 110592 left after the link/,
+      /needs 131072 bits of block RAM but iCE40-HX8K breakout has 114688 left after the link/,
     );
     await expect(elaborate(loopback, icebreaker, { 'clock-mhz': 300 })).rejects.toThrow(/outside the iCE40 PLL range/);
     await expect(elaborate(loopback, icebreaker, { mode: 'fast' })).rejects.toThrow(

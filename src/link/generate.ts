@@ -74,10 +74,13 @@ function linkSettings(clock: ClockPlan, baud: number, registerCount: number, mem
   };
 }
 
-/** Block RAMs the link takes: rx buffer, stream buffer, the 512-byte payload buffer, identity ROM. */
+/**
+ * Block RAMs the link takes: rx buffer (which also keeps each frame's payload until it is executed), stream
+ * buffer, identity ROM.
+ */
 export function linkEbrBlocks(link: LinkConfig): number {
   const blocks = (bytes: number) => Math.ceil((bytes * 8) / 4096);
-  return blocks(1 << link.rxBufferLog2) + blocks(1 << link.streamBufferLog2) + blocks(512) + 1;
+  return blocks(1 << link.rxBufferLog2) + blocks(1 << link.streamBufferLog2) + 1;
 }
 
 /** Bytes the host may have in flight: the rx FIFO's capacity (2^n, plus its output stage). */
