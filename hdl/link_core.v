@@ -13,11 +13,14 @@
 // are free; every further source costs a LUT per bit):
 // - The rx FIFO keeps the bytes of a header until its hcrc checks out, so a false sync (a 0x5A in garbage)
 //   costs nothing: the decoder rewinds to the byte after it and hunts on from there.
-// - The rx FIFO also keeps a frame's payload until the frame is done: after the frame CRC checks out, the
-//   sequencer rewinds to the payload and reads it a second time, the argument bytes into byte lanes of the
-//   address and count registers, data bytes into `word`. No payload buffer, no argument register, no wide
-//   multiplexer, and nothing is written before the frame check passes. One pointer, rx_mark, is both the
-//   rewind point and the oldest byte the FIFO must keep.
+// - The rx FIFO also keeps a frame's payload until the frame is done: once the whole frame has gone through
+//   the CRC engine, the sequencer rewinds to the payload and reads it a second time — the argument bytes into
+//   byte lanes of the address and count registers, then, only if every check passed, the data bytes into
+//   `word`. No payload buffer, no argument register, no wide multiplexer, and nothing is written before the
+//   frame check passes. One pointer, rx_mark, is both the rewind point and the oldest byte the FIFO must keep.
+// - For the clock: where a step can afford to wait a clock (a UART byte lasts 40 or more), its decisions are
+//   registered — reads go read, use, settle; can_send, the timeout, the header check and the payload end are
+//   flip-flops; index only steps or clears.
 // - One CRC engine (hdl/link_crc.v, one bit per clock) serves requests and replies in turn.
 // - Checks run one per clock in the order docs/protocol.md gives ("Which error wins"); the first failing one
 //   names the status.
