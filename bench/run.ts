@@ -170,24 +170,34 @@ async function linkRate(design: Elaborated<LinkLoopbackConfig>): Promise<Record<
   }
 }
 
-/** yosys synth_ice40 (YoWASP) of link_core alone, with the loopback design's parameters. */
-async function linkCoreSize(design: Elaborated<LinkLoopbackConfig>): Promise<Record<string, number>> {
-  const sources = Object.fromEntries(LINK_CELLS.map((c) => [c.file, leafCellSource(c)]));
-  const params = linkParams(design.config.link, 64);
-  const chparam = Object.entries(params)
-    .map(([k, v]) => `-set ${k} ${v}`)
-    .join(' ');
-  const script =
-    `read_verilog ${Object.keys(sources).join(' ')}; chparam ${chparam} link_core; ` +
-    'synth_ice40 -top link_core; tee -q -o stat.json stat -json';
+interface CellCounts {
+  lut4: number;
+  flip_flops: number;
+  carry: number;
+  ebr: number;
+}
+
+/** yosys synth_ice40 (YoWASP) of `top` from `sources` (`prepare`: commands after reading, e.g. chparam). */
+async function synthCells(sources: Record<string, string>, top: string, prepare = ''): Promise<CellCounts> {
+  const files = Object.keys(sources).filter((f) => f.endsWith('.v'));
+  const script = `read_verilog ${files.join(' ')}; ${prepare} synth_ice40 -top ${top}; tee -q -o stat.json stat -json`;
   const result = await getToolchain('yowasp').run('yosys', ['-p', script], sources);
-  if (result.code !== 0) throw new Error(`link-core synthesis failed:\n${result.log.slice(-2000)}`);
-  const stat = JSON.parse(fileText(result.files, 'stat.json') ?? '{}');
-  const cells: Record<string, number> = stat.design?.num_cells_by_type ?? {};
-  const ffs = Object.entries(cells)
+  if (result.code !== 0) throw new Error(`synthesis of ${top} failed:\n${result.log.slice(-2000)}`);
+  const cells: Record<string, number> =
+    JSON.parse(fileText(result.files, 'stat.json') ?? '{}').design?.num_cells_by_type ?? {};
+  const flipFlops = Object.entries(cells)
     .filter(([t]) => t.startsWith('SB_DFF'))
     .reduce((n, [, c]) => n + c, 0);
-  return { lut4: cells.SB_LUT4 ?? 0, flip_flops: ffs, carry: cells.SB_CARRY ?? 0, ebr: cells.SB_RAM40_4K ?? 0 };
+  return { lut4: cells.SB_LUT4 ?? 0, flip_flops: flipFlops, carry: cells.SB_CARRY ?? 0, ebr: cells.SB_RAM40_4K ?? 0 };
+}
+
+/** link_core alone, with the loopback design's parameters. */
+async function linkCoreSize(design: Elaborated<LinkLoopbackConfig>): Promise<CellCounts> {
+  const sources = Object.fromEntries(LINK_CELLS.map((c) => [c.file, leafCellSource(c)]));
+  const chparam = Object.entries(linkParams(design.config.link, 64))
+    .map(([k, v]) => `-set ${k} ${v}`)
+    .join(' ');
+  return synthCells(sources, 'link_core', `chparam ${chparam} link_core;`);
 }
 
 /**
@@ -195,29 +205,17 @@ async function linkCoreSize(design: Elaborated<LinkLoopbackConfig>): Promise<Rec
  * 16 and 32 lanes, L = 256, 8-bit chunks, differenced — the link and the control cancel out.
  */
 async function laneCost(): Promise<Record<string, number>> {
-  const counts: Record<string, number>[] = [];
+  const counts: CellCounts[] = [];
   for (const lanes of [16, 32]) {
     const elaborated = await elaborate(ising, getBoard('icebreaker'), { L: 256, lanes, 'rng-bits': '8' });
-    const sources = elaborated.coreSources;
-    const script =
-      `read_verilog ${Object.keys(sources)
-        .filter((f) => f.endsWith('.v'))
-        .join(' ')}; ` + `synth_ice40 -top ${elaborated.coreTop}; tee -q -o stat.json stat -json`;
-    const result = await getToolchain('yowasp').run('yosys', ['-p', script], sources);
-    if (result.code !== 0) throw new Error(`ising core synthesis failed:\n${result.log.slice(-2000)}`);
-    const cells: Record<string, number> =
-      JSON.parse(fileText(result.files, 'stat.json') ?? '{}').design?.num_cells_by_type ?? {};
-    const ffs = Object.entries(cells)
-      .filter(([t]) => t.startsWith('SB_DFF'))
-      .reduce((n, [, c]) => n + c, 0);
-    counts.push({ lut4: cells.SB_LUT4 ?? 0, flip_flops: ffs, carry: cells.SB_CARRY ?? 0 });
+    counts.push(await synthCells(elaborated.coreSources, elaborated.coreTop));
   }
-  const [p16, p32] = counts as [Record<string, number>, Record<string, number>];
+  const [p16, p32] = counts as [CellCounts, CellCounts];
   return {
-    lut4_per_lane: round((p32.lut4! - p16.lut4!) / 16, 1),
-    flip_flops_per_lane: round((p32.flip_flops! - p16.flip_flops!) / 16, 1),
-    carry_per_lane: round((p32.carry! - p16.carry!) / 16, 1),
-    core_lut4_at_32_lanes: p32.lut4!,
+    lut4_per_lane: round((p32.lut4 - p16.lut4) / 16, 1),
+    flip_flops_per_lane: round((p32.flip_flops - p16.flip_flops) / 16, 1),
+    carry_per_lane: round((p32.carry - p16.carry) / 16, 1),
+    core_lut4_at_32_lanes: p32.lut4,
   };
 }
 
@@ -280,14 +278,7 @@ async function benchIsing(): Promise<Record<string, unknown>> {
   const plain = plainCheckerboard(64, sweeps);
   const bank = rngBankModule();
   const rng = laneRngModule(64, bank, 8);
-  const sources = { 'rng_bank.v': emitVerilog(bank), 'lane_rng.v': emitVerilog(rng) };
-  const result = await getToolchain('yowasp').run(
-    'yosys',
-    ['-p', 'read_verilog rng_bank.v lane_rng.v; synth_ice40 -top lane_rng; tee -q -o stat.json stat -json'],
-    sources,
-  );
-  const cells: Record<string, number> =
-    JSON.parse(fileText(result.files, 'stat.json') ?? '{}').design?.num_cells_by_type ?? {};
+  const rngCells = await synthCells({ 'rng_bank.v': emitVerilog(bank), 'lane_rng.v': emitVerilog(rng) }, 'lane_rng');
 
   const engines: Record<string, unknown> = {};
   for (const target of ISING_TARGETS) {
@@ -343,7 +334,7 @@ async function benchIsing(): Promise<Record<string, unknown>> {
       seconds: round(plain.seconds),
       flips_per_ns: round(plain.flips_per_ns, 5),
     },
-    lane_rng_64_lanes_8_bit: { lut4: cells.SB_LUT4 ?? 0, lut4_per_lane: round((cells.SB_LUT4 ?? 0) / 64, 1) },
+    lane_rng_64_lanes_8_bit: { lut4: rngCells.lut4, lut4_per_lane: round(rngCells.lut4 / 64, 1) },
     per_lane_icebreaker_L256: await laneCost(),
     engines,
     icebreaker_L256_lane_push: push,
