@@ -243,8 +243,9 @@ module link_core #(
     // ---- the request ----
     reg [7:0]  seq;
     reg [7:0]  cmd;
-    reg [7:0]  len_lo, len_hi;    // the payload length, as received
-    wire [8:0] length   = {len_hi[0], len_lo};
+    reg [7:0]  len_lo;            // the payload length: low byte …
+    reg        len_bit8;          // … and bit 8 (a longer length is too_long: replied to from the header)
+    wire [8:0] length   = {len_bit8, len_lo};
     reg        too_long;          // registered with len_hi: more than MAX_PAYLOAD
 
     // The command, decoded once when its byte arrives (keeps the 8-bit compares off every later path).
@@ -257,10 +258,12 @@ module link_core #(
     wire byte_reply     = is_identify || is_read_stream;   // 1-byte words straight from ROM or stream
 
     // ---- arguments, loaded byte by byte from the buffer ----
-    reg [7:0]  sel;               // memory index
+    reg [SEL_BITS-1:0] sel;       // memory index, the bits the design's memories need …
+    reg        sel_high;          // … and whether the request named a higher one
     reg [ADDR_BITS-1:0] address;  // register, memory word or identity byte; counts up
     reg        address_high;      // the request named an address bit ADDR_BITS or above
-    reg [9:0]  count;             // words to transfer; counts down
+    reg [9:0]  requested;         // the request's count (READ_REGS, READ_MEM) or maximum (READ_STREAM)
+    reg [9:0]  count;             // words to transfer, set by the checks; counts down
     reg        count_big;         // a count or maximum of 1024 or more: always too long a reply
     reg [31:0] word;              // WRITE_REG value, a memory word to write, or the reply word being sent
     reg [1:0]  word_log2;         // bytes per word of the transfer
@@ -305,7 +308,7 @@ module link_core #(
     assign stream_take   = (state == S_SEND) && can_send && is_read_stream && stream_out_valid;
 
     // Memory map of the selected memory, and the checks' arithmetic.
-    wire [SEL_BITS-1:0] sel_index = sel[SEL_BITS-1:0];
+    wire [SEL_BITS-1:0] sel_index = sel;
     wire [1:0]  mem_log2   = MEM_WORD_LOG2[sel_index * 8 +: 2];
     wire [24:0] limit_25   = reg_command ? REG_LIMIT : MEM_DEPTHS[sel_index * 25 +: 25];
     wire [RANGE_BITS-1:0] limit = limit_25[RANGE_BITS-1:0];   // depths fit ADDR_BITS (the generator sizes it)
@@ -320,7 +323,7 @@ module link_core #(
     wire [8:0]  data_bytes = length - 9'd4;                          // WRITE_MEM
     wire [1:0]  word_mask  = (2'd1 << mem_log2) - 2'd1;
     wire        length_ok  = is_write_mem ? (length >= 9'd4) :
-                             ({len_hi, len_lo} == {13'd0, arg_bytes});
+                             (length == {6'd0, arg_bytes});
     wire [15:0] stream_have = {{(15 - STREAM_FIFO_LOG2){1'b0}}, stream_count};   // at most 2^STREAM_FIFO_LOG2 + 1
     wire        read_command = is_identify || is_read_regs || is_read_mem || is_read_stream;
     wire [15:0] reply_length = (status == ST_OK && read_command) ? {4'd0, reply_bytes} : 16'd0;
@@ -332,7 +335,7 @@ module link_core #(
         data_words     <= {1'b0, data_bytes >> mem_log2};
         stream_have_q  <= stream_have[9:0];
         stream_short   <= {6'd0, count} > stream_have;
-        sel_bad        <= sel >= MEM_COUNT_8;
+        sel_bad        <= sel_high || ({{(8 - SEL_BITS){1'b0}}, sel} >= MEM_COUNT_8);
         part_word      <= (data_bytes[1:0] & word_mask) != 2'd0;
         reply_too_long <= read_command && (count_big || reply_bytes > {3'd0, MAX_LEN});
         past_end       <= (reg_command || mem_command) && (address_high || range_end > limit);
@@ -361,29 +364,38 @@ module link_core #(
         end
 
         if (state == S_HEADER) begin
-            sel       <= 8'd0;
+            sel       <= {SEL_BITS{1'b0}};
+            sel_high  <= 1'b0;
             address      <= {ADDR_BITS{1'b0}};
             address_high <= 1'b0;
-            count     <= 10'd0;
+            requested <= 10'd0;
             count_big <= 1'b0;
         end else begin
-            if (loading && arg_sel) sel <= rx_data;
+            if (loading && arg_sel) begin
+                sel      <= rx_data[SEL_BITS-1:0];
+                sel_high <= (rx_data >> SEL_BITS) != 8'd0;
+            end
             if (address_lane) begin
                 address      <= address_loaded[ADDR_BITS-1:0];
                 address_high <= address_high || ((lane_in & HIGH_BITS) != 24'd0);
             end else if ((state == S_WRITE && mem_ack) || (state == S_SEND && can_send && index[1:0] == send_last)) begin
                 address <= address + 1'b1;
             end
-            if (loading && arg_count_low) count[7:0] <= rx_data;
+            if (loading && arg_count_low) requested[7:0] <= rx_data;
             if (loading && arg_count_high) begin
-                count[9:8] <= rx_data[1:0];
+                requested[9:8] <= rx_data[1:0];
                 count_big  <= rx_data[7:2] != 6'd0;
             end
-            if (state == S_CHECK && index == 3'd1 && is_identify) count <= ID_COUNT;
-            if (state == S_CHECK && index == 3'd2 && is_write_mem) count <= data_words;
-            if (state == S_CHECK && index == 3'd5 && is_read_stream && stream_short) count <= stream_have_q;
-            if (fetched || (byte_reply && state == S_FETCH) || (state == S_WRITE && mem_ack)) count <= count - 10'd1;
         end
+        // count: from the checks (step 2 sets it, step 5 clamps READ_STREAM to what is buffered; the verdicts
+        // read at step 6 see step 2's value through their registers), then down one per word. Kept apart from
+        // `requested` so its enable has few terms.
+        if (state == S_CHECK && index == 3'd2)
+            count <= is_identify ? ID_COUNT : is_write_mem ? data_words : requested;
+        else if (state == S_CHECK && index == 3'd5 && is_read_stream && stream_short)
+            count <= stream_have_q;
+        else if (fetched || (byte_reply && state == S_FETCH) || (state == S_WRITE && mem_ack))
+            count <= count - 10'd1;
 
         if (shift_in) word <= {word_in, word[31:8]};
         else if (fetched) word <= is_read_mem ? mem_rdata : reg_rdata;
@@ -474,7 +486,7 @@ module link_core #(
                         3'd2: ;   // status byte: ignored in requests
                         3'd3: len_lo <= rx_data;
                         3'd4: begin
-                            len_hi       <= rx_data;
+                            len_bit8     <= rx_data[0];
                             too_long     <= (rx_data[7:1] != 7'd0) || ({rx_data[0], len_lo} > MAX_LEN);
                         end
                         default: hcrc_ok <= (rx_data == crc8);   // acted on at index 6
@@ -582,7 +594,7 @@ module link_core #(
     assign line_error = line_error_seen;
     assign reg_wdata  = word;
     assign reg_addr   = address_wide[15:0];
-    assign mem_sel    = sel;
+    assign mem_sel    = {{(8 - SEL_BITS){1'b0}}, sel};
     assign mem_addr   = address_wide;
     assign id_addr    = address[7:0];
     assign mem_wdata  = word;
