@@ -4,7 +4,7 @@
  * with the finished temperatures written.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseNpy } from 'npyjs';
@@ -148,6 +148,22 @@ describe('runs of any length', () => {
       expect(run.status, `${flag} ${file}`).toBe(2);
       expect(run.stderr.toString()).toMatch(new RegExp(`${flag} ${file}.*(does not exist|is a folder)`));
     }
+    // Options refused after the paths were checked leave no records file either.
+    const npy = join(work, 'refused.npy');
+    const refused = spawnSync(process.execPath, [
+      bin,
+      'run',
+      'ising',
+      '--ref',
+      '--T',
+      '2',
+      '--sweeps',
+      '10',
+      '--records',
+      npy,
+    ]);
+    expect(refused.status).toBe(2);
+    expect(existsSync(npy)).toBe(false);
   });
 
   it('Ctrl-C ends a CLI run cleanly: exit 130, finished temperatures in the JSON, a valid records file', async () => {

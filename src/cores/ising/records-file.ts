@@ -11,26 +11,33 @@ import type { ScanOptions } from './scan.ts';
 export const RECORD_COLUMNS = ['temperature_index', 'replica', 'measured', 'energy', 'magnetization'] as const;
 
 export class RecordsFile {
-  private readonly writer: NpyInt32Writer;
+  // Created with the first records, so a run refused before it starts (bad options) leaves no file behind.
+  private writer?: NpyInt32Writer;
 
-  constructor(readonly file: string) {
-    this.writer = new NpyInt32Writer(file, RECORD_COLUMNS.length);
-  }
+  constructor(readonly file: string) {}
 
   /** The scan's onRecords. */
   readonly sink: NonNullable<ScanOptions['onRecords']> = (records, temperatureOf, measured) => {
-    const rows = new Int32Array(records.length * RECORD_COLUMNS.length);
+    const columns = RECORD_COLUMNS.length;
+    const rows = new Int32Array(records.length * columns);
+    // Field by field: this runs for every record of a run, so no array per record.
     records.forEach((r: SweepRecord, i) => {
-      rows.set([temperatureOf(r.replica), r.replica, measured ? 1 : 0, r.energy, r.magnetization], i * 5);
+      const at = i * columns;
+      rows[at] = temperatureOf(r.replica);
+      rows[at + 1] = r.replica;
+      rows[at + 2] = measured ? 1 : 0;
+      rows[at + 3] = r.energy;
+      rows[at + 4] = r.magnetization;
     });
+    this.writer ??= new NpyInt32Writer(this.file, columns);
     this.writer.append(rows);
   };
 
   get records(): number {
-    return this.writer.rowCount;
+    return this.writer?.rowCount ?? 0;
   }
 
   close(): void {
-    this.writer.close();
+    this.writer?.close();
   }
 }

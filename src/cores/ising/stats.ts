@@ -71,11 +71,6 @@ export class BinnedSeries {
     this.sums = Array.from({ length: bins }, () => ({ e: 0, e2: 0, m: 0, m2: 0, m4: 0 }));
   }
 
-  /** Sweeps added so far. */
-  get added(): number {
-    return this.count;
-  }
-
   /** One sweep's total energy and magnetization. */
   add(energy: number, magnetization: number): void {
     const bin = Math.floor(this.count / this.binSize);
