@@ -172,8 +172,9 @@ module ising_engine #(
 
     // ---- generator ----
     wire [P*CHUNK-1:0] chunks;
-    wire               s1_active;           // stage 1 holds an update step: this clock consumes a chunk
-    wire               rng_step = ((state == ST_SEED) && !rng_restart) || s1_active;
+    wire               s1_active;           // stage 1 holds an update step
+    wire               evaluating_now;      // the lanes compare a digit this clock: it consumes a chunk
+    wire               rng_step = ((state == ST_SEED) && !rng_restart) || evaluating_now;
     lane_rng u_rng (
         .clk(clk), .rst(rst || rng_restart), .step(rng_step),
         .seeding((state == ST_SEED) && (seed_count < SEED_STEPS[7:0])), .seed(seed), .chunks(chunks)
@@ -189,13 +190,14 @@ module ising_engine #(
     wire [ADDR_BITS-1:0] target_addr = {replica, issue_q[Q_BITS-1:0]};
     wire                 can_issue   = (state == ST_HALF) && (issue_k < K_TOTAL[K_BITS-1:0]);
 
-    // ---- stage 1: decide ----
+    // ---- stage 1: the step whose words the block RAMs and the window present ----
+    // Stage 1 holds while the decided stage resolves a tie: `resolving` is a register, so no lane decision
+    // reaches a pipeline enable in the same clock (the any-tie OR ends at that one flip-flop).
     reg                 s1_valid, s1_step, s1_first_t, s1_last_t, s1_offset;
     reg  [K_BITS-1:0]   s1_q, s1_k;
-    reg  [1:0]          phase;
-    reg  [P-1:0]        flip_so_far, pending;
-    wire                step_done;
-    wire                advance = !s1_valid || step_done;
+    reg                 resolving;          // the lanes compare the decided step's next digit this clock
+    reg  [1:0]          phase;              // digit compared this clock: 0 for a new step, ≥ 1 while resolving
+    wire                advance = !resolving;
 
     wire [P-1:0] target_word = colour ? read1 : read0;
     wire [P-1:0] other_word  = colour ? read0 : read1;
@@ -263,20 +265,36 @@ module ising_engine #(
         end
     endgenerate
 
+    // ---- decided stage: the step whose digits the lanes compare (kept while a tie is resolved) ----
+    reg                 d_valid;            // a step was compared last clock
+    reg  [Q_BITS-1:0]   d_q;
+    reg  [P-1:0]        d_target;           // its old spins
+    reg  [P-1:0]        d_flip;             // flips decided so far
+    reg  [P-1:0]        d_pending;          // lanes still tied
+    reg  [P*3-1:0]      d_agree;            // per lane: neighbours equal to the old spin
+    wire                evaluating = s1_active || resolving;
+    wire                d_complete = d_valid && !resolving;   // its last digit was compared last clock
+    assign evaluating_now = evaluating;
+
     wire [P-1:0]   flip, tie;
-    wire [P*3-1:0] energy_units;           // per lane: neighbours equal to the new spin
+    wire [P*3-1:0] agree_now;              // per lane, for the step in stage 1
+    wire [P*3-1:0] energy_units;           // per lane: neighbours equal to the new spin (decided step)
     generate
         for (gl = 0; gl < P; gl = gl + 1) begin : lane
-            wire       spin = target_word[gl];
+            wire       spin_now = target_word[gl];
             // Neighbours equal to the spin, counted as logic (not adders: a carry chain per lane would
             // cost more cells than the few LUTs these small functions need).
-            wire [3:0] same = ~({row_up[gl], row_down[gl], row_left[gl], row_right[gl]} ^ {4{spin}});
-            wire [2:0] agree;
-            assign agree[0] = ^same;
-            assign agree[1] = (same == 4'b0011) || (same == 4'b0101) || (same == 4'b0110) || (same == 4'b1001) ||
-                              (same == 4'b1010) || (same == 4'b1100) || (same == 4'b0111) || (same == 4'b1011) ||
-                              (same == 4'b1101) || (same == 4'b1110);
-            assign agree[2] = &same;
+            wire [3:0] same = ~({row_up[gl], row_down[gl], row_left[gl], row_right[gl]} ^ {4{spin_now}});
+            wire [2:0] count_now;
+            assign count_now[0] = ^same;
+            assign count_now[1] = (same == 4'b0011) || (same == 4'b0101) || (same == 4'b0110) || (same == 4'b1001) ||
+                                  (same == 4'b1010) || (same == 4'b1100) || (same == 4'b0111) || (same == 4'b1011) ||
+                                  (same == 4'b1101) || (same == 4'b1110);
+            assign count_now[2] = &same;
+            assign agree_now[gl * 3 +: 3] = count_now;
+            // The site whose digit is compared: stage 1's for a new step, the decided step's while resolving.
+            wire       spin  = resolving ? d_target[gl] : spin_now;
+            wire [2:0] agree = resolving ? d_agree[gl * 3 +: 3] : count_now;
             wire [2:0] ups = spin ? agree : 3'd4 - agree;                        // neighbours that are +1
             wire [3:0] full_index = spin ? 4'd5 + {1'b0, ups} : {1'b0, ups};   // tables.ts order
             reg  [TW-1:0] level;
@@ -288,32 +306,35 @@ module ising_engine #(
             wire [CHUNK-1:0] u = chunks[gl * CHUNK +: CHUNK];
             wire below = {1'b0, u} < level;
             wire equal = {1'b0, u} == level;
-            assign flip[gl] = (phase == 2'd0) ? below : (flip_so_far[gl] | (pending[gl] & below));
-            assign tie[gl]  = ((phase == 2'd0) || pending[gl]) && equal;
-            // Neighbours equal to the new spin: a if kept, 4 - a if flipped (parity unchanged), as logic.
-            wire [2:0] agree_flipped;
-            assign agree_flipped[0] = agree[0];
-            assign agree_flipped[1] = (same == 4'b0001) || (same == 4'b0010) || (same == 4'b0100) || (same == 4'b1000) ||
-                                      (same == 4'b0011) || (same == 4'b0101) || (same == 4'b0110) || (same == 4'b1001) ||
-                                      (same == 4'b1010) || (same == 4'b1100);
-            assign agree_flipped[2] = (same == 4'b0000);
-            assign energy_units[gl * 3 +: 3] = flip[gl] ? agree_flipped : agree;
+            assign flip[gl] = resolving ? (d_flip[gl] | (d_pending[gl] & below)) : below;
+            assign tie[gl]  = (!resolving || d_pending[gl]) && equal;
+            // Neighbours equal to the new spin: a if kept, 4 - a if flipped.
+            wire [2:0] decided_agree = d_agree[gl * 3 +: 3];
+            assign energy_units[gl * 3 +: 3] = d_flip[gl] ? 3'd4 - decided_agree : decided_agree;
         end
     endgenerate
 
     assign s1_active = s1_valid && s1_step;
-    assign step_done = !s1_active || (phase == LEVELS[1:0] - 2'd1) || !(|tie);
-    wire   step_complete = s1_active && step_done;
+    wire   more_digits = evaluating && (|tie) && (phase != LEVELS[1:0] - 2'd1);
 
     always @(posedge clk) begin
         if (rst) begin
-            s1_valid <= 1'b0;
-            phase    <= 2'd0;
+            s1_valid  <= 1'b0;
+            resolving <= 1'b0;
+            phase     <= 2'd0;
+            d_valid   <= 1'b0;
         end else begin
-            if (s1_active) phase <= step_done ? 2'd0 : phase + 2'd1;
-            if (s1_active && !step_done) begin
-                flip_so_far <= flip;
-                pending     <= tie;
+            resolving <= more_digits;
+            phase     <= more_digits ? phase + 2'd1 : 2'd0;
+            d_valid   <= evaluating;
+            if (evaluating) begin
+                d_flip    <= flip;
+                d_pending <= tie;
+            end
+            if (s1_active && !resolving) begin
+                d_q      <= s1_q[Q_BITS-1:0];
+                d_target <= target_word;
+                d_agree  <= agree_now;
             end
             if (advance) begin
                 s1_valid   <= can_issue;
@@ -327,21 +348,13 @@ module ising_engine #(
         end
     end
 
-    // ---- stage 2: write back; statistics ----
-    reg                  s2_valid;
-    reg  [ADDR_BITS-1:0] s2_addr;
-    reg  [P-1:0]         s2_word;
-    always @(posedge clk) begin
-        s2_valid <= !rst && step_complete;
-        s2_addr  <= {replica, s1_q[Q_BITS-1:0]};
-        s2_word  <= target_word ^ flip;
-    end
-
+    // ---- write back (straight from the decided stage); statistics ----
+    wire [P-1:0] d_word = d_target ^ d_flip;
     wire               sums_valid;
     wire [P_LOG2+2:0]  agree_sum;     // Σ energy_units of a step
     wire [P_LOG2:0]    ones_sum;      // ones in a step's new word
     ising_stats u_stats (
-        .clk(clk), .in_valid(step_complete), .energy_units(energy_units), .new_spins(target_word ^ flip),
+        .clk(clk), .in_valid(d_complete), .energy_units(energy_units), .new_spins(d_word),
         .out_valid(sums_valid), .energy_sum(agree_sum), .ones_sum(ones_sum)
     );
     localparam [31:0] TWO_SITES = 2 * SITES;
@@ -396,10 +409,10 @@ module ising_engine #(
     wire read_enable0 = !engine_owns ? (host_phase == 2'd1) : advance && can_issue && (colour || issue_step);
     wire read_enable1 = !engine_owns ? (host_phase == 2'd1) : advance && can_issue && (!colour || issue_step);
     wire host_write   = !engine_owns && host_phase == 2'd2 && host_is_write;
-    wire write0 = engine_owns ? (s2_valid && !colour) : (host_write && !host_colour);
-    wire write1 = engine_owns ? (s2_valid && colour) : (host_write && host_colour);
-    wire [ADDR_BITS-1:0] write_addr = engine_owns ? s2_addr : host_word_addr;
-    wire [P-1:0]         write_data = engine_owns ? s2_word : host_merged;
+    wire write0 = engine_owns ? (d_complete && !colour) : (host_write && !host_colour);
+    wire write1 = engine_owns ? (d_complete && colour) : (host_write && host_colour);
+    wire [ADDR_BITS-1:0] write_addr = engine_owns ? {replica, d_q} : host_word_addr;
+    wire [P-1:0]         write_data = engine_owns ? d_word : host_merged;
 
     always @(posedge clk) begin
         if (write0) colour0[write_addr[MEM_BITS-1:0]] <= write_data;
@@ -443,7 +456,7 @@ module ising_engine #(
                 sweeps_done <= 32'd0;
             end else begin
                 if (running && !(state == ST_RECORD && !stream_ready)) clocks <= clocks + 32'd1;
-                if (s1_active && !step_done) tie_clocks <= tie_clocks + 32'd1;
+                if (resolving) tie_clocks <= tie_clocks + 32'd1;
                 if (state == ST_RECORD && stream_ready && record_left == 4'd1) sweeps_done <= sweeps_done + 32'd1;
             end
             if (reg_write && reg_addr == REG_STOP && running) stop_request <= 1'b1;
@@ -479,7 +492,7 @@ module ising_engine #(
                     state         <= ST_HALF;
                 end
                 ST_HALF: begin
-                    if (!can_issue && !s1_valid) begin
+                    if (!can_issue && !s1_valid && !resolving) begin
                         drain_count <= 4'd0;
                         state       <= ST_DRAIN;
                     end
