@@ -12,18 +12,24 @@
 // The stream starts one row early (row L-1) and ends one row late (row 0 again): 2S prefill reads per
 // half-sweep. Between half-sweeps the pipeline drains, so the next half-sweep reads the new spins.
 //
+// Pipeline: stage 1 (block-RAM words and window) → classify (each lane's agreement count, registered) →
+// compare (the lanes' random chunks against the selected threshold digit) → decided (the new word, written
+// back from there). No lane decision reaches a pipeline enable in the same clock: the any-tie OR ends at the
+// `resolving` flip-flop, and the stages hold on that register.
+//
 // Decisions: lane l compares its b-bit random chunk with digit `phase` of the threshold its site selects
 // (24-bit thresholds, LEVELS = 24 / b digits, the top digit up to 2^b = "always"). Below flips, equal ties:
-// while any lane is tied the step takes another clock (every lane's generator advances, tied lanes compare
-// the next digit). Exactly u < T. MODE selects which thresholds are stored: 0 Metropolis without a field
-// (entries 8, 9; the others are "always" or their mirror), 1 any table symmetric under s, n → -s, -n
-// (entries 5 … 9, no field), 2 all ten (field).
+// a step with a tie takes another clock — every lane's generator advances, the tied lanes compare the
+// next digit from the decided stage while the stages before it hold. Exactly u < T. MODE selects which
+// thresholds are stored: 0 Metropolis without a field (entries 8, 9; the others are "always" or their
+// mirror), 1 any table symmetric under s, n → -s, -n (entries 5 … 9, no field), 2 all ten (field).
 //
-// Statistics, recomputed every sweep from the lattice itself (nothing to keep per replica): every site is
-// written once per sweep, so M = 2·(ones written) − N; every bond has one end of each colour, so after the
-// colour-1 half-sweep E = −Σ s·n over colour-1 sites = 2N − 2·(colour-1 sites' neighbours equal to their new
-// spin). Two pipelined adder trees (ising_stats) sum these per step. After each replica's sweep an 8-byte
-// record {E int32, M int24, replica} goes into the link's stream.
+// Statistics of the lattice each sweep starts from, summed from the classify registers (nothing to keep per
+// replica, nothing on the decision path): every site is read once per sweep before it is updated, so
+// M = 2·(old ones) − N; every bond has one end of colour 0, and in the colour-0 half-sweep all spins are
+// old, so E = 2N − 2·(colour-0 sites' neighbours equal to their spin). Two pipelined adder trees
+// (ising_stats) sum these per step. After each replica's sweep an 8-byte record {E int32, M int24,
+// replica} goes into the link's stream.
 `default_nettype none
 
 module ising_engine #(
@@ -33,7 +39,7 @@ module ising_engine #(
     parameter integer R_BITS        = 1,    // max(1, ceil(log2 R))
     parameter integer MODE          = 0,
     parameter integer CHUNK         = 12,   // random bits per lane per clock: 8 or 12
-    parameter integer STATS_LATENCY = 3,    // clocks from a step's completion to its sums (ising_stats)
+    parameter integer STATS_LATENCY = 2,    // clocks from a compared step to its sums (ising_stats)
     parameter [31:0]  SHAPE         = 32'd0 // the SHAPE register: packed by the generator from the contract's fields
 ) (
     input  wire        clk,
@@ -112,8 +118,8 @@ module ising_engine #(
     // ---- per-replica thresholds; statistics of the sweeping replica ----
     reg  [R*NT*25-1:0]  thresholds;
     reg  [NT*25-1:0]    table_now;          // the sweeping replica's thresholds
-    reg  [31:0]         agree_count;        // Σ over colour-1 sites: neighbours equal to the new spin
-    reg  [31:0]         ones_count;         // Σ over all sites: new spin is +1
+    reg  [31:0]         agree_count;        // Σ over colour-0 sites: neighbours equal to the old spin
+    reg  [31:0]         ones_count;         // Σ over all sites: old spin is +1
 
     wire [15:0] field_index   = (reg_addr - REG_TABLE_BASE) & (REG_TABLE_STRIDE - 16'd1);
     wire [15:0] replica_index = (reg_addr - REG_TABLE_BASE) / REG_TABLE_STRIDE;
@@ -172,7 +178,6 @@ module ising_engine #(
 
     // ---- generator ----
     wire [P*CHUNK-1:0] chunks;
-    wire               s1_active;           // stage 1 holds an update step
     wire               evaluating_now;      // the lanes compare a digit this clock: it consumes a chunk
     wire               rng_step = ((state == ST_SEED) && !rng_restart) || evaluating_now;
     lane_rng u_rng (
@@ -190,9 +195,9 @@ module ising_engine #(
     wire [ADDR_BITS-1:0] target_addr = {replica, issue_q[Q_BITS-1:0]};
     wire                 can_issue   = (state == ST_HALF) && (issue_k < K_TOTAL[K_BITS-1:0]);
 
-    // ---- stage 1: the step whose words the block RAMs and the window present ----
-    // Stage 1 holds while the decided stage resolves a tie: `resolving` is a register, so no lane decision
-    // reaches a pipeline enable in the same clock (the any-tie OR ends at that one flip-flop).
+    // ---- pipeline: stage 1 (block-RAM words, window) → classify (registered agreement counts) → compare ----
+    // Every stage holds while the decided stage resolves a tie. `resolving` is a register, so no lane
+    // decision reaches a pipeline enable in the same clock: the any-tie OR ends at that one flip-flop.
     reg                 s1_valid, s1_step, s1_first_t, s1_last_t, s1_offset;
     reg  [K_BITS-1:0]   s1_q, s1_k;
     reg                 resolving;          // the lanes compare the decided step's next digit this clock
@@ -265,56 +270,82 @@ module ising_engine #(
         end
     endgenerate
 
-    // ---- decided stage: the step whose digits the lanes compare (kept while a tie is resolved) ----
-    reg                 d_valid;            // a step was compared last clock
-    reg  [Q_BITS-1:0]   d_q;
-    reg  [P-1:0]        d_target;           // its old spins
-    reg  [P-1:0]        d_flip;             // flips decided so far
-    reg  [P-1:0]        d_pending;          // lanes still tied
-    reg  [P*3-1:0]      d_agree;            // per lane: neighbours equal to the old spin
-    wire                evaluating = s1_active || resolving;
-    wire                d_complete = d_valid && !resolving;   // its last digit was compared last clock
+    // Classify: per lane, the neighbours equal to the old spin, registered with the old spin.
+    reg                 c_valid, c_step;
+    reg  [Q_BITS-1:0]   c_q;
+    reg  [P-1:0]        c_spin;
+    reg  [P*3-1:0]      c_agree;
+    wire                c_active = c_valid && c_step;
+    wire [P*3-1:0]      agree_now;
+    generate
+        for (gl = 0; gl < P; gl = gl + 1) begin : classify
+            // Counted as logic (not adders: a carry chain per lane would cost more cells than these LUTs).
+            wire [3:0] same = ~({row_up[gl], row_down[gl], row_left[gl], row_right[gl]} ^ {4{target_word[gl]}});
+            assign agree_now[gl * 3]     = ^same;
+            assign agree_now[gl * 3 + 1] = (same == 4'b0011) || (same == 4'b0101) || (same == 4'b0110) ||
+                                           (same == 4'b1001) || (same == 4'b1010) || (same == 4'b1100) ||
+                                           (same == 4'b0111) || (same == 4'b1011) || (same == 4'b1101) ||
+                                           (same == 4'b1110);
+            assign agree_now[gl * 3 + 2] = &same;
+        end
+    endgenerate
+    always @(posedge clk) begin
+        if (rst) c_valid <= 1'b0;
+        else if (advance) begin
+            c_valid <= s1_valid;
+            c_step  <= s1_valid && s1_step;
+            c_q     <= s1_q[Q_BITS-1:0];
+            c_spin  <= target_word;
+            c_agree <= agree_now;
+        end
+    end
+
+    // Decided stage: the step compared last clock, kept while its tied lanes compare further digits.
+    // Each lane's table index while resolving: Metropolis without a field needs one bit (only entries 8
+    // and 9 can tie), the symmetric tables the agreement count, the field tables the full index.
+    localparam integer CLASS_BITS = (MODE == 0) ? 1 : (MODE == 1) ? 3 : 4;
+    reg                    d_valid;            // a step was compared last clock
+    reg  [Q_BITS-1:0]      d_q;
+    reg  [P-1:0]           d_word;             // its new spins as decided so far
+    reg  [P-1:0]           d_pending;          // lanes still tied
+    reg  [P*CLASS_BITS-1:0] d_class;
+    wire                   evaluating = c_active || resolving;
+    wire                   d_complete = d_valid && !resolving;   // its last digit was compared last clock
     assign evaluating_now = evaluating;
 
-    wire [P-1:0]   flip, tie;
-    wire [P*3-1:0] agree_now;              // per lane, for the step in stage 1
-    wire [P*3-1:0] energy_units;           // per lane: neighbours equal to the new spin (decided step)
+    wire [P-1:0]            flip, tie, word_next;
+    wire [P*CLASS_BITS-1:0] class_now;
     generate
         for (gl = 0; gl < P; gl = gl + 1) begin : lane
-            wire       spin_now = target_word[gl];
-            // Neighbours equal to the spin, counted as logic (not adders: a carry chain per lane would
-            // cost more cells than the few LUTs these small functions need).
-            wire [3:0] same = ~({row_up[gl], row_down[gl], row_left[gl], row_right[gl]} ^ {4{spin_now}});
-            wire [2:0] count_now;
-            assign count_now[0] = ^same;
-            assign count_now[1] = (same == 4'b0011) || (same == 4'b0101) || (same == 4'b0110) || (same == 4'b1001) ||
-                                  (same == 4'b1010) || (same == 4'b1100) || (same == 4'b0111) || (same == 4'b1011) ||
-                                  (same == 4'b1101) || (same == 4'b1110);
-            assign count_now[2] = &same;
-            assign agree_now[gl * 3 +: 3] = count_now;
-            // The site whose digit is compared: stage 1's for a new step, the decided step's while resolving.
-            wire       spin  = resolving ? d_target[gl] : spin_now;
-            wire [2:0] agree = resolving ? d_agree[gl * 3 +: 3] : count_now;
+            wire [2:0] agree = c_agree[gl * 3 +: 3];
+            wire       spin  = c_spin[gl];
             wire [2:0] ups = spin ? agree : 3'd4 - agree;                        // neighbours that are +1
             wire [3:0] full_index = spin ? 4'd5 + {1'b0, ups} : {1'b0, ups};   // tables.ts order
+            wire [CLASS_BITS-1:0] held = d_class[gl * CLASS_BITS +: CLASS_BITS];
             reg  [TW-1:0] level;
             always @* begin
-                if (MODE == 0)      level = (agree == 3'd4) ? digits[TW +: TW] : (agree == 3'd3) ? digits[0 +: TW] : ALWAYS[24:24-CHUNK];
-                else if (MODE == 1) level = digit_of[{1'b0, agree}];
-                else                level = digit_of[full_index];
+                if (MODE == 0) begin
+                    if (resolving)              level = held[0] ? digits[TW +: TW] : digits[0 +: TW];
+                    else if (agree == 3'd4)     level = digits[TW +: TW];
+                    else if (agree == 3'd3)     level = digits[0 +: TW];
+                    else                        level = ALWAYS[24:24-CHUNK];
+                end
+                else if (MODE == 1) level = digit_of[{1'b0, resolving ? held[2:0] : agree}];
+                else                level = digit_of[resolving ? held[3:0] : full_index];
             end
+            if (MODE == 0)      assign class_now[gl * CLASS_BITS +: CLASS_BITS] = agree[2];
+            else if (MODE == 1) assign class_now[gl * CLASS_BITS +: CLASS_BITS] = agree;
+            else                assign class_now[gl * CLASS_BITS +: CLASS_BITS] = full_index;
             wire [CHUNK-1:0] u = chunks[gl * CHUNK +: CHUNK];
             wire below = {1'b0, u} < level;
             wire equal = {1'b0, u} == level;
-            assign flip[gl] = resolving ? (d_flip[gl] | (d_pending[gl] & below)) : below;
-            assign tie[gl]  = (!resolving || d_pending[gl]) && equal;
-            // Neighbours equal to the new spin: a if kept, 4 - a if flipped.
-            wire [2:0] decided_agree = d_agree[gl * 3 +: 3];
-            assign energy_units[gl * 3 +: 3] = d_flip[gl] ? 3'd4 - decided_agree : decided_agree;
+            // A tied lane has not flipped yet, so a later digit below flips the word bit it holds.
+            assign flip[gl]      = resolving ? (d_pending[gl] & below) : below;
+            assign word_next[gl] = (resolving ? d_word[gl] : spin) ^ flip[gl];
+            assign tie[gl]       = (!resolving || d_pending[gl]) && equal;
         end
     endgenerate
 
-    assign s1_active = s1_valid && s1_step;
     wire   more_digits = evaluating && (|tie) && (phase != LEVELS[1:0] - 2'd1);
 
     always @(posedge clk) begin
@@ -328,13 +359,12 @@ module ising_engine #(
             phase     <= more_digits ? phase + 2'd1 : 2'd0;
             d_valid   <= evaluating;
             if (evaluating) begin
-                d_flip    <= flip;
+                d_word    <= word_next;
                 d_pending <= tie;
             end
-            if (s1_active && !resolving) begin
-                d_q      <= s1_q[Q_BITS-1:0];
-                d_target <= target_word;
-                d_agree  <= agree_now;
+            if (!resolving) begin
+                d_q     <= c_q;
+                d_class <= class_now;
             end
             if (advance) begin
                 s1_valid   <= can_issue;
@@ -348,13 +378,16 @@ module ising_engine #(
         end
     end
 
-    // ---- write back (straight from the decided stage); statistics ----
-    wire [P-1:0] d_word = d_target ^ d_flip;
+    // ---- write back (straight from the decided stage); statistics of the lattice the sweep started from ----
+    // Every site is read once per sweep before it is updated, so M = 2·(old ones) − N; every bond has one
+    // end of colour 0, whose neighbours are all old in the colour-0 half-sweep, so
+    // E = 2N − 2·(colour-0 sites' neighbours equal to their old spin). The sums come from the classify
+    // registers, off the decision path.
     wire               sums_valid;
     wire [P_LOG2+2:0]  agree_sum;     // Σ energy_units of a step
     wire [P_LOG2:0]    ones_sum;      // ones in a step's new word
     ising_stats u_stats (
-        .clk(clk), .in_valid(d_complete), .energy_units(energy_units), .new_spins(d_word),
+        .clk(clk), .in_valid(c_active && !resolving), .energy_units(c_agree), .old_spins(c_spin),
         .out_valid(sums_valid), .energy_sum(agree_sum), .ones_sum(ones_sum)
     );
     localparam [31:0] TWO_SITES = 2 * SITES;
@@ -492,7 +525,7 @@ module ising_engine #(
                     state         <= ST_HALF;
                 end
                 ST_HALF: begin
-                    if (!can_issue && !s1_valid && !resolving) begin
+                    if (!can_issue && !s1_valid && !c_valid && !resolving) begin
                         drain_count <= 4'd0;
                         state       <= ST_DRAIN;
                     end
@@ -532,7 +565,7 @@ module ising_engine #(
             endcase
 
             if (sums_valid) begin
-                if (colour) agree_count <= agree_count + {{(29 - P_LOG2){1'b0}}, agree_sum};
+                if (!colour) agree_count <= agree_count + {{(29 - P_LOG2){1'b0}}, agree_sum};
                 ones_count <= ones_count + {{(31 - P_LOG2){1'b0}}, ones_sum};
             end
         end

@@ -9,9 +9,9 @@ import { Module } from '../../hdl/module.ts';
 
 export const isingEngineCell: LeafCell = leafCell('ising_engine.v');
 
-/** Clocks from `in_valid` to `out_valid` of ising_stats for `lanes` lanes: the input register + one per level. */
+/** Clocks from `in_valid` to `out_valid` of ising_stats for `lanes` lanes: one per level (inputs come registered). */
 export function statsLatency(lanes: number): number {
-  return 1 + Math.log2(lanes);
+  return Math.max(1, Math.log2(lanes));
 }
 
 /** Lines of one registered balanced adder tree: `count` inputs of `width` bits → `${name}_sum`. */
@@ -19,8 +19,15 @@ function adderTree(module: Module, name: string, input: string, count: number, w
   let level = 0;
   let items = count;
   let w = width;
-  module.reg(`${name}_l0`, count * width, `${name} units, registered`);
-  module.body(`always @(posedge clk) ${name}_l0 <= ${input};`);
+  if (count === 1) {
+    // One lane: no adder, just the register that gives the tree its clock of latency.
+    module.reg(`${name}_l1`, width, `${name} units, registered`);
+    module.body(`always @(posedge clk) ${name}_l1 <= ${input};`);
+    module.assign(`${name}_sum`, `${name}_l1`);
+    return;
+  }
+  module.wire(`${name}_l0`, count * width, `${name} units (the engine's registers)`);
+  module.assign(`${name}_l0`, input);
   while (items > 1) {
     const next = items / 2;
     const nw = w + 1;
@@ -41,25 +48,26 @@ function adderTree(module: Module, name: string, input: string, count: number, w
 export function statsModule(lanes: number): Module {
   const levels = Math.log2(lanes);
   const stats = new Module('ising_stats', [
-    `ising_stats: per step, the sum of ${lanes} lanes' energy units (3 bits: neighbours equal to the new spin) and`,
-    `the number of +1 spins in the new word, as balanced adder trees with a register after every level:`,
+    `ising_stats: per step, the sum of ${lanes} lanes' energy units (3 bits: neighbours equal to the old spin) and`,
+    `the number of +1 spins in the old word, as balanced adder trees with a register after every level:`,
     `latency ${statsLatency(lanes)} clocks.`,
   ]);
   stats
     .input('clk')
-    .input('in_valid', 1, 'a step completed this clock')
-    .input('energy_units', lanes * 3, 'per lane: flipped ? agreeing neighbours : 2')
-    .input('new_spins', lanes, "the step's new word (1 = spin +1)")
-    .output('out_valid', 1, 'the sums below belong to a completed step')
+    .input('in_valid', 1, 'a step is compared this clock')
+    .input('energy_units', lanes * 3, 'per lane, registered: neighbours equal to the old spin')
+    .input('old_spins', lanes, "the step's old word, registered (1 = spin +1)")
+    .output('out_valid', 1, 'the sums below belong to a compared step')
     .output('energy_sum', levels + 3)
     .output('ones_sum', levels + 1)
     .blank();
-  stats.reg('valid_pipe', levels + 1, 'in_valid delayed along the tree');
+  const latency = statsLatency(lanes);
+  stats.reg('valid_pipe', latency, 'in_valid delayed along the tree');
   stats.body(
-    `always @(posedge clk) valid_pipe <= ${levels === 0 ? 'in_valid' : `{valid_pipe[${levels - 1}:0], in_valid}`};`,
+    `always @(posedge clk) valid_pipe <= ${latency === 1 ? 'in_valid' : `{valid_pipe[${latency - 2}:0], in_valid}`};`,
   );
-  stats.assign('out_valid', `valid_pipe[${levels}]`);
+  stats.assign('out_valid', `valid_pipe[${latency - 1}]`);
   adderTree(stats, 'energy', 'energy_units', lanes, 3);
-  adderTree(stats, 'ones', 'new_spins', lanes, 1);
+  adderTree(stats, 'ones', 'old_spins', lanes, 1);
   return stats;
 }
