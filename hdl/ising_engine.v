@@ -24,11 +24,11 @@
 // thresholds are stored: 0 Metropolis without a field (entries 8, 9; the others are "always" or their
 // mirror), 1 any table symmetric under s, n → -s, -n (entries 5 … 9, no field), 2 all ten (field).
 //
-// Statistics of the lattice each sweep starts from, summed from the classify registers (nothing to keep per
-// replica, nothing on the decision path): every site is read once per sweep before it is updated, so
-// M = 2·(old ones) − N; every bond has one end of colour 0, and in the colour-0 half-sweep all spins are
-// old, so E = 2N − 2·(colour-0 sites' neighbours equal to their spin). Two pipelined adder trees
-// (ising_stats) sum these per step. After each replica's sweep an 8-byte record {E int32, M int24,
+// Statistics, recomputed every sweep from the lattice itself (nothing to keep per replica), summed from the
+// decided stage's registers: every site is written once per sweep, so M = 2·(ones written) − N; every bond
+// has one end of each colour, so after the colour-1 half-sweep E = −Σ s·n over colour-1 sites =
+// 2N − 2·(colour-1 sites' neighbours equal to their new spin). Two pipelined adder trees (ising_stats) sum
+// these per step. After each replica's sweep an 8-byte record {E int32, M int24,
 // replica} goes into the link's stream.
 `default_nettype none
 
@@ -39,7 +39,7 @@ module ising_engine #(
     parameter integer R_BITS        = 1,    // max(1, ceil(log2 R))
     parameter integer MODE          = 0,
     parameter integer CHUNK         = 12,   // random bits per lane per clock: 8 or 12
-    parameter integer STATS_LATENCY = 2,    // clocks from a compared step to its sums (ising_stats)
+    parameter integer STATS_LATENCY = 2,    // clocks from a decided step to its sums (ising_stats)
     parameter [31:0]  SHAPE         = 32'd0 // the SHAPE register: packed by the generator from the contract's fields
 ) (
     input  wire        clk,
@@ -118,8 +118,8 @@ module ising_engine #(
     // ---- per-replica thresholds; statistics of the sweeping replica ----
     reg  [R*NT*25-1:0]  thresholds;
     reg  [NT*25-1:0]    table_now;          // the sweeping replica's thresholds
-    reg  [31:0]         agree_count;        // Σ over colour-0 sites: neighbours equal to the old spin
-    reg  [31:0]         ones_count;         // Σ over all sites: old spin is +1
+    reg  [31:0]         agree_count;        // Σ over colour-1 sites: neighbours equal to the new spin
+    reg  [31:0]         ones_count;         // Σ over all sites: new spin is +1
 
     wire [15:0] field_index   = (reg_addr - REG_TABLE_BASE) & (REG_TABLE_STRIDE - 16'd1);
     wire [15:0] replica_index = (reg_addr - REG_TABLE_BASE) / REG_TABLE_STRIDE;
@@ -253,8 +253,11 @@ module ising_engine #(
     wire [P-1:0] row_left  = s1_offset ? row_centre : {row_centre[P-2:0], prev_top};
     wire [P-1:0] row_right = s1_offset ? {next_bottom, row_centre[P-1:1]} : row_centre;
 
-    // Digit `phase` of each stored threshold (shared by all lanes).
+    // Digit `phase` of each stored threshold (shared by all lanes): the top digit for a new step, else the
+    // digit `later` holds — loaded every clock with the digit after the current one, so no multiplexer on
+    // `phase` sits in front of the lanes.
     wire [NT*TW-1:0] digits;
+    reg  [NT*CHUNK-1:0] later;
     wire [TW-1:0]    digit_of [0:15];    // by stored index; unused indices read "never"
     generate
         for (gk = NT; gk < 16; gk = gk + 1) begin : no_digit
@@ -266,7 +269,8 @@ module ising_engine #(
             wire [TW-1:0] top = value[24:24-CHUNK];
             wire [CHUNK-1:0] middle = value[23-CHUNK:24-2*CHUNK];
             wire [CHUNK-1:0] bottom = value[CHUNK-1:0];
-            assign digits[gk * TW +: TW] = (phase == 2'd0) ? top : (phase == 2'd1) ? {1'b0, middle} : {1'b0, bottom};
+            always @(posedge clk) later[gk * CHUNK +: CHUNK] <= (phase == 2'd0) ? middle : bottom;
+            assign digits[gk * TW +: TW] = resolving ? {1'b0, later[gk * CHUNK +: CHUNK]} : top;
         end
     endgenerate
 
@@ -300,49 +304,45 @@ module ising_engine #(
         end
     end
 
-    // Decided stage: the step compared last clock, kept while its tied lanes compare further digits.
-    // Each lane's table index while resolving: Metropolis without a field needs one bit (only entries 8
-    // and 9 can tie), the symmetric tables the agreement count, the field tables the full index.
-    localparam integer CLASS_BITS = (MODE == 0) ? 1 : (MODE == 1) ? 3 : 4;
-    reg                    d_valid;            // a step was compared last clock
-    reg  [Q_BITS-1:0]      d_q;
-    reg  [P-1:0]           d_word;             // its new spins as decided so far
-    reg  [P-1:0]           d_pending;          // lanes still tied
-    reg  [P*CLASS_BITS-1:0] d_class;
-    wire                   evaluating = c_active || resolving;
-    wire                   d_complete = d_valid && !resolving;   // its last digit was compared last clock
+    // Decided stage: the step compared last clock, kept while its tied lanes compare further digits. A tied
+    // lane has not flipped, so its word bit is still the old spin and its energy unit still its agreement
+    // count: together they give the table index its next digit needs (no copy of stage c's registers).
+    reg                 d_valid;            // a step was compared last clock
+    reg  [Q_BITS-1:0]   d_q;
+    reg  [P-1:0]        d_word;             // its new spins as decided so far
+    reg  [P-1:0]        d_pending;          // lanes still tied
+    reg  [P*3-1:0]      d_energy;           // per lane: neighbours equal to the new spin, as decided so far
+    wire                evaluating = c_active || resolving;
+    wire                d_complete = d_valid && !resolving;   // its last digit was compared last clock
     assign evaluating_now = evaluating;
 
-    wire [P-1:0]            flip, tie, word_next;
-    wire [P*CLASS_BITS-1:0] class_now;
+    wire [P-1:0]   flip, tie, word_next;
+    wire [P*3-1:0] energy_next;
     generate
         for (gl = 0; gl < P; gl = gl + 1) begin : lane
-            wire [2:0] agree = c_agree[gl * 3 +: 3];
-            wire       spin  = c_spin[gl];
+            // The site compared this clock: stage c's for a new step, the decided step's while resolving.
+            wire [2:0] agree = resolving ? d_energy[gl * 3 +: 3] : c_agree[gl * 3 +: 3];
+            wire       spin  = resolving ? d_word[gl] : c_spin[gl];
             wire [2:0] ups = spin ? agree : 3'd4 - agree;                        // neighbours that are +1
             wire [3:0] full_index = spin ? 4'd5 + {1'b0, ups} : {1'b0, ups};   // tables.ts order
-            wire [CLASS_BITS-1:0] held = d_class[gl * CLASS_BITS +: CLASS_BITS];
+            // Metropolis without a field: entry 9 for a = 4, entry 8 for a = 3 (sel8 counts only without
+            // sel9); a tied lane has a = 3 or 4, so bit 2 of its energy unit tells them apart.
+            wire       sel9 = resolving ? d_energy[gl * 3 + 2] : c_agree[gl * 3 + 2];
+            wire       sel8 = resolving ? 1'b1 : (c_agree[gl * 3 +: 2] == 2'b11);
             reg  [TW-1:0] level;
             always @* begin
-                if (MODE == 0) begin
-                    if (resolving)              level = held[0] ? digits[TW +: TW] : digits[0 +: TW];
-                    else if (agree == 3'd4)     level = digits[TW +: TW];
-                    else if (agree == 3'd3)     level = digits[0 +: TW];
-                    else                        level = ALWAYS[24:24-CHUNK];
-                end
-                else if (MODE == 1) level = digit_of[{1'b0, resolving ? held[2:0] : agree}];
-                else                level = digit_of[resolving ? held[3:0] : full_index];
+                if (MODE == 0)      level = sel9 ? digits[TW +: TW] : sel8 ? digits[0 +: TW] : ALWAYS[24:24-CHUNK];
+                else if (MODE == 1) level = digit_of[{1'b0, agree}];
+                else                level = digit_of[full_index];
             end
-            if (MODE == 0)      assign class_now[gl * CLASS_BITS +: CLASS_BITS] = agree[2];
-            else if (MODE == 1) assign class_now[gl * CLASS_BITS +: CLASS_BITS] = agree;
-            else                assign class_now[gl * CLASS_BITS +: CLASS_BITS] = full_index;
             wire [CHUNK-1:0] u = chunks[gl * CHUNK +: CHUNK];
             wire below = {1'b0, u} < level;
             wire equal = {1'b0, u} == level;
-            // A tied lane has not flipped yet, so a later digit below flips the word bit it holds.
             assign flip[gl]      = resolving ? (d_pending[gl] & below) : below;
-            assign word_next[gl] = (resolving ? d_word[gl] : spin) ^ flip[gl];
             assign tie[gl]       = (!resolving || d_pending[gl]) && equal;
+            assign word_next[gl] = spin ^ flip[gl];
+            // Neighbours equal to the new spin: a if kept, 4 - a if flipped.
+            assign energy_next[gl * 3 +: 3] = flip[gl] ? 3'd4 - agree : agree;
         end
     endgenerate
 
@@ -361,11 +361,9 @@ module ising_engine #(
             if (evaluating) begin
                 d_word    <= word_next;
                 d_pending <= tie;
+                d_energy  <= energy_next;
             end
-            if (!resolving) begin
-                d_q     <= c_q;
-                d_class <= class_now;
-            end
+            if (!resolving) d_q <= c_q;
             if (advance) begin
                 s1_valid   <= can_issue;
                 s1_step    <= issue_step;
@@ -378,16 +376,15 @@ module ising_engine #(
         end
     end
 
-    // ---- write back (straight from the decided stage); statistics of the lattice the sweep started from ----
-    // Every site is read once per sweep before it is updated, so M = 2·(old ones) − N; every bond has one
-    // end of colour 0, whose neighbours are all old in the colour-0 half-sweep, so
-    // E = 2N − 2·(colour-0 sites' neighbours equal to their old spin). The sums come from the classify
-    // registers, off the decision path.
+    // ---- write back (straight from the decided stage); statistics ----
+    // Every site is written once per sweep, so M = 2·(ones written) − N; every bond has one end of each
+    // colour, so after the colour-1 half-sweep E = 2N − 2·(colour-1 sites' neighbours equal to their new
+    // spin). The sums come from the decided registers, off the decision path.
     wire               sums_valid;
     wire [P_LOG2+2:0]  agree_sum;     // Σ energy_units of a step
     wire [P_LOG2:0]    ones_sum;      // ones in a step's new word
     ising_stats u_stats (
-        .clk(clk), .in_valid(c_active && !resolving), .energy_units(c_agree), .old_spins(c_spin),
+        .clk(clk), .in_valid(d_complete), .energy_units(d_energy), .new_spins(d_word),
         .out_valid(sums_valid), .energy_sum(agree_sum), .ones_sum(ones_sum)
     );
     localparam [31:0] TWO_SITES = 2 * SITES;
@@ -565,7 +562,7 @@ module ising_engine #(
             endcase
 
             if (sums_valid) begin
-                if (!colour) agree_count <= agree_count + {{(29 - P_LOG2){1'b0}}, agree_sum};
+                if (colour) agree_count <= agree_count + {{(29 - P_LOG2){1'b0}}, agree_sum};
                 ones_count <= ones_count + {{(31 - P_LOG2){1'b0}}, ones_sum};
             end
         end

@@ -386,10 +386,7 @@ function neighbourSum(spins: Int8Array, L: number, site: number): number {
 /** Threshold width the digits of the lazy comparison add up to (rng.ts THRESHOLD_BITS). */
 const THRESHOLD_DIGIT_BITS = 24;
 
-/**
- * One record of the engine's statistics stream: a replica's bond energy and magnetization of the lattice its
- * sweep started from (the hardware sums them from the old spins it reads, off the decision path).
- */
+/** One record of the engine's statistics stream: a replica's bond energy and magnetization after its sweep. */
 export interface SweepRecord {
   replica: number;
   energy: number;
@@ -408,9 +405,8 @@ export function engineSweep(
   counts?: SweepCounts,
 ): SweepRecord[] {
   return lattices.map((lattice, replica) => {
-    const record = { replica, energy: lattice.bondEnergy, magnetization: lattice.magnetization };
     sweep(lattice, tables[replica]!, streams, lanes, counts);
-    return record;
+    return { replica, energy: lattice.bondEnergy, magnetization: lattice.magnetization };
   });
 }
 

@@ -48,16 +48,16 @@ function adderTree(module: Module, name: string, input: string, count: number, w
 export function statsModule(lanes: number): Module {
   const levels = Math.log2(lanes);
   const stats = new Module('ising_stats', [
-    `ising_stats: per step, the sum of ${lanes} lanes' energy units (3 bits: neighbours equal to the old spin) and`,
-    `the number of +1 spins in the old word, as balanced adder trees with a register after every level:`,
+    `ising_stats: per step, the sum of ${lanes} lanes' energy units (3 bits: neighbours equal to the new spin) and`,
+    `the number of +1 spins in the new word, as balanced adder trees with a register after every level:`,
     `latency ${statsLatency(lanes)} clocks.`,
   ]);
   stats
     .input('clk')
-    .input('in_valid', 1, 'a step is compared this clock')
-    .input('energy_units', lanes * 3, 'per lane, registered: neighbours equal to the old spin')
-    .input('old_spins', lanes, "the step's old word, registered (1 = spin +1)")
-    .output('out_valid', 1, 'the sums below belong to a compared step')
+    .input('in_valid', 1, 'a step was decided: its registers hold the final values')
+    .input('energy_units', lanes * 3, 'per lane, registered: neighbours equal to the new spin')
+    .input('new_spins', lanes, "the step's new word, registered (1 = spin +1)")
+    .output('out_valid', 1, 'the sums below belong to a decided step')
     .output('energy_sum', levels + 3)
     .output('ones_sum', levels + 1)
     .blank();
@@ -68,6 +68,6 @@ export function statsModule(lanes: number): Module {
   );
   stats.assign('out_valid', `valid_pipe[${latency - 1}]`);
   adderTree(stats, 'energy', 'energy_units', lanes, 3);
-  adderTree(stats, 'ones', 'old_spins', lanes, 1);
+  adderTree(stats, 'ones', 'new_spins', lanes, 1);
   return stats;
 }
