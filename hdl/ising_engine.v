@@ -117,7 +117,7 @@ module ising_engine #(
 
     // ---- per-replica thresholds; statistics of the sweeping replica ----
     reg  [R*NT*25-1:0]  thresholds;
-    reg  [NT*25-1:0]    table_now;          // the sweeping replica's thresholds
+    wire [NT*25-1:0]    table_now;          // the sweeping replica's thresholds
     reg  [31:0]         agree_count;        // Σ over colour-1 sites: neighbours equal to the new spin
     reg  [31:0]         ones_count;         // Σ over all sites: new spin is +1
 
@@ -146,6 +146,17 @@ module ising_engine #(
     generate
         for (gr = 0; gr < R; gr = gr + 1) begin : replica_views
             assign table_of[gr] = thresholds[gr * NT * 25 +: NT * 25];
+        end
+    endgenerate
+    // With one replica the registers themselves (written only while idle); with several, a copy taken as
+    // each replica's sweep begins (an R-way multiplexer in front of every lane would cost more).
+    generate
+        if (R == 1) begin : one_table
+            assign table_now = thresholds;
+        end else begin : table_copy
+            reg [NT*25-1:0] copy;
+            always @(posedge clk) if (state == ST_BEGIN) copy <= table_of[replica];
+            assign table_now = copy;
         end
     endgenerate
     wire [R_BITS-1:0] addressed  = replica_index[R_BITS-1:0];
@@ -323,7 +334,9 @@ module ising_engine #(
             // The site compared this clock: stage c's for a new step, the decided step's while resolving.
             wire [2:0] agree = resolving ? d_energy[gl * 3 +: 3] : c_agree[gl * 3 +: 3];
             wire       spin  = resolving ? d_word[gl] : c_spin[gl];
-            wire [2:0] ups = spin ? agree : 3'd4 - agree;                        // neighbours that are +1
+            // 4 - a for a = 0 … 4 as logic ({a == 0, a1 ^ a0, a0}), not a subtractor on a carry chain.
+            wire [2:0] agree_flipped = {agree == 3'd0, agree[1] ^ agree[0], agree[0]};
+            wire [2:0] ups = spin ? agree : agree_flipped;                       // neighbours that are +1
             wire [3:0] full_index = spin ? 4'd5 + {1'b0, ups} : {1'b0, ups};   // tables.ts order
             // Metropolis without a field: entry 9 for a = 4, entry 8 for a = 3 (sel8 counts only without
             // sel9); a tied lane has a = 3 or 4, so bit 2 of its energy unit tells them apart.
@@ -342,7 +355,7 @@ module ising_engine #(
             assign tie[gl]       = (!resolving || d_pending[gl]) && equal;
             assign word_next[gl] = spin ^ flip[gl];
             // Neighbours equal to the new spin: a if kept, 4 - a if flipped.
-            assign energy_next[gl * 3 +: 3] = flip[gl] ? 3'd4 - agree : agree;
+            assign energy_next[gl * 3 +: 3] = flip[gl] ? agree_flipped : agree;
         end
     endgenerate
 
@@ -514,7 +527,6 @@ module ising_engine #(
                     else seed_count <= seed_count + 8'd1;
                 end
                 ST_BEGIN: begin
-                    table_now     <= table_of[replica];
                     agree_count   <= 32'd0;
                     ones_count    <= 32'd0;
                     colour        <= 1'b0;
