@@ -21,6 +21,22 @@ export interface ClockPlan {
   pll?: PllPlan;
 }
 
+/**
+ * Reset after configuration and after PLL lock: at least 15 µs (block RAM reads as zero for ~3 µs after
+ * configuration; the open-FPGA community holds reset ≥ 15 µs), 100 µs when the clock is the UP5K's internal
+ * oscillator (it needs ~100 µs to settle). The cycle count is rounded up at the core clock; reset_sync adds
+ * its two synchronizer clocks on top.
+ */
+export function resetHold(clock: { mhz: number; internalOscillator?: boolean }): {
+  microseconds: number;
+  cycles: number;
+  countBits: number;
+} {
+  const microseconds = clock.internalOscillator ? 100 : 15;
+  const cycles = Math.max(2, Math.ceil(microseconds * clock.mhz));
+  return { microseconds, cycles, countBits: Math.ceil(Math.log2(cycles + 1)) };
+}
+
 export function boardTop(board: Board, core: Module, clock: ClockPlan): Module {
   const coreLeds = core.ports.find((p) => p.name === 'leds')?.width ?? 0;
   for (const name of ['clk', 'rst', 'uart_rx', 'uart_tx']) {
@@ -80,12 +96,13 @@ export function boardTop(board: Board, core: Module, clock: ClockPlan): Module {
     top.assign('clock_ready', "1'b1");
   }
   top.blank();
+  const hold = resetHold({ mhz: clock.mhz });
   top.instance(
     resetSync,
     'u_reset',
     { clk: CORE_CLOCK_NET, arst_n: 'clock_ready', rst: 'rst' },
-    {},
-    'reset until the clock is stable',
+    { HOLD_CYCLES: String(hold.cycles), COUNT_BITS: String(hold.countBits) },
+    `reset until the clock is stable, then ${hold.microseconds} µs more (block RAM after configuration)`,
   );
   top.blank();
   const connections: Record<string, string> = {
