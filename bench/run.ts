@@ -490,9 +490,9 @@ const ISING_TARGETS: { name: string; board: string; options: Record<string, stri
   {
     name: 'icebreaker_L256_P32',
     board: 'icebreaker',
-    options: { L: 256, lanes: 32, 'rng-bits': '8', 'clock-mhz': 16 },
+    options: { L: 256, lanes: 32, 'rng-bits': '8', 'clock-mhz': 24 },
   },
-  { name: 'hx8k_L256_P64', board: 'hx8k', options: { L: 256, lanes: 64, 'rng-bits': '8', 'clock-mhz': 36 } },
+  { name: 'hx8k_L256_P64', board: 'hx8k', options: { L: 256, lanes: 64, 'rng-bits': '8', 'clock-mhz': 50 } },
 ];
 
 /**
