@@ -7,7 +7,9 @@
 // lines quiet) the harness sleeps in poll() instead of clocking, so an idle board costs no CPU; a partial
 // frame keeps the clock running, so the link's frame timeout still fires.
 //
-// Usage: virtual_board --clocks-per-bit N [--link PATH] [--trace FILE.fst]
+// Usage: virtual_board --clocks-per-bit N [--reset-cycles N] [--link PATH] [--trace FILE.fst]
+// --reset-cycles: clocks before the pty is offered (default 16 with rst high). A routed netlist makes its own
+// reset after "configuration" (the wrapper's reset_sync), so its board runs that long before a host can talk.
 // Prints "pty <path>" on stdout once ready. Exits on SIGINT/SIGTERM or when stdin closes (its parent died).
 #include "Vdut.h"
 #include "verilated.h"
@@ -31,11 +33,13 @@ static void stop(int) { running = 0; }
 
 int main(int argc, char** argv) {
     int clocks_per_bit = 0;
+    int reset_cycles = 16;
     const char* link_path = nullptr;
     const char* trace_path = nullptr;
     for (int i = 1; i + 1 < argc; i++) {
         if (!std::strcmp(argv[i], "--clocks-per-bit")) clocks_per_bit = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--link")) link_path = argv[i + 1];
+        if (!std::strcmp(argv[i], "--reset-cycles")) reset_cycles = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--trace")) trace_path = argv[i + 1];
     }
     if (clocks_per_bit < 4) {
@@ -88,7 +92,7 @@ int main(int argc, char** argv) {
 
     dut.uart_rx = 1;
     dut.rst = 1;
-    for (int i = 0; i < 16; i++) tick();
+    for (int i = 0; i < reset_cycles; i++) tick();
     dut.rst = 0;
 
     std::printf("pty %s\n", slave_path.c_str());

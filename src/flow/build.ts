@@ -21,6 +21,9 @@ import { verilogFiles } from '../hdl/sources.ts';
 
 export type Stage = 'yosys' | 'nextpnr' | 'icepack';
 
+/** nextpnr's routed netlist in a build folder (JSON; src/flow/netlist.ts turns it into Verilog). */
+export const ROUTED_NETLIST = 'routed.json';
+
 export type BuildEvent =
   | { kind: 'cached'; outDir: string }
   | { kind: 'stage-start'; stage: Stage }
@@ -76,6 +79,9 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
     'board.pcf',
     '--asc',
     'top.asc',
+    // The routed netlist, for post-route simulation (src/flow/netlist.ts, `--netlist`).
+    '--write',
+    'routed.json',
     '--freq',
     String(elaborated.clock.mhz),
     '--report',
@@ -187,6 +193,8 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
     cache_key: cacheKey,
   };
   writeFileSync(join(staging, 'top.asc'), asc);
+  const routed = placed['routed.json'];
+  if (routed !== undefined) writeFileSync(join(staging, ROUTED_NETLIST), routed);
   writeFileSync(join(staging, bitstreamName), bitstream);
   writeFileSync(join(staging, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
 
