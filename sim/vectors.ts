@@ -69,6 +69,8 @@ export interface VectorSimSpec {
   clock?: string;
   inputs: VectorPort[];
   outputs: VectorPort[];
+  /** Extra Verilator flags (a routed netlist's, sim/netlist.ts). */
+  flags?: string[];
 }
 
 export interface RunOptions {
@@ -87,7 +89,12 @@ export class VectorSim {
     for (const port of [...spec.inputs, ...spec.outputs]) {
       if (port.width > 64) throw new Error(`vector harness handles ports up to 64 bits; ${port.name} is ${port.width}`);
     }
-    const binary = await buildModel({ sources: spec.sources, top: spec.top, harness: vectorHarness(spec) });
+    const binary = await buildModel({
+      sources: spec.sources,
+      top: spec.top,
+      harness: vectorHarness(spec),
+      flags: spec.flags,
+    });
     return new VectorSim(spec, binary);
   }
 

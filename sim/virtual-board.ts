@@ -1,10 +1,12 @@
 /**
- * Starts a virtual board: the design's core-level RTL in Verilator, bridged to a pseudo-terminal
- * (sim/board/virtual_board.cpp). Host code opens `board.path` exactly as it would a real board's port.
+ * Starts a virtual board: the design's core-level RTL in Verilator — or the routed netlist of its build, with
+ * the iCE40 cell models (sim/netlist.ts) — bridged to a pseudo-terminal (sim/board/virtual_board.cpp). Host
+ * code opens `board.path` exactly as it would a real board's port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { netlistModelSpec } from './netlist.ts';
 import { buildModel } from './verilator.ts';
 
 const HARNESS = readFileSync(new URL('./board/virtual_board.cpp', import.meta.url), 'utf8');
@@ -14,6 +16,9 @@ const HARNESS = readFileSync(new URL('./board/virtual_board.cpp', import.meta.ur
  * machine (CI, a training run on the other core) a reply can take seconds where hardware takes milliseconds.
  */
 export const VIRTUAL_BOARD_TIMEOUT_MS = 5000;
+
+/** The same for a routed netlist, which simulates about 15× slower than the RTL (bench `netlist`). */
+export const NETLIST_BOARD_TIMEOUT_MS = 60_000;
 
 export interface VirtualBoardOptions {
   /** Also make this path a symlink to the pty (a stable name for scripts). */
@@ -26,6 +31,8 @@ export interface BoardSources {
   coreSources: Record<string, string>;
   coreTop: string;
   config: { link: { clocksPerBit: number } };
+  /** Run this routed netlist (src/flow/netlist.ts routedNetlistOf) instead of the core's RTL. */
+  netlist?: { verilog: string; resetCycles: number };
 }
 
 export class VirtualBoard {
@@ -44,8 +51,14 @@ export class VirtualBoard {
 
   /** Builds (cached) and starts the virtual board for an elaborated design with a link. */
   static async start(elaborated: BoardSources, options: VirtualBoardOptions = {}): Promise<VirtualBoard> {
-    const binary = await buildModel({ sources: elaborated.coreSources, top: elaborated.coreTop, harness: HARNESS });
+    const { netlist } = elaborated;
+    const binary = await buildModel(
+      netlist
+        ? netlistModelSpec(netlist.verilog, HARNESS)
+        : { sources: elaborated.coreSources, top: elaborated.coreTop, harness: HARNESS },
+    );
     const args = ['--clocks-per-bit', String(elaborated.config.link.clocksPerBit)];
+    if (netlist) args.push('--reset-cycles', String(netlist.resetCycles));
     if (options.linkPath) args.push('--link', options.linkPath);
     if (options.traceFile) args.push('--trace', options.traceFile);
     // Its own process group: a Ctrl-C at the terminal reaches the host, which stops the board itself (the

@@ -24,6 +24,7 @@ import {
   outDirOption,
   pickDesignOptions,
   portOption,
+  netlistOption,
   seedOption,
   warn,
   writeJson,
@@ -149,12 +150,13 @@ export function createProgram(): Command {
     .addHelpText('after', '\nExample:\n  spinbit sim loopback --clock-mhz 48 --baud 3000000');
   addDesignSubcommands(
     sim,
-    (command) => command.addOption(seedOption('stimulus seed')),
+    (command) => command.addOption(seedOption('stimulus seed')).addOption(netlistOption()),
     async (entry, elaborated, flags) => {
       const started = performance.now();
-      const summary = await elaborated.selfCheck({ seed: flags.seed as number });
+      const summary = await elaborated.selfCheck({ seed: flags.seed as number, netlist: Boolean(flags.netlist) });
       const seconds = (performance.now() - started) / 1000;
-      console.log(`${entry.design.name} self-check passed in ${seconds.toFixed(1)} s: ${JSON.stringify(summary)}`);
+      const what = flags.netlist ? ' (routed netlist)' : '';
+      console.log(`${entry.design.name} self-check${what} passed in ${seconds.toFixed(1)} s: ${JSON.stringify(summary)}`);
     },
   );
 
@@ -170,7 +172,8 @@ export function createProgram(): Command {
     (command) =>
       command
         .option('--link <path>', 'also make <path> a symlink to the pty')
-        .option('--trace <file>', 'write an FST waveform of the whole session'),
+        .option('--trace <file>', 'write an FST waveform of the whole session')
+        .addOption(netlistOption()),
     async ({ design }, { elaborated }, flags) => {
       if (!hasLink(elaborated.config)) {
         throw new UserError(
@@ -179,8 +182,11 @@ export function createProgram(): Command {
       }
       console.error('starting the virtual board (its Verilator model is built once, then cached)…');
       const { VirtualBoard } = await import('../../sim/virtual-board.ts');
+      const netlist = flags.netlist
+        ? await (await import('../flow/netlist.ts')).routedNetlistOf(elaborated)
+        : undefined;
       const board = await VirtualBoard.start(
-        { ...elaborated, config: elaborated.config },
+        { ...elaborated, config: elaborated.config, netlist },
         {
           linkPath: flags.link as string | undefined,
           traceFile: flags.trace as string | undefined,

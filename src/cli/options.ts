@@ -60,11 +60,20 @@ export function baudOption(description: string, fallback?: number): Option {
   return fallback === undefined ? option : option.default(fallback);
 }
 
+/** --netlist: the virtual board runs the routed netlist of the matching build instead of the RTL. */
+export function netlistOption(): Option {
+  return new Option(
+    '--netlist',
+    'with the virtual board: simulate the routed netlist of the matching build (built first when missing)',
+  );
+}
+
 /** --ref / --sim / --port / --check: where a `run` command runs (run/target.ts turns them into a Target). */
 export function addTargetOptions(command: Command, what: string): Command {
   return command
     .option('--ref', `run the bit-exact reference model on this machine`)
     .option('--sim', `run the ${what} RTL on the virtual board (Verilator behind a pty)`)
+    .addOption(netlistOption())
     .addOption(portOption(`run on a board flashed with the matching \`spinbit build\` bitstream`))
     .option('--check', 'with --sim / --port: require results bit-identical to the reference model');
 }

@@ -72,15 +72,21 @@ export interface RegisteredDesign {
 }
 
 /** An elaborated design with its self-check bound to it. */
+/** How `spinbit sim` checks a design: a stimulus seed; `netlist` runs the routed netlist instead of the RTL. */
+export interface SelfCheckOptions {
+  seed?: number;
+  netlist?: boolean;
+}
+
 export interface ElaboratedDesign {
   elaborated: Elaborated;
   /** Co-simulation self-check (Verilator): resolves to a summary of what was checked, rejects naming what differed. */
-  selfCheck(options: { seed?: number }): Promise<Record<string, unknown>>;
+  selfCheck(options: SelfCheckOptions): Promise<Record<string, unknown>>;
 }
 
 export function registerDesign<Config>(
   design: Design<Config>,
-  selfCheck: (elaborated: Elaborated<Config>, options: { seed?: number }) => Promise<Record<string, unknown>>,
+  selfCheck: (elaborated: Elaborated<Config>, options: SelfCheckOptions) => Promise<Record<string, unknown>>,
 ): RegisteredDesign {
   return {
     design,

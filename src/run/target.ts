@@ -10,7 +10,13 @@ import type { LinkConfig } from '../link/generate.ts';
 
 export type Target =
   | { kind: 'reference' }
-  | { kind: 'virtual' /** FST waveform of the whole session */; trace?: string }
+  | {
+      kind: 'virtual';
+      /** FST waveform of the whole session */
+      trace?: string;
+      /** Simulate the routed netlist of the matching build (built first when missing) instead of the RTL. */
+      netlist?: boolean;
+    }
   | { kind: 'port'; path: string };
 
 /** A target that is a board (virtual or real). */
@@ -21,16 +27,17 @@ export function targetMode(target: Target): 'ref' | 'sim' | 'port' {
   return target.kind === 'reference' ? 'ref' : target.kind === 'virtual' ? 'sim' : 'port';
 }
 
-/** `--ref` / `--sim` / `--port PATH` as a target; exactly one must be given. */
-export function targetFromFlags(flags: { ref?: unknown; sim?: unknown; port?: unknown }): Target {
+/** `--ref` / `--sim [--netlist]` / `--port PATH` as a target; exactly one must be given. */
+export function targetFromFlags(flags: { ref?: unknown; sim?: unknown; port?: unknown; netlist?: unknown }): Target {
   const given = [flags.ref && '--ref', flags.sim && '--sim', flags.port && '--port'].filter(Boolean);
   if (given.length !== 1) {
     throw new UserError(
       `say where to run with exactly one of --ref, --sim, --port${given.length ? ` (got ${given.join(' ')})` : ''}`,
     );
   }
+  if (flags.netlist && !flags.sim) throw new UserError('--netlist simulates the routed netlist: use it with --sim');
   if (flags.ref) return { kind: 'reference' };
-  return flags.sim ? { kind: 'virtual' } : { kind: 'port', path: String(flags.port) };
+  return flags.sim ? { kind: 'virtual', netlist: Boolean(flags.netlist) } : { kind: 'port', path: String(flags.port) };
 }
 
 /** The transport side a session needs; loaded lazily so the reference model never loads native bindings. */
@@ -51,9 +58,13 @@ export async function withBoard<T>(
   let virtual: import('../../sim/virtual-board.ts').VirtualBoard | undefined;
   let timeoutMs: number | undefined; // the link's default for hardware
   if (target.kind === 'virtual') {
-    const { VirtualBoard, VIRTUAL_BOARD_TIMEOUT_MS } = await import('../../sim/virtual-board.ts');
-    timeoutMs = VIRTUAL_BOARD_TIMEOUT_MS;
-    virtual = await VirtualBoard.start(elaborated, { traceFile: target.trace });
+    const { VirtualBoard, VIRTUAL_BOARD_TIMEOUT_MS, NETLIST_BOARD_TIMEOUT_MS } = await import(
+      '../../sim/virtual-board.ts'
+    );
+    timeoutMs = target.netlist ? NETLIST_BOARD_TIMEOUT_MS : VIRTUAL_BOARD_TIMEOUT_MS;
+    const { routedNetlistOf } = await import('../flow/netlist.ts');
+    const netlist = target.netlist ? await routedNetlistOf(elaborated) : undefined;
+    virtual = await VirtualBoard.start({ ...elaborated, netlist }, { traceFile: target.trace });
   }
   const path = virtual ? virtual.path : (target as { path: string }).path;
   const { baud } = elaborated.config.link;

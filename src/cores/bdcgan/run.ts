@@ -10,7 +10,7 @@
 import { getBoard } from '../../boards/index.ts';
 import { UserError } from '../../errors.ts';
 import { withBoard, type Target } from '../../run/target.ts';
-import { elaborate, type DesignOptions, type Elaborated } from '../design.ts';
+import { elaborate, type DesignOptions, type Elaborated, type SelfCheckOptions } from '../design.ts';
 import { compareImages, type ImageCheckReport } from './check.ts';
 import { decodeModel, encodeModel } from './format.ts';
 import { bdcgan, type BdcganConfig } from './index.ts';
@@ -87,7 +87,7 @@ async function runBdcganOnBoard(
 /** `spinbit sim bdcgan`: random weights for the configured preset, 8 images on the virtual board, checked. */
 export async function selfCheckBdcgan(
   elaborated: Elaborated<BdcganConfig>,
-  options: { seed?: number },
+  options: SelfCheckOptions,
 ): Promise<Record<string, unknown>> {
   const seed = options.seed ?? 1;
   const { arch } = elaborated.config;
@@ -95,8 +95,8 @@ export async function selfCheckBdcgan(
   const requests = imageRequests(8, arch.latent, [0, 3, 7, 9], seed);
   const run = await runBdcganOnBoard(
     elaborated,
-    { kind: 'virtual' },
-    { target: { kind: 'virtual' }, model, modelHash: hash, requests, check: true },
+    { kind: 'virtual', netlist: options.netlist },
+    { target: { kind: 'virtual', netlist: options.netlist }, model, modelHash: hash, requests, check: true },
   );
   return { preset: arch.name, ...run.check, uploadBytes: run.upload?.bytes, seconds: Number(run.seconds.toFixed(2)) };
 }

@@ -9,7 +9,7 @@
 import { getBoard } from '../../boards/index.ts';
 import { UserError } from '../../errors.ts';
 import { withBoard, type Target } from '../../run/target.ts';
-import { elaborate, type DesignOptions, type Elaborated } from '../design.ts';
+import { elaborate, type DesignOptions, type Elaborated, type SelfCheckOptions } from '../design.ts';
 import { CheckedEngine, type CheckReport } from './check.ts';
 import { validateIsingConfig, type IsingConfig } from './config.ts';
 import { ising, type IsingDesignConfig } from './index.ts';
@@ -124,7 +124,7 @@ export async function runIsingOnBoard(
 /** `spinbit sim ising`: a short scan on the virtual board, checked bit for bit against the reference model. */
 export async function selfCheckIsing(
   elaborated: Elaborated<IsingDesignConfig>,
-  options: { seed?: number },
+  options: SelfCheckOptions,
 ): Promise<Record<string, unknown>> {
   const config = elaborated.config;
   const seed = options.seed ?? 1;
@@ -134,7 +134,7 @@ export async function selfCheckIsing(
       : [1.5, 2.269, 3.0];
   const run = await runIsingOnBoard(
     elaborated,
-    { kind: 'virtual' },
+    { kind: 'virtual', netlist: options.netlist },
     { temperatures, sweeps: 100, burnIn: 0, seed },
     true,
   );

@@ -3,7 +3,8 @@
  * virtual board on a pty, the host driver on the real serialport bindings. Identity and config hash,
  * registers, a scratch-memory round trip and the stream must all come back exactly.
  */
-import type { Elaborated } from '../design.ts';
+import type { Elaborated, SelfCheckOptions } from '../design.ts';
+import { UserError } from '../../errors.ts';
 import { TypedBoard } from '../../../host/typed-board.ts';
 import { withBoard, type BoardTarget } from '../../run/target.ts';
 import { loopbackContract } from './contract.ts';
@@ -34,11 +35,15 @@ export interface LoopbackCheckResult {
 /** `spinbit sim loopback`: the link check through the virtual board, or echo mode's UART co-simulation. */
 export async function selfCheckLoopback(
   elaborated: Elaborated<LoopbackConfig>,
-  options: { seed?: number },
+  options: SelfCheckOptions,
 ): Promise<Record<string, unknown>> {
   const { config } = elaborated;
-  if (config.mode === 'echo') return { ...(await checkEcho({ ...elaborated, config }, { seed: options.seed })) };
-  return { ...(await checkLoopback({ ...elaborated, config }, options)) };
+  if (config.mode === 'echo') {
+    if (options.netlist) throw new UserError('--netlist runs the link check; echo mode has no link (use --mode link)');
+    return { ...(await checkEcho({ ...elaborated, config }, { seed: options.seed })) };
+  }
+  const target = { kind: 'virtual' as const, netlist: options.netlist };
+  return { ...(await checkLoopback({ ...elaborated, config }, { seed: options.seed }, target)) };
 }
 
 /** The link check on a target (the virtual board by default, or a board flashed with this loopback build). */
