@@ -156,7 +156,9 @@ export function createProgram(): Command {
       const summary = await elaborated.selfCheck({ seed: flags.seed as number, netlist: Boolean(flags.netlist) });
       const seconds = (performance.now() - started) / 1000;
       const what = flags.netlist ? ' (routed netlist)' : '';
-      console.log(`${entry.design.name} self-check${what} passed in ${seconds.toFixed(1)} s: ${JSON.stringify(summary)}`);
+      console.log(
+        `${entry.design.name} self-check${what} passed in ${seconds.toFixed(1)} s: ${JSON.stringify(summary)}`,
+      );
     },
   );
 

@@ -93,7 +93,8 @@ export async function routedNetlistOf(
     if (event.kind === 'stage-start' && event.stage === 'yosys') announce();
   };
   let build = await buildBitstream(elaborated, { onEvent });
-  if (!existsSync(join(build.outDir, ROUTED_NETLIST))) build = await buildBitstream(elaborated, { onEvent, force: true });
+  if (!existsSync(join(build.outDir, ROUTED_NETLIST)))
+    build = await buildBitstream(elaborated, { onEvent, force: true });
   return {
     verilog: await routedNetlistVerilog(build.outDir),
     resetCycles: resetHold({ mhz: elaborated.clock.mhz }).cycles + 2 + 16,
