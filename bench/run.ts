@@ -34,7 +34,8 @@ import { ising, type IsingDesignConfig } from '../src/cores/ising/index.ts';
 import { IsingBoard } from '../src/cores/ising/driver.ts';
 import { flipThresholds } from '../src/cores/ising/tables.ts';
 import { THRESHOLD_BITS } from '../src/cores/ising/rng.ts';
-import { VirtualBoard } from '../sim/virtual-board.ts';
+import { NETLIST_BOARD_TIMEOUT_MS, VirtualBoard } from '../sim/virtual-board.ts';
+import { routedNetlistOf, type NetlistSource } from '../src/flow/netlist.ts';
 
 const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
@@ -247,10 +248,18 @@ async function buildEngine(
 }
 
 /** Clocks per sweep of an engine configuration on the virtual board at T = 2.269 (after a short burn-in). */
-async function engineEfficiency(board: string, options: Record<string, string | number>, sweeps: number) {
+async function engineEfficiency(
+  board: string,
+  options: Record<string, string | number>,
+  sweeps: number,
+  netlist?: NetlistSource,
+) {
   const design = (await elaborate(ising, getBoard(board), options)) as Elaborated<IsingDesignConfig>;
-  const virtual = await VirtualBoard.start(design);
-  const link = await SpinbitBoard.open(virtual.path, { expect: { design: 'ising', configHash: design.configHash } });
+  const virtual = await VirtualBoard.start({ ...design, netlist });
+  const link = await SpinbitBoard.open(virtual.path, {
+    expect: { design: 'ising', configHash: design.configHash },
+    timeoutMs: netlist ? NETLIST_BOARD_TIMEOUT_MS : undefined,
+  });
   try {
     const engine = new IsingBoard(link, design.config);
     await engine.seed(1);
@@ -274,6 +283,24 @@ async function engineEfficiency(board: string, options: Record<string, string | 
     await link.close();
     await virtual.stop();
   }
+}
+
+/**
+ * Post-route simulation speed: the Ising engine's clocks per second in Verilator, RTL against the routed
+ * netlist of its build (the CI configuration, L = 16, 4 lanes, iCEBreaker at 12 MHz), both on the virtual board.
+ */
+async function benchNetlist(): Promise<Record<string, unknown>> {
+  const options = { L: 16, lanes: 4 };
+  const design = await elaborate(ising, getBoard('icebreaker'), options);
+  const netlist = await routedNetlistOf(design, () => {});
+  const rtl = await engineEfficiency('icebreaker', options, 200);
+  const routed = await engineEfficiency('icebreaker', options, 200, netlist);
+  return {
+    design: 'ising L=16, 4 lanes, iCEBreaker 12 MHz',
+    rtl_clocks_per_s: rtl.verilator_engine_cycles_per_s,
+    netlist_clocks_per_s: routed.verilator_engine_cycles_per_s,
+    netlist_slowdown: round(rtl.verilator_engine_cycles_per_s / routed.verilator_engine_cycles_per_s, 1),
+  };
 }
 
 /** Ising engine: builds that prove fit and timing, efficiency from simulation, flips/ns; reference speed. */
@@ -496,7 +523,7 @@ const ISING_TARGETS: { name: string; board: string; options: Record<string, stri
 ];
 
 /**
- * `npm run bench -- ising` runs only the named sections (spine, link, ising, bdcgan, training, demo); results of the
+ * `npm run bench -- ising` runs only the named sections (spine, link, ising, bdcgan, netlist, training, demo); results of the
  * others are kept.
  */
 const only = new Set(process.argv.slice(2));
@@ -516,6 +543,7 @@ const results = {
   ...(want('link') ? { link: await benchLink() } : {}),
   ...(want('ising') ? { ising: await benchIsing() } : {}),
   ...(want('bdcgan') ? { bdcgan: await benchBdcgan() } : {}),
+  ...(want('netlist') ? { netlist: await benchNetlist() } : {}),
   ...(want('training') ? { training: await benchTraining() } : {}),
   ...(want('demo') ? { demo: await benchDemo() } : {}),
 };

@@ -8,8 +8,8 @@
  *   with its floating-input pulls (`(I0 === 1'bz) ? 1'b0 : I0`) reduced to the plain input: a two-state
  *   simulator has no z, and the netlist ties every floating input to its pull value instead. The rewrite
  *   counts its matches, so a changed model fails loudly here rather than simulating something else.
- * - sim/netlist/ice40_fixes.v adds ICESTORM_SPRAM (the placed UP5K SPRAM), which the shipped file lacks, as
- *   a port mapping onto its SB_SPRAM256KA model.
+ * - sim/netlist/ice40_fixes.v adds ICESTORM_SPRAM and ICESTORM_DSP (the placed UP5K SPRAM and DSP), which
+ *   the shipped file lacks, as port mappings onto its SB_SPRAM256KA and SB_MAC16 models.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -28,4 +28,71 @@ module ICESTORM_SPRAM (
     );
 endmodule
 
+// UP5K DSP as placed (ICESTORM_DSP) → SB_MAC16, same parameters.
+module ICESTORM_DSP (
+    input  wire CLK, CE,
+    input  wire A_0, A_1, A_2, A_3, A_4, A_5, A_6, A_7, A_8, A_9, A_10, A_11, A_12, A_13, A_14, A_15,
+    input  wire B_0, B_1, B_2, B_3, B_4, B_5, B_6, B_7, B_8, B_9, B_10, B_11, B_12, B_13, B_14, B_15,
+    input  wire C_0, C_1, C_2, C_3, C_4, C_5, C_6, C_7, C_8, C_9, C_10, C_11, C_12, C_13, C_14, C_15,
+    input  wire D_0, D_1, D_2, D_3, D_4, D_5, D_6, D_7, D_8, D_9, D_10, D_11, D_12, D_13, D_14, D_15,
+    input  wire AHOLD, BHOLD, CHOLD, DHOLD, IRSTTOP, IRSTBOT, ORSTTOP, ORSTBOT, OLOADTOP, OLOADBOT,
+    input  wire ADDSUBTOP, ADDSUBBOT, OHOLDTOP, OHOLDBOT, CI, ACCUMCI, SIGNEXTIN,
+    output wire O_0, O_1, O_2, O_3, O_4, O_5, O_6, O_7, O_8, O_9, O_10, O_11, O_12, O_13, O_14, O_15, O_16, O_17, O_18, O_19, O_20, O_21, O_22, O_23, O_24, O_25, O_26, O_27, O_28, O_29, O_30, O_31,
+    output wire CO, ACCUMCO, SIGNEXTOUT
+);
+    parameter [0:0] NEG_TRIGGER = 0;
+    parameter [0:0] C_REG = 0;
+    parameter [0:0] A_REG = 0;
+    parameter [0:0] B_REG = 0;
+    parameter [0:0] D_REG = 0;
+    parameter [0:0] TOP_8x8_MULT_REG = 0;
+    parameter [0:0] BOT_8x8_MULT_REG = 0;
+    parameter [0:0] PIPELINE_16x16_MULT_REG1 = 0;
+    parameter [0:0] PIPELINE_16x16_MULT_REG2 = 0;
+    parameter [1:0] TOPOUTPUT_SELECT = 0;
+    parameter [1:0] TOPADDSUB_LOWERINPUT = 0;
+    parameter [0:0] TOPADDSUB_UPPERINPUT = 0;
+    parameter [1:0] TOPADDSUB_CARRYSELECT = 0;
+    parameter [1:0] BOTOUTPUT_SELECT = 0;
+    parameter [1:0] BOTADDSUB_LOWERINPUT = 0;
+    parameter [0:0] BOTADDSUB_UPPERINPUT = 0;
+    parameter [1:0] BOTADDSUB_CARRYSELECT = 0;
+    parameter [0:0] MODE_8x8 = 0;
+    parameter [0:0] A_SIGNED = 0;
+    parameter [0:0] B_SIGNED = 0;
+    wire [31:0] o;
+    assign {O_31, O_30, O_29, O_28, O_27, O_26, O_25, O_24, O_23, O_22, O_21, O_20, O_19, O_18, O_17, O_16, O_15, O_14, O_13, O_12, O_11, O_10, O_9, O_8, O_7, O_6, O_5, O_4, O_3, O_2, O_1, O_0} = o;
+    SB_MAC16 #(
+        .NEG_TRIGGER(NEG_TRIGGER),
+        .C_REG(C_REG),
+        .A_REG(A_REG),
+        .B_REG(B_REG),
+        .D_REG(D_REG),
+        .TOP_8x8_MULT_REG(TOP_8x8_MULT_REG),
+        .BOT_8x8_MULT_REG(BOT_8x8_MULT_REG),
+        .PIPELINE_16x16_MULT_REG1(PIPELINE_16x16_MULT_REG1),
+        .PIPELINE_16x16_MULT_REG2(PIPELINE_16x16_MULT_REG2),
+        .TOPOUTPUT_SELECT(TOPOUTPUT_SELECT),
+        .TOPADDSUB_LOWERINPUT(TOPADDSUB_LOWERINPUT),
+        .TOPADDSUB_UPPERINPUT(TOPADDSUB_UPPERINPUT),
+        .TOPADDSUB_CARRYSELECT(TOPADDSUB_CARRYSELECT),
+        .BOTOUTPUT_SELECT(BOTOUTPUT_SELECT),
+        .BOTADDSUB_LOWERINPUT(BOTADDSUB_LOWERINPUT),
+        .BOTADDSUB_UPPERINPUT(BOTADDSUB_UPPERINPUT),
+        .BOTADDSUB_CARRYSELECT(BOTADDSUB_CARRYSELECT),
+        .MODE_8x8(MODE_8x8),
+        .A_SIGNED(A_SIGNED),
+        .B_SIGNED(B_SIGNED)
+    ) mac (
+        .CLK(CLK), .CE(CE), .A({A_15, A_14, A_13, A_12, A_11, A_10, A_9, A_8, A_7, A_6, A_5, A_4, A_3, A_2, A_1, A_0}),
+        .B({B_15, B_14, B_13, B_12, B_11, B_10, B_9, B_8, B_7, B_6, B_5, B_4, B_3, B_2, B_1, B_0}),
+        .C({C_15, C_14, C_13, C_12, C_11, C_10, C_9, C_8, C_7, C_6, C_5, C_4, C_3, C_2, C_1, C_0}),
+        .D({D_15, D_14, D_13, D_12, D_11, D_10, D_9, D_8, D_7, D_6, D_5, D_4, D_3, D_2, D_1, D_0}),
+        .AHOLD(AHOLD), .BHOLD(BHOLD), .CHOLD(CHOLD), .DHOLD(DHOLD), .IRSTTOP(IRSTTOP), .IRSTBOT(IRSTBOT),
+        .ORSTTOP(ORSTTOP), .ORSTBOT(ORSTBOT), .OLOADTOP(OLOADTOP), .OLOADBOT(OLOADBOT), .ADDSUBTOP(ADDSUBTOP),
+        .ADDSUBBOT(ADDSUBBOT), .OHOLDTOP(OHOLDTOP), .OHOLDBOT(OHOLDBOT), .CI(CI), .ACCUMCI(ACCUMCI),
+        .SIGNEXTIN(SIGNEXTIN), .O(o), .CO(CO), .ACCUMCO(ACCUMCO), .SIGNEXTOUT(SIGNEXTOUT)
+    );
+endmodule
+
 `default_nettype wire

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { type Command, Option } from 'commander';
-import { boardOption, warn, writeJson } from './options.ts';
+import { boardOption, netlistOption, portOption, warn, writeJson } from './options.ts';
 import { getBoard, type Board } from '../boards/index.ts';
 import { onPath } from '../flow/tools.ts';
 import { UserError } from '../errors.ts';
@@ -182,16 +182,64 @@ export function addBoardTools(program: Command): void {
       '\nExample:\n  spinbit flash build/bdcgan-icebreaker/bdcgan-icebreaker.bin --board icebreaker',
     )
     .action(async (file: string, flags: { board: string; dryRun?: boolean }) => {
-      const plan = flashPlan(file, getBoard(flags.board));
-      console.log(`${plan.tool} ${plan.args.join(' ')}`);
-      if (flags.dryRun) return;
-      const result = spawnSync(plan.tool, plan.args, { stdio: 'inherit' });
-      if (result.status !== 0) {
-        throw new UserError(
-          `${plan.tool} failed (exit ${result.status ?? result.signal}): ` +
-            'is the board plugged in, and may you use USB devices? ' +
-            '(Linux: a udev rule for 0403:6010, see docs/boards.md)',
-        );
-      }
+      flash(file, getBoard(flags.board), flags.dryRun);
     });
+
+  program
+    .command('selftest')
+    .description(
+      'bring-up checks of a board running the loopback bitstream: identity, registers, memory march, stream, ' +
+        'latency, baud error — a verdict per step',
+    )
+    .addOption(boardOption())
+    .addOption(portOption('the board\'s UART ("auto": the one FTDI board found)'))
+    .option('--sim', 'run the same checks on the virtual board')
+    .addOption(netlistOption())
+    .option('--flash', 'build (cached) and flash the loopback bitstream first')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  spinbit selftest --port auto --flash\n  spinbit selftest --sim --board icestick',
+    )
+    .action(async (flags: { board: string; port?: string; sim?: boolean; netlist?: boolean; flash?: boolean }) => {
+      const board = getBoard(flags.board);
+      if (!flags.sim && !flags.port) throw new UserError('say where: --port PATH|auto for a board, or --sim');
+      if (flags.sim && (flags.port || flags.flash))
+        throw new UserError('--sim runs without a board: drop --port/--flash');
+      const { loopback } = await import('../cores/loopback/index.ts');
+      const { elaborate } = await import('../cores/design.ts');
+      const elaborated = await elaborate(loopback, board, { mode: 'link' });
+      if (flags.flash) {
+        const { buildBitstream } = await import('../flow/build.ts');
+        console.error(`building the loopback bitstream for ${board.title} (cached after the first time)…`);
+        flash((await buildBitstream(elaborated)).bitstreamPath, board);
+      }
+      const path = flags.port === 'auto' ? await autoPort() : flags.port;
+      const { selftest } = await import('../cores/loopback/selftest.ts');
+      const target = flags.sim
+        ? ({ kind: 'virtual', netlist: flags.netlist } as const)
+        : ({ kind: 'port', path: path! } as const);
+      const where = flags.sim ? `virtual ${board.title}${flags.netlist ? ' (routed netlist)' : ''}` : path!;
+      console.log(`selftest on ${where}:`);
+      const steps = await selftest(elaborated as never, target, (step) =>
+        console.log(`  ${step.ok ? 'PASS' : 'FAIL'}  ${step.step.padEnd(9)} ${step.detail}`),
+      );
+      const failed = steps.filter((s) => !s.ok);
+      console.log(failed.length ? `selftest FAILED: ${failed.map((s) => s.step).join(', ')}` : 'selftest passed');
+      if (failed.length) process.exitCode = 1;
+    });
+}
+
+/** Programs a bitstream (prints the command; runs it unless dry). */
+function flash(file: string, board: Board, dryRun = false): void {
+  const plan = flashPlan(file, board);
+  console.log(`${plan.tool} ${plan.args.join(' ')}`);
+  if (dryRun) return;
+  const result = spawnSync(plan.tool, plan.args, { stdio: 'inherit' });
+  if (result.status !== 0) {
+    throw new UserError(
+      `${plan.tool} failed (exit ${result.status ?? result.signal}): ` +
+        'is the board plugged in, and may you use USB devices? ' +
+        '(Linux: a udev rule for 0403:6010, see docs/boards.md)',
+    );
+  }
 }

@@ -14,8 +14,11 @@ export type Target =
       kind: 'virtual';
       /** FST waveform of the whole session */
       trace?: string;
-      /** Simulate the routed netlist of the matching build (built first when missing) instead of the RTL. */
-      netlist?: boolean;
+      /**
+       * Simulate the routed netlist of the matching build (built first when missing) instead of the RTL — or
+       * this netlist (src/flow/netlist.ts NetlistSource), e.g. one deliberately broken to show a check fails.
+       */
+      netlist?: boolean | import('../flow/netlist.ts').NetlistSource;
     }
   | { kind: 'port'; path: string };
 
@@ -63,7 +66,12 @@ export async function withBoard<T>(
     );
     timeoutMs = target.netlist ? NETLIST_BOARD_TIMEOUT_MS : VIRTUAL_BOARD_TIMEOUT_MS;
     const { routedNetlistOf } = await import('../flow/netlist.ts');
-    const netlist = target.netlist ? await routedNetlistOf(elaborated) : undefined;
+    const netlist =
+      typeof target.netlist === 'object'
+        ? target.netlist
+        : target.netlist
+          ? await routedNetlistOf(elaborated)
+          : undefined;
     virtual = await VirtualBoard.start({ ...elaborated, netlist }, { traceFile: target.trace });
   }
   const path = virtual ? virtual.path : (target as { path: string }).path;

@@ -1,0 +1,41 @@
+/**
+ * `spinbit selftest`: the bring-up checks pass on the virtual board with a verdict per step, and a selftest
+ * against a board that runs another design fails with the reason instead of passing.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
+
+function spinbit(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('spinbit selftest', () => {
+  it('passes every step on the virtual iCEBreaker, one verdict line per step', () => {
+    const run = spinbit('selftest', '--sim', '--board', 'icebreaker');
+    expect(run.code, run.err + run.out).toBe(0);
+    const verdicts = run.out.split('\n').filter((l) => /^\s+(PASS|FAIL)\s/.test(l));
+    expect(verdicts.map((l) => l.trim().split(/\s+/)[1])).toEqual([
+      'identity',
+      'registers',
+      'memory',
+      'stream',
+      'latency',
+      'baud',
+    ]);
+    expect(verdicts.every((l) => l.trim().startsWith('PASS'))).toBe(true);
+    expect(run.out).toMatch(/registers\s+66 write\/read round trips, all equal/);
+    expect(run.out).toMatch(/memory 0\s+\d+ × 16-bit words, 5 march patterns/);
+    expect(run.out).toMatch(/baud\s+12 MHz \/ 12 clocks per bit = 1000000 baud for 1000000: 0.00 %/);
+    expect(run.out).toMatch(/selftest passed/);
+  });
+
+  it('says where to run when neither a port nor --sim is given', () => {
+    const run = spinbit('selftest', '--board', 'icebreaker');
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/--port PATH\|auto for a board, or --sim/);
+  });
+});
