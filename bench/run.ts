@@ -36,6 +36,10 @@ import { flipThresholds } from '../src/cores/ising/tables.ts';
 import { THRESHOLD_BITS } from '../src/cores/ising/rng.ts';
 import { NETLIST_BOARD_TIMEOUT_MS, VirtualBoard } from '../sim/virtual-board.ts';
 import { routedNetlistOf, type NetlistSource } from '../src/flow/netlist.ts';
+import { netlistModelSpec } from '../sim/netlist.ts';
+import { VectorSim } from '../sim/vectors.ts';
+import { checkLoopback } from '../src/cores/loopback/check.ts';
+import type { BoardTarget } from '../src/run/target.ts';
 
 const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
@@ -286,20 +290,53 @@ async function engineEfficiency(
 }
 
 /**
- * Post-route simulation speed: the Ising engine's clocks per second in Verilator, RTL against the routed
- * netlist of its build (the CI configuration, L = 16, 4 lanes, iCEBreaker at 12 MHz), both on the virtual board.
+ * Post-route simulation speed: clocks per second in Verilator of the loopback design's RTL core against the
+ * routed netlist of its build (the whole chip), both free-running for 2·10⁶ clocks; and the link self-check's
+ * wall time on each behind the virtual board.
  */
 async function benchNetlist(): Promise<Record<string, unknown>> {
-  const options = { L: 16, lanes: 4 };
-  const design = await elaborate(ising, getBoard('icebreaker'), options);
+  const design = (await elaborate(loopback, getBoard('icebreaker'), {})) as Elaborated<LinkLoopbackConfig>;
   const netlist = await routedNetlistOf(design, () => {});
-  const rtl = await engineEfficiency('icebreaker', options, 200);
-  const routed = await engineEfficiency('icebreaker', options, 200, netlist);
+  const cycles = 2_000_000;
+  const timed = async (sim: VectorSim, values: number[]) => {
+    const started = performance.now();
+    await sim.run([{ cycles, values }]);
+    return Math.round(cycles / ((performance.now() - started) / 1000));
+  };
+  const rtl = await VectorSim.create({
+    sources: design.coreSources,
+    top: design.coreTop,
+    inputs: [
+      { name: 'rst', width: 1 },
+      { name: 'uart_rx', width: 1 },
+    ],
+    outputs: [{ name: 'uart_tx', width: 1 }],
+  });
+  const spec = netlistModelSpec(netlist.verilog, '');
+  const chip = await VectorSim.create({
+    sources: spec.sources,
+    top: 'netlist_board',
+    inputs: [
+      { name: 'rst', width: 1 },
+      { name: 'uart_rx', width: 1 },
+    ],
+    outputs: [{ name: 'uart_tx', width: 1 }],
+    flags: spec.flags,
+  });
+  const rtlRate = await timed(rtl, [0, 1]);
+  const netlistRate = await timed(chip, [0, 1]);
+  const check = async (target: BoardTarget) => {
+    const started = performance.now();
+    await checkLoopback(design, { seed: 1 }, target);
+    return round((performance.now() - started) / 1000, 1);
+  };
   return {
-    design: 'ising L=16, 4 lanes, iCEBreaker 12 MHz',
-    rtl_clocks_per_s: rtl.verilator_engine_cycles_per_s,
-    netlist_clocks_per_s: routed.verilator_engine_cycles_per_s,
-    netlist_slowdown: round(rtl.verilator_engine_cycles_per_s / routed.verilator_engine_cycles_per_s, 1),
+    design: 'loopback, iCEBreaker 12 MHz',
+    rtl_clocks_per_s: rtlRate,
+    netlist_clocks_per_s: netlistRate,
+    netlist_slowdown: round(rtlRate / netlistRate, 1),
+    self_check_seconds_rtl: await check({ kind: 'virtual' }),
+    self_check_seconds_netlist: await check({ kind: 'virtual', netlist }),
   };
 }
 
