@@ -182,7 +182,8 @@ describe('leaf cells lint', () => {
       ['uart_tx', { CLKS_PER_BIT: 16 }],
       ['sync_fifo', { WIDTH: 8, DEPTH_LOG2: 1 }],
       ['sync_fifo', { WIDTH: 16, DEPTH_LOG2: 11 }],
-      ['reset_sync', { HOLD_CYCLES: 180, COUNT_BITS: 8 }],
+      ['reset_sync', { HOLD_LOG2: 8 }],
+      ['reset_sync', { HOLD_LOG2: 8, HAS_LOCK: 0 }],
     ];
     for (const [name, params] of variants) {
       const cell: LeafCell = LEAF_CELLS.find((c) => c.name === name)!;

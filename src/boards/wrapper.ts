@@ -24,17 +24,18 @@ export interface ClockPlan {
 /**
  * Reset after configuration and after PLL lock: at least 15 µs (block RAM reads as zero for ~3 µs after
  * configuration; the open-FPGA community holds reset ≥ 15 µs), 100 µs when the clock is the UP5K's internal
- * oscillator (it needs ~100 µs to settle). The cycle count is rounded up at the core clock; reset_sync adds
- * its two synchronizer clocks on top.
+ * oscillator (it needs ~100 µs to settle). reset_sync counts to a power of two (its top bit releases reset, so
+ * it needs no comparator): the hold is the first 2^k clocks at the core clock that cover it, plus its two
+ * synchronizer clocks.
  */
 export function resetHold(clock: { mhz: number; internalOscillator?: boolean }): {
   microseconds: number;
+  holdLog2: number;
   cycles: number;
-  countBits: number;
 } {
   const microseconds = clock.internalOscillator ? 100 : 15;
-  const cycles = Math.max(2, Math.ceil(microseconds * clock.mhz));
-  return { microseconds, cycles, countBits: Math.ceil(Math.log2(cycles + 1)) };
+  const holdLog2 = Math.max(1, Math.ceil(Math.log2(microseconds * clock.mhz)));
+  return { microseconds, holdLog2, cycles: 2 ** holdLog2 };
 }
 
 export function boardTop(board: Board, core: Module, clock: ClockPlan): Module {
@@ -101,7 +102,7 @@ export function boardTop(board: Board, core: Module, clock: ClockPlan): Module {
     resetSync,
     'u_reset',
     { clk: CORE_CLOCK_NET, arst_n: 'clock_ready', rst: 'rst' },
-    { HOLD_CYCLES: String(hold.cycles), COUNT_BITS: String(hold.countBits) },
+    { HOLD_LOG2: String(hold.holdLog2), HAS_LOCK: clock.pll ? '1' : '0' },
     `reset until the clock is stable, then ${hold.microseconds} µs more (block RAM after configuration)`,
   );
   top.blank();

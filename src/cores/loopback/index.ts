@@ -98,7 +98,10 @@ export const loopback: Design<LoopbackConfig> = {
     if (!(scratchWords >= 2 && Number.isInteger(Math.log2(scratchWords)))) {
       throw new UserError(`--scratch-words must be a power of two ≥ 2, got ${scratchWords}`);
     }
-    const link = linkConfig(clock, baud, loopbackContract, { scratch: { wordBytes: 2, depth: scratchWords } });
+    const full = linkConfig(clock, baud, loopbackContract, { scratch: { wordBytes: 2, depth: scratchWords } });
+    // The HX1K (1280 cells) places the link only just: a 256-byte stream buffer (one pointer bit less each side)
+    // is what leaves room for the wrapper's reset hold.
+    const link = board.resources.lc < 2000 ? { ...full, streamBufferLog2: 8 } : full;
     const scratchBits = scratchWords * 16;
     const scratchIn = board.resources.spram > 0 ? 'spram' : 'ebr';
     if (scratchIn === 'spram') {
