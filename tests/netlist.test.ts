@@ -22,15 +22,21 @@ function spinbit(...args: string[]) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
+// A small scratch memory keeps the check short (a routed netlist simulates ≈ 9× slower than the RTL); both tests
+// share its build.
+const SCRATCH_WORDS = '2048';
+
 describe('routed netlist co-simulation', () => {
   it('loopback: the link self-check passes on the routed netlist', () => {
-    const run = spinbit('sim', 'loopback', '--netlist', '--board', 'icebreaker');
+    const run = spinbit('sim', 'loopback', '--netlist', '--board', 'icebreaker', '--scratch-words', SCRATCH_WORDS);
     expect(run.code, run.err + run.out).toBe(0);
     expect(run.out).toMatch(/loopback self-check \(routed netlist\) passed/);
   });
 
   it('a netlist with one LUT changed fails the check and names the first value that differs', async () => {
-    const design = (await elaborate(loopback, getBoard('icebreaker'), {})) as Elaborated<LinkLoopbackConfig>;
+    const design = (await elaborate(loopback, getBoard('icebreaker'), {
+      'scratch-words': Number(SCRATCH_WORDS),
+    })) as Elaborated<LinkLoopbackConfig>;
     const netlist = await routedNetlistOf(design, () => {});
     // The logic cell whose flip-flop holds bit 3 of the link's data word (memory and register writes, reads):
     // invert its LUT, as a synthesis or place-and-route fault would.
