@@ -17,7 +17,7 @@ const HARNESS = readFileSync(new URL('./board/virtual_board.cpp', import.meta.ur
  */
 export const VIRTUAL_BOARD_TIMEOUT_MS = 5000;
 
-/** The same for a routed netlist, which simulates about 15× slower than the RTL (bench `netlist`). */
+/** The same for a routed netlist, which simulates about 13× slower than the RTL (bench `netlist`). */
 export const NETLIST_BOARD_TIMEOUT_MS = 60_000;
 
 export interface VirtualBoardOptions {
