@@ -34,8 +34,8 @@ import { ising, type IsingDesignConfig } from '../src/cores/ising/index.ts';
 import { IsingBoard } from '../src/cores/ising/driver.ts';
 import { flipThresholds } from '../src/cores/ising/tables.ts';
 import { THRESHOLD_BITS } from '../src/cores/ising/rng.ts';
-import { NETLIST_BOARD_TIMEOUT_MS, VirtualBoard } from '../sim/virtual-board.ts';
-import { routedNetlistOf, type NetlistSource } from '../src/flow/netlist.ts';
+import { VirtualBoard } from '../sim/virtual-board.ts';
+import { routedNetlistOf } from '../src/flow/netlist.ts';
 import { netlistModelSpec } from '../sim/netlist.ts';
 import { VectorSim } from '../sim/vectors.ts';
 import { checkLoopback } from '../src/cores/loopback/check.ts';
@@ -252,18 +252,10 @@ async function buildEngine(
 }
 
 /** Clocks per sweep of an engine configuration on the virtual board at T = 2.269 (after a short burn-in). */
-async function engineEfficiency(
-  board: string,
-  options: Record<string, string | number>,
-  sweeps: number,
-  netlist?: NetlistSource,
-) {
+async function engineEfficiency(board: string, options: Record<string, string | number>, sweeps: number) {
   const design = (await elaborate(ising, getBoard(board), options)) as Elaborated<IsingDesignConfig>;
-  const virtual = await VirtualBoard.start({ ...design, netlist });
-  const link = await SpinbitBoard.open(virtual.path, {
-    expect: { design: 'ising', configHash: design.configHash },
-    timeoutMs: netlist ? NETLIST_BOARD_TIMEOUT_MS : undefined,
-  });
+  const virtual = await VirtualBoard.start(design);
+  const link = await SpinbitBoard.open(virtual.path, { expect: { design: 'ising', configHash: design.configHash } });
   try {
     const engine = new IsingBoard(link, design.config);
     await engine.seed(1);

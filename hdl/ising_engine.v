@@ -189,8 +189,8 @@ module ising_engine #(
 
     // ---- generator ----
     wire [P*CHUNK-1:0] chunks;
-    wire               evaluating_now;      // the lanes compare a digit this clock: it consumes a chunk
-    wire               rng_step = ((state == ST_SEED) && !rng_restart) || evaluating_now;
+    wire               evaluating;          // the lanes compare a digit this clock: it consumes a chunk
+    wire               rng_step = ((state == ST_SEED) && !rng_restart) || evaluating;
     lane_rng u_rng (
         .clk(clk), .rst(rst || rng_restart), .step(rng_step),
         .seeding((state == ST_SEED) && (seed_count < SEED_STEPS[7:0])), .seed(seed), .chunks(chunks)
@@ -323,9 +323,8 @@ module ising_engine #(
     reg  [P-1:0]        d_word;             // its new spins as decided so far
     reg  [P-1:0]        d_pending;          // lanes still tied
     reg  [P*3-1:0]      d_energy;           // per lane: neighbours equal to the new spin, as decided so far
-    wire                evaluating = c_active || resolving;
+    assign evaluating = c_active || resolving;
     wire                d_complete = d_valid && !resolving;   // its last digit was compared last clock
-    assign evaluating_now = evaluating;
 
     wire [P-1:0]   flip, tie, word_next;
     wire [P*3-1:0] energy_next;

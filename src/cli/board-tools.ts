@@ -207,7 +207,10 @@ export function addBoardTools(program: Command): void {
         throw new UserError('--sim runs without a board: drop --port/--flash');
       const { loopback } = await import('../cores/loopback/index.ts');
       const { elaborate } = await import('../cores/design.ts');
-      const elaborated = await elaborate(loopback, board, { mode: 'link' });
+      const loopbackBuild = await elaborate(loopback, board, { mode: 'link' });
+      const { config } = loopbackBuild;
+      if (config.mode !== 'link') throw new Error('loopback elaborated without its link');
+      const elaborated = { ...loopbackBuild, config };
       if (flags.flash) {
         const { buildBitstream } = await import('../flow/build.ts');
         console.error(`building the loopback bitstream for ${board.title} (cached after the first time)…`);
@@ -220,7 +223,7 @@ export function addBoardTools(program: Command): void {
         : ({ kind: 'port', path: path! } as const);
       const where = flags.sim ? `virtual ${board.title}${flags.netlist ? ' (routed netlist)' : ''}` : path!;
       console.log(`selftest on ${where}:`);
-      const steps = await selftest(elaborated as never, target, (step) =>
+      const steps = await selftest(elaborated, target, (step) =>
         console.log(`  ${step.ok ? 'PASS' : 'FAIL'}  ${step.step.padEnd(9)} ${step.detail}`),
       );
       const failed = steps.filter((s) => !s.ok);
