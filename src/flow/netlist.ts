@@ -3,10 +3,13 @@
  * (routed.json, written by every build) → yosys `write_verilog`. The result instantiates packed iCE40 cells
  * (ICESTORM_LC, ICESTORM_RAM, SB_IO, …) that sim/netlist simulates with the models yosys ships.
  *
- * Two changes on the way, both what the silicon does: nextpnr leaves unused cell inputs unconnected, and the
- * models give those their default by testing for `z` (`I0 === 1'bz`), which Verilator cannot simulate, so
- * every unconnected input is tied to the value the model would pull it to; and undefined bits of a parameter
- * (block-RAM contents nobody wrote) become 0, as icepack writes them into the bitstream.
+ * Three changes on the way, all what the silicon does:
+ * - a carry input nextpnr left unconnected is wired to the carry-out of the logic cell below it (see
+ *   chainCarryInputs: without it, carries brought out to the fabric read 0);
+ * - nextpnr leaves unused cell inputs unconnected, and the models give those their default by testing for `z`
+ *   (`I0 === 1'bz`), which Verilator cannot simulate, so every unconnected input is tied to the value the
+ *   model would pull it to;
+ * - undefined bits of a parameter (block-RAM contents nobody wrote) become 0, as icepack writes them.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,14 +31,58 @@ const PULLED_UP: Record<string, string[]> = {
 interface JsonCell {
   type: string;
   parameters: Record<string, unknown>;
+  attributes?: Record<string, unknown>;
   port_directions?: Record<string, string>;
   connections: Record<string, (number | string)[]>;
 }
 
-/** nextpnr's routed JSON with floating inputs tied to their pull values and undefined parameter bits 0. */
+type JsonModule = { cells: Record<string, JsonCell> };
+
+/**
+ * In the silicon a carry-enabled logic cell whose carry-in is not a constant takes the carry-out of the cell
+ * below it in the chain: lc z−1 of its tile, or lc 7 of the tile below for lc 0 (the chain runs up a column).
+ * nextpnr's JSON shows that link only where the synthesized netlist had a net for it. The cells nextpnr adds
+ * to bring a carry out to the fabric have none: their LUT passes the carry through (I3), and where their own
+ * COUT feeds a LUT further up, it is that carry passed on — which reads 0 unless the link is made here.
+ * Found by comparing this netlist's simulation with the synthesized one's, net by net (the first difference
+ * was a block RAM's read enable fed from such a COUT).
+ */
+export function chainCarryInputs(module: JsonModule): number {
+  const atBel = new Map<string, JsonCell>();
+  for (const cell of Object.values(module.cells)) {
+    const bel = cell.attributes?.NEXTPNR_BEL;
+    if (typeof bel === 'string') atBel.set(bel, cell);
+  }
+  let nextBit = 2; // yosys numbers net bits from 2 (0 and 1 are constants)
+  for (const cell of Object.values(module.cells)) {
+    for (const bits of Object.values(cell.connections)) {
+      for (const bit of bits) if (typeof bit === 'number' && bit >= nextBit) nextBit = bit + 1;
+    }
+  }
+  let linked = 0;
+  for (const cell of Object.values(module.cells)) {
+    if (cell.type !== 'ICESTORM_LC' || Number(cell.parameters.CARRY_ENABLE) !== 1) continue;
+    if (Number(cell.parameters.CIN_CONST) === 1 || (cell.connections.CIN?.length ?? 0) > 0) continue;
+    const place = /^X(\d+)\/Y(\d+)\/lc(\d)$/.exec(String(cell.attributes?.NEXTPNR_BEL ?? ''));
+    if (!place) throw new Error(`carry cell without a logic-cell placement (${cell.attributes?.NEXTPNR_BEL})`);
+    const [x, y, z] = place.slice(1).map(Number) as [number, number, number];
+    const below = atBel.get(z > 0 ? `X${x}/Y${y}/lc${z - 1}` : `X${x}/Y${y - 1}/lc7`);
+    if (below?.type !== 'ICESTORM_LC' || Number(below.parameters.CARRY_ENABLE) !== 1) continue;
+    if ((below.connections.COUT?.length ?? 0) === 0) below.connections.COUT = [nextBit++];
+    cell.connections.CIN = [below.connections.COUT![0]!];
+    linked++;
+  }
+  return linked;
+}
+
+/**
+ * nextpnr's routed JSON made simulatable: carry inputs linked as placed (chainCarryInputs), floating inputs
+ * tied to their pull values, undefined parameter bits 0.
+ */
 export function tieFloatingInputs(routed: string): string {
-  const netlist = JSON.parse(routed) as { modules: Record<string, { cells: Record<string, JsonCell> }> };
+  const netlist = JSON.parse(routed) as { modules: Record<string, JsonModule> };
   for (const module of Object.values(netlist.modules)) {
+    chainCarryInputs(module);
     for (const cell of Object.values(module.cells)) {
       for (const [name, value] of Object.entries(cell.parameters)) {
         if (typeof value === 'string' && /^[01x]+$/.test(value) && value.includes('x'))
