@@ -35,6 +35,10 @@ describe('bitstream flow (YoWASP)', () => {
         timing_ok: true,
         target_mhz: 12,
       });
+      // The wrapper's reset hold: ≥ 15 µs after configuration (block RAM reads 0 for ~3 µs), counted in clocks.
+      expect(report.reset).toMatchObject({ required_us: 15, after: 'configuration' });
+      expect(report.reset.cycles / report.clock.mhz).toBeGreaterThanOrEqual(15);
+      expect(report.reset.hold_us).toBeCloseTo(report.reset.cycles / report.clock.mhz, 2);
       expect(report.resources.lc.total).toBe(board.resources.lc);
       expect(report.resources.ebr.total).toBe(board.resources.ebr);
       expect(report.resources.ebr.used).toBeGreaterThanOrEqual(1);

@@ -66,6 +66,13 @@ export function formatReport(report: BuildReport, outDir: string, cached: boolea
       `SPRAM ${r.spram.used}/${r.spram.total}, DSP ${r.dsp.used}/${r.dsp.total}`,
     `  clock: target ${report.target_mhz} MHz, achieved Fmax ${report.fmax_mhz} MHz — ` +
       `timing ${report.timing_ok ? 'met' : 'NOT met'}`,
+    // Builds cached by an older spinbit have no reset entry.
+    ...(report.reset
+      ? [
+          `  reset: held ${report.reset.hold_us} µs (${report.reset.cycles} clocks) after ${report.reset.after}, ` +
+            `needs ≥ ${report.reset.required_us} µs`,
+        ]
+      : []),
     `  config ${report.config_hash.slice(0, 16)}, ${report.toolchain} toolchain`,
     `  bitstream ${outDir}/${report.bitstream}`,
   ].join('\n');

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import type { Board } from '../boards/index.ts';
 import { pcfText } from '../boards/index.ts';
-import { CORE_CLOCK_NET } from '../boards/wrapper.ts';
+import { CORE_CLOCK_NET, resetHold } from '../boards/wrapper.ts';
 import { canonicalJson, SPINBIT_VERSION, type Elaborated } from '../cores/design.ts';
 import { UserError } from '../errors.ts';
 import { parseNextpnrReport, parseYosysStat, type BuildReport, type ResourceUse } from './report.ts';
@@ -180,6 +180,7 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
     config_hash: elaborated.configHash,
     config: elaborated.config,
     clock: elaborated.clock,
+    reset: resetReport(elaborated),
     toolchain: toolchain.kind,
     tool_versions: toolchain.versions(),
     resources,
@@ -214,6 +215,16 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
   rmSync(old, { recursive: true, force: true });
   rmSync(`${outDir}.failed`, { recursive: true, force: true });
   return { outDir, report, cached: false, bitstreamPath: join(outDir, bitstreamName) };
+}
+
+function resetReport(elaborated: Elaborated): BuildReport['reset'] {
+  const hold = resetHold({ mhz: elaborated.clock.mhz });
+  return {
+    required_us: hold.microseconds,
+    hold_us: round2(hold.cycles / elaborated.clock.mhz),
+    cycles: hold.cycles,
+    after: elaborated.clock.pll ? 'configuration and PLL lock' : 'configuration',
+  };
 }
 
 function yosysScript(files: string[], top: string, board: Board): string {

@@ -27,6 +27,8 @@ export interface BuildReport {
   config_hash: string;
   config: unknown;
   clock: ClockPlan;
+  /** How long the wrapper holds the core in reset (hdl/reset_sync.v): after configuration, and after PLL lock. */
+  reset: ResetReport;
   toolchain: string;
   tool_versions: Record<string, string>;
   resources: ResourceUse;
@@ -39,6 +41,15 @@ export interface BuildReport {
   bitstream: string;
   bitstream_sha256: string;
   cache_key: string;
+}
+
+export interface ResetReport {
+  /** The hold the wrapper must give (15 µs; 100 µs from the internal oscillator). */
+  required_us: number;
+  /** The hold it gives: a power-of-two count of core clocks (plus two synchronizer clocks with a PLL). */
+  hold_us: number;
+  cycles: number;
+  after: 'configuration' | 'configuration and PLL lock';
 }
 
 /**
