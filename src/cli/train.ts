@@ -36,6 +36,10 @@ export function addTrainCommands(program: Command): void {
       number('--binary-lr-scale', "learning-rate multiplier for the binary layers' latent weights (BinaryNet)", 10),
     )
     .addOption(number('--class-weight', 'weight of the auxiliary class loss in the generator loss', 1))
+    .option(
+      '--minibatch-std',
+      "the discriminator also sees how varied each batch is (ProGAN's minibatch standard deviation): against collapse",
+    )
     .option('--images <n>', 'MNIST training images to use (the first n)', positiveInt('--images'), 60000)
     .option('--full-precision', 'train the same architecture with float weights and activations (the comparison twin)')
     .addOption(outDirOption('checkpoint.safetensors, model.sbgan, sample grids and log.json').makeOptionMandatory())
@@ -62,6 +66,7 @@ export function addTrainCommands(program: Command): void {
         images: flags.images as number,
         binaryLrScale: flags.binaryLrScale as number,
         ...(flags.classWeight !== 1 ? { classWeight: flags.classWeight as number } : {}),
+        ...(flags.minibatchStd ? { minibatchStd: true } : {}),
       };
       if (!(recipe.learningRate > 0 && recipe.learningRate < 1))
         throw new UserError(`--lr must be between 0 and 1, got ${recipe.learningRate}`);

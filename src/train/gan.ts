@@ -405,6 +405,11 @@ export function deconv4(x: tf.Tensor4D, w: tf.Tensor3D, labels?: tf.Tensor2D): t
   return tf.reshape(tf.transpose(stacked, [2, 0, 3, 1, 4, 5]), [2 * side, 2 * side, batch, outChannels]) as tf.Tensor4D;
 }
 
+export interface DiscriminatorOptions {
+  /** Append the batch's feature spread after the first layer (against a generator that collapses). */
+  minibatchStd?: boolean;
+}
+
 /**
  * Conditional full-precision discriminator (MLP): [image in [−1, 1], one-hot label] → 512 → 256 features h
  * (leaky ReLU 0.2). Two heads: the real/fake logit with a label projection (w·h + b + e_y·h, Miyato & Koyama),
@@ -416,6 +421,7 @@ export class Discriminator {
   constructor(
     readonly labels: number,
     seed: number,
+    readonly options: DiscriminatorOptions = {},
   ) {
     const random = mulberry32(seed ^ 0x5eed);
     const tag = `#${++networks}`;
@@ -426,7 +432,7 @@ export class Discriminator {
     ];
     this.variables = [
       ...dense('d0', sizes[0]!, sizes[1]!),
-      ...dense('d1', sizes[1]!, sizes[2]!),
+      ...dense('d1', sizes[1]! + (options.minibatchStd ? 1 : 0), sizes[2]!),
       ...dense('d2', sizes[2]!, 1),
       tf.variable(initTensor([labels, sizes[2]!], 1 / Math.sqrt(sizes[2]!), random), true, `d.embed${tag}`),
       ...dense('d.classes', sizes[2]!, labels),
@@ -439,6 +445,14 @@ export class Discriminator {
     const v = this.variables;
     let h: tf.Tensor = tf.concat([tf.sub(tf.mul(tf.reshape(images, [batch, 784]), 2), 1) as Rank2, oneHot], 1);
     h = tf.leakyRelu(tf.add(mm(h, v[0]!), v[1]!), 0.2);
+    if (this.options.minibatchStd) {
+      // Minibatch standard deviation (Karras et al., ProGAN): how much the batch's features vary, averaged, as
+      // one more input. Real and generated batches are judged apart, so a generator that draws one digit per
+      // label hands the discriminator a feature near 0 that real batches never show.
+      const { variance } = tf.moments(h, 0);
+      const spread = tf.mean(tf.sqrt(tf.add(variance, 1e-8)));
+      h = tf.concat([h, tf.mul(tf.ones([batch, 1]), spread)], 1);
+    }
     h = tf.leakyRelu(tf.add(mm(h, v[2]!), v[3]!), 0.2);
     const projection = tf.sum(tf.mul(mm(oneHot, v[6]!), h), 1);
     const logits = tf.add(tf.reshape(tf.add(mm(h, v[4]!), v[5]!), [batch]), projection) as tf.Tensor1D;

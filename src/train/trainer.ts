@@ -35,6 +35,8 @@ export interface Recipe {
   binaryLrScale: number;
   /** Weight of the auxiliary class loss in the generator's loss (absent = 1, kept out of default recipes). */
   classWeight?: number;
+  /** The discriminator sees the batch's feature spread (absent = off, kept out of default recipes). */
+  minibatchStd?: boolean;
 }
 
 export interface EpochLog {
@@ -69,7 +71,7 @@ export class Trainer {
   ) {
     const arch = getPreset(recipe.preset);
     this.generator = new Generator(arch, { fullPrecision: recipe.fullPrecision }, recipe.seed);
-    this.discriminator = new Discriminator(arch.labels, recipe.seed);
+    this.discriminator = new Discriminator(arch.labels, recipe.seed, { minibatchStd: recipe.minibatchStd ?? false });
     this.optG = tf.train.adam(recipe.learningRate, recipe.beta1, 0.999);
     this.optBinary = tf.train.adam(recipe.learningRate * recipe.binaryLrScale, recipe.beta1, 0.999);
     this.optD = tf.train.adam(recipe.learningRate, recipe.beta1, 0.999);
