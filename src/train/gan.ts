@@ -5,13 +5,13 @@
  * Generator (binarized, the BinaryNet way): latent float weights clipped to [−1, 1]; the forward pass uses
  * sign(w) and sign(BN(acc)) (sign(0) = +1, as the hardware); gradients pass straight through both signs where
  * |x| ≤ 1. Inputs are ternary z and one-hot labels (0 = absent, as in hardware). Transposed convolutions (kernel
- * 4, stride 2, padding 1) are four sub-pixel products: output parity (ry, rx) sees exactly 2 × 2 taps of the
- * zero-padded input, so border taps are absent, as in hardware. The last layer is trained with its weights and
+ * 4 or 5, stride 2) are four sub-pixel products: output parity (ry, rx) sees 2 × 2 taps (kernel 4) or 9/6/6/4
+ * taps (kernel 5) of the zero-padded input, so border taps are absent, as in hardware. The last layer is trained with its weights and
  * bias fake-quantised to multiples of LAST_SCALE (int8) and its sum clamped to the sigmoid table's range, so the
  * exported integer model computes what was trained. `fullPrecision` trains the same architecture with float
  * weights and BN + ReLU activations (the comparison twin; it has no integer export).
  */
-import { labelCopies, layerInputs, type Architecture, type LayerSpec } from '../cores/bdcgan/arch.ts';
+import { deconvPadding, labelCopies, layerInputs, type Architecture, type LayerSpec } from '../cores/bdcgan/arch.ts';
 import {
   foldBatchNorm,
   sigmoidTable,
@@ -92,7 +92,7 @@ interface GenLayer {
   bias?: tf.Variable;
 }
 
-/** The generator's variables and forward pass for a kernel-4 architecture. */
+/** The generator's variables and forward pass (kernel-4 and kernel-5 architectures). */
 export class Generator {
   readonly layers: GenLayer[];
 
@@ -101,12 +101,6 @@ export class Generator {
     readonly options: GeneratorOptions,
     seed: number,
   ) {
-    for (const layer of arch.layers) {
-      if (layer.kind === 'deconv' && layer.kernel !== 4)
-        throw new UserError(
-          `training supports kernel-4 architectures (mnist-up5k); '${arch.name}' uses kernel ${layer.kernel}`,
-        );
-    }
     const random = mulberry32(seed);
     const tag = `#${++networks}`;
     this.layers = arch.layers.map((layer, i) => {
@@ -122,8 +116,10 @@ export class Generator {
           bn: batchNorm(name, layer.outputs, tag),
         };
       }
+      // an output sees k²/4 taps on average (4 for kernel 4, 6.25 for kernel 5)
+      const taps = layer.kernel * layer.kernel;
       const weight = tf.variable(
-        initTensor([16, inputs, layer.outChannels], 1 / Math.sqrt(4 * inputs), random),
+        initTensor([taps, inputs, layer.outChannels], 1 / Math.sqrt((taps / 4) * inputs), random),
         true,
         `${name}.weight${tag}`,
       );
@@ -204,9 +200,10 @@ export class Generator {
         continue;
       }
       const weight = layer.last ? this.quantisedLast(i) : this.weightOf(i);
-      let acc: tf.Tensor = deconv4(
+      let acc: tf.Tensor = deconv(
         x as tf.Tensor4D,
         weight as tf.Tensor3D,
+        layer.kernel,
         layer.label ? labelInputs(layer) : undefined,
       );
       side *= 2;
@@ -322,59 +319,52 @@ function batchNorm(name: string, n: number, tag: string): BatchNorm {
 }
 
 /**
- * Transposed convolution, kernel 4, stride 2, padding 1, in [H, W, B, C] layout (pixels outermost). x [H, H, B,
- * C], w [16 taps (ky·4 + kx), C, O] → [2H, 2H, B, O]. `labels` (one-hot [B, L]) adds label planes as further
- * input channels whose weights are rows C … C + L − 1 of w.
- *
- * Output (2m + ry, 2n + rx) sums four taps: input row m + dy with ky = 1 − 2dy (ry = 0, dy ∈ {0, −1}) or
- * ky = 2 − 2dy (ry = 1, dy ∈ {1, 0}), the same for columns; outside the input the zero padding makes a tap
- * absent, as in hardware. Written for the wasm backend, whose slow paths cost 10–100× (measured): slices only
- * on outer axes, no concat or stack on inner axes, products without transposed operands (`mm`). With many
- * output channels the shifted inputs are multiplied per tap; with one (the last layer) all taps are
- * multiplied first and the small products shifted.
+ * The hardware's transposed convolution (stride 2, PyTorch semantics: input (iy, ix) with tap (ky, kx) reaches
+ * output (2·iy − p + ky, 2·ix − p + kx); kernel 4 with p = 1, kernel 5 with p = 2 and output padding 1) as
+ * sub-pixel products: output parity (ry, rx) sees the taps with ky ≡ ry + p (mod 2), each reading the input
+ * shifted by dy = (ry + p − ky) / 2 — kernel 4: 2 × 2 taps for every parity; kernel 5: 3 or 2 per axis (9, 6,
+ * 6 or 4 taps). Inputs beyond the border read the zero padding, so absent taps add nothing, as in hardware.
+ * x [H, W, B, C] (ternary), w [k·k, C + L, O] (tap = ky·k + kx; rows C … C + L − 1 weigh the label planes),
+ * labels (one-hot [B, L], or L copies) → [2H, 2W, B, O]. Written for the wasm backend, whose slow paths cost
+ * 10–100× (measured): slices only on outer axes, no concat or stack on inner axes, products without transposed
+ * operands (`mm`). With many output channels the shifted inputs are multiplied per tap; with one (the last
+ * layer) all taps are multiplied first and the small products shifted.
  */
-export function deconv4(x: tf.Tensor4D, w: tf.Tensor3D, labels?: tf.Tensor2D): tf.Tensor4D {
+export function deconv(x: tf.Tensor4D, w: tf.Tensor3D, kernel: 4 | 5, labels?: tf.Tensor2D): tf.Tensor4D {
   const [side, , batch, channels] = x.shape;
   const outChannels = w.shape[2];
+  const taps = kernel * kernel;
+  const { padding } = deconvPadding(kernel);
   const grid = side + 2;
-  const padded = tf.pad(x, [
-    [1, 1],
-    [1, 1],
-    [0, 0],
-    [0, 0],
-  ]);
+  const pad1 = (t: tf.Tensor) =>
+    tf.pad(t, [
+      [1, 1],
+      [1, 1],
+      [0, 0],
+      [0, 0],
+    ]);
+  const padded = pad1(x);
   const planes = labels
-    ? tf.pad(tf.tile(tf.reshape(labels, [1, 1, batch, labels.shape[1]]), [side, side, 1, 1]), [
-        [1, 1],
-        [1, 1],
-        [0, 0],
-        [0, 0],
-      ])
+    ? pad1(tf.tile(tf.reshape(labels, [1, 1, batch, labels.shape[1]]), [side, side, 1, 1]))
     : undefined;
-  const weightRows = (tap: number, first: number, count: number) =>
-    tf.reshape(tf.slice(w, [tap, first, 0], [1, count, outChannels]), [count, outChannels]);
-  const rowsFor = (r: number) =>
-    r === 0
-      ? [
-          [1, 0],
-          [3, -1],
-        ]
-      : [
-          [0, 1],
-          [2, 0],
-        ]; // [k, d] pairs
+  /** [ky, dy] for the taps output parity r sees along one axis. */
+  const tapsFor = (r: number): [number, number][] => {
+    const out: [number, number][] = [];
+    for (let k = 0; k < kernel; k++) if ((r + padding - k) % 2 === 0) out.push([k, (r + padding - k) / 2]);
+    return out;
+  };
   let term: (ky: number, dy: number, kx: number, dx: number) => tf.Tensor;
   if (outChannels === 1) {
-    // all 16 taps at once on the padded grid: [tap, row, col, b]
+    // all taps at once on the padded grid: [tap, row, col, b]
     const allTaps = (source: tf.Tensor, first: number, count: number) =>
       mm(
         tf.reshape(source, [grid * grid * batch, count]),
-        tf.transpose(tf.reshape(tf.slice(w, [0, first, 0], [16, count, 1]), [16, count])),
+        tf.transpose(tf.reshape(tf.slice(w, [0, first, 0], [taps, count, 1]), [taps, count])),
       );
     let products = allTaps(padded, 0, channels) as tf.Tensor;
     if (planes) products = tf.add(products, allTaps(planes, channels, labels!.shape[1]));
-    const byTap = tf.transpose(tf.reshape(products, [grid, grid, batch, 16]), [3, 0, 1, 2]);
-    term = (ky, dy, kx, dx) => tf.slice(byTap, [ky * 4 + kx, 1 + dy, 1 + dx, 0], [1, side, side, batch]);
+    const byTap = tf.transpose(tf.reshape(products, [grid, grid, batch, taps]), [3, 0, 1, 2]);
+    term = (ky, dy, kx, dx) => tf.slice(byTap, [ky * kernel + kx, 1 + dy, 1 + dx, 0], [1, side, side, batch]);
   } else {
     const shifted = (source: tf.Tensor, dy: number, dx: number) =>
       tf.reshape(tf.slice(source, [1 + dy, 1 + dx, 0, 0], [side, side, batch, source.shape[3]!]), [
@@ -382,21 +372,24 @@ export function deconv4(x: tf.Tensor4D, w: tf.Tensor3D, labels?: tf.Tensor2D): t
         source.shape[3]!,
       ]);
     term = (ky, dy, kx, dx) => {
-      const tap = ky * 4 + kx;
+      const weightRows = tf.reshape(tf.slice(w, [ky * kernel + kx, 0, 0], [1, w.shape[1], outChannels]), [
+        w.shape[1],
+        outChannels,
+      ]);
       // inputs and label planes side by side in one product
       const inputs = planes
         ? tf.concat([shifted(padded, dy, dx), shifted(planes, dy, dx)], 1)
         : shifted(padded, dy, dx);
-      return mm(inputs, weightRows(tap, 0, w.shape[1]));
+      return mm(inputs, weightRows);
     };
   }
   const parity: tf.Tensor[] = [];
   for (const ry of [0, 1]) {
     for (const rx of [0, 1]) {
       const terms: tf.Tensor[] = [];
-      for (const [ky, dy] of rowsFor(ry))
-        for (const [kx, dx] of rowsFor(rx))
-          terms.push(tf.reshape(term(ky!, dy!, kx!, dx!), [side, side, batch, outChannels]));
+      for (const [ky, dy] of tapsFor(ry))
+        for (const [kx, dx] of tapsFor(rx))
+          terms.push(tf.reshape(term(ky, dy, kx, dx), [side, side, batch, outChannels]));
       parity.push(tf.addN(terms));
     }
   }
