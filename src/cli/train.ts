@@ -40,6 +40,13 @@ export function addTrainCommands(program: Command): void {
       '--minibatch-std',
       "the discriminator also sees how varied each batch is (ProGAN's minibatch standard deviation): against collapse",
     )
+    .addOption(
+      number(
+        '--mode-seeking',
+        'weight of the mode-seeking term in the generator loss (MSGAN: images of one label from different z must differ)',
+        0,
+      ),
+    )
     .option('--images <n>', 'MNIST training images to use (the first n)', positiveInt('--images'), 60000)
     .option('--full-precision', 'train the same architecture with float weights and activations (the comparison twin)')
     .addOption(outDirOption('checkpoint.safetensors, model.sbgan, sample grids and log.json').makeOptionMandatory())
@@ -67,9 +74,12 @@ export function addTrainCommands(program: Command): void {
         binaryLrScale: flags.binaryLrScale as number,
         ...(flags.classWeight !== 1 ? { classWeight: flags.classWeight as number } : {}),
         ...(flags.minibatchStd ? { minibatchStd: true } : {}),
+        ...((flags.modeSeeking as number) > 0 ? { modeSeeking: flags.modeSeeking as number } : {}),
       };
       if (!(recipe.learningRate > 0 && recipe.learningRate < 1))
         throw new UserError(`--lr must be between 0 and 1, got ${recipe.learningRate}`);
+      if (!((flags.modeSeeking as number) >= 0 && (flags.modeSeeking as number) <= 100))
+        throw new UserError(`--mode-seeking must be from 0 to 100, got ${String(flags.modeSeeking)}`);
       if (!((flags.classWeight as number) >= 0 && (flags.classWeight as number) <= 100))
         throw new UserError(`--class-weight must be from 0 to 100, got ${String(flags.classWeight)}`);
       const trainer = await Trainer.create(recipe);

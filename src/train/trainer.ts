@@ -37,6 +37,8 @@ export interface Recipe {
   classWeight?: number;
   /** The discriminator sees the batch's feature spread (absent = off, kept out of default recipes). */
   minibatchStd?: boolean;
+  /** Weight of the mode-seeking term in the generator's loss (absent = 0, kept out of default recipes). */
+  modeSeeking?: number;
 }
 
 export interface EpochLog {
@@ -118,6 +120,10 @@ export class Trainer {
     }
     const fakeD = this.latent(random, batch);
     const fakeG = this.latent(random, batch);
+    const modeSeeking = this.recipe.modeSeeking ?? 0;
+    const half = Math.floor(batch / 2);
+    // Mode seeking pairs image i with image i + half: same label, another z.
+    if (modeSeeking > 0) fakeG.labels.copyWithin(half, 0, half);
     const real = tf.tensor3d(pixels, [batch, 28, 28]);
     const oneHot = (labels: Int32Array) => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat() as tf.Tensor2D;
     const lossD = this.optD.minimize(
@@ -139,11 +145,15 @@ export class Trainer {
     const binary = new Set(this.generator.binaryWeights);
     const { value: lossG, grads } = tf.variableGrads(() => {
       const hot = oneHot(fakeG.labels);
-      const judged = this.discriminator.forward(this.generator.forward(fakeG.z, fakeG.labels, true, true), hot);
-      return tf.add(
+      const images = this.generator.forward(fakeG.z, fakeG.labels, true, true);
+      const judged = this.discriminator.forward(images, hot);
+      const loss = tf.add(
         logitLoss(judged.logits, 1),
         tf.mul(classLoss(judged.classes, hot), this.recipe.classWeight ?? 1),
       ) as tf.Scalar;
+      return modeSeeking > 0
+        ? (tf.add(loss, tf.mul(modeSeekingLoss(images, fakeG.z, half), modeSeeking)) as tf.Scalar)
+        : loss;
     }, this.generator.variables);
     const byName = (pick: (v: tf.Variable) => boolean) =>
       this.generator.variables.filter(pick).map((v) => ({ name: v.name, tensor: grads[v.name]! }));
@@ -266,6 +276,18 @@ export class Trainer {
     this.epoch = Number(metadata.epoch);
     this.log = JSON.parse(metadata.log ?? '[]') as EpochLog[];
   }
+}
+
+/**
+ * Mode seeking (Mao et al., CVPR 2019, MSGAN): two images of one label from different z should differ in
+ * proportion to their z. Returns 1 / (mean |x_a − x_b| / mean |z_a − z_b| + ε) over the pairs (i, i + half),
+ * which the generator minimises: a generator that maps every z of a label to one digit pays for it directly.
+ */
+export function modeSeekingLoss(images: tf.Tensor3D, z: tf.Tensor2D, half: number): tf.Scalar {
+  const [a, b] = [tf.slice(images, [0, 0, 0], [half, 28, 28]), tf.slice(images, [half, 0, 0], [half, 28, 28])];
+  const [za, zb] = [tf.slice(z, [0, 0], [half, -1]), tf.slice(z, [half, 0], [half, -1])];
+  const ratio = tf.div(tf.mean(tf.abs(tf.sub(a, b))), tf.add(tf.mean(tf.abs(tf.sub(za, zb))), 1e-5));
+  return tf.div(1, tf.add(ratio, 1e-5)) as tf.Scalar;
 }
 
 export function readCheckpoint(file: string) {
