@@ -314,6 +314,7 @@ async function benchNetlist(): Promise<Record<string, unknown>> {
     ],
     outputs: [{ name: 'uart_tx', width: 1 }],
     flags: spec.flags,
+    trace: spec.trace,
   });
   const rtlRate = await timed(rtl, [0, 1]);
   const netlistRate = await timed(chip, [0, 1]);

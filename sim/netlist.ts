@@ -52,6 +52,7 @@ export function netlistModelSpec(netlistVerilog: string, harness: string): Model
     },
     top: 'netlist_board',
     harness,
+    trace: false,
     // Generated netlists are not lint-clean code (unused outputs, SB_IO's inout pins on top-level inputs).
     // -O0: a netlist model compiles several times faster, and the checks run on it are short.
     flags: [

@@ -182,6 +182,12 @@ export function createProgram(): Command {
           `${design.name} with these options has no link (echo mode): nothing for a host to talk to; use --mode link`,
         );
       }
+      if (flags.netlist && flags.trace) {
+        throw new UserError(
+          '--trace needs the RTL model: routed-netlist models are built without waveform support ' +
+            '(tracing every net makes their compile ≈ 6× longer)',
+        );
+      }
       console.error('starting the virtual board (its Verilator model is built once, then cached)…');
       const { VirtualBoard } = await import('../../sim/virtual-board.ts');
       const netlist = flags.netlist
