@@ -26,11 +26,11 @@ function spinbit(...args: string[]) {
 describe('B-DCGAN routed netlist co-simulation', () => {
   it('a random model: upload read back, 3 images identical to the integer reference', () => {
     const model = join(work, 'random.sbgan');
-    const made = spinbit('model', 'random', '--preset', 'mnist-up5k', '--model', model);
+    const made = spinbit('model', 'random', '--preset', 'mnist-up5k-lean', '--model', model);
     expect(made.code, made.err).toBe(0);
     const run = spinbit(
       ...['run', 'bdcgan', '--sim', '--netlist', '--check', '--model', model, '--n', '3'],
-      ...['--baud', '3000000'],
+      ...['--width', '32'],
     );
     expect(run.code, run.err + run.out).toBe(0);
     expect(run.out).toMatch(/weights: \d+ bytes uploaded and read back/);
