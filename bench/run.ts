@@ -416,6 +416,15 @@ async function benchIsing(): Promise<Record<string, unknown>> {
  * link's framing, not timed on hardware.
  */
 async function benchBdcgan(): Promise<Record<string, unknown>> {
+  return {
+    ...(await benchBdcganBuild('mnist-up5k')),
+    // The candidate for the next shipped model (issue 17): two weight rows per output instead of three, and a
+    // PLL clock the build closes timing at.
+    'mnist-up5k-lean_18mhz': await benchBdcganBuild('mnist-up5k-lean', 18),
+  };
+}
+
+async function benchBdcganBuild(preset: string, coreMHz?: number): Promise<Record<string, unknown>> {
   const { PRESETS } = await import('../src/cores/bdcgan/arch.ts');
   const { generate, quantizeLatent } = await import('../src/cores/bdcgan/reference.ts');
   const { decodeModel, encodeModel } = await import('../src/cores/bdcgan/format.ts');
@@ -423,7 +432,7 @@ async function benchBdcgan(): Promise<Record<string, unknown>> {
   const { BdcganBoard } = await import('../src/cores/bdcgan/driver.ts');
   const { randomModel } = await import('../src/cores/bdcgan/random.ts');
   const { FRAME_OVERHEAD } = await import('../src/link/protocol.ts');
-  const arch = PRESETS['mnist-up5k']!;
+  const arch = PRESETS[preset]!;
   const { model, hash } = decodeModel(encodeModel(randomModel(arch, 7)));
   const zs = Array.from({ length: 32 }, (_, n) =>
     quantizeLatent(Array.from({ length: arch.latent }, (_, i) => Math.sin(7.1 * n + 1.3 * i))),
@@ -435,7 +444,10 @@ async function benchBdcgan(): Promise<Record<string, unknown>> {
   // the build that proves fit and timing
   const out = join(mkdtempSync(join(tmpdir(), 'spinbit-bench-bdcgan-')), 'bdcgan');
   const started = performance.now();
-  const design = await elaborate(bdcgan, getBoard('icebreaker'), {});
+  const design = await elaborate(bdcgan, getBoard('icebreaker'), {
+    preset,
+    ...(coreMHz ? { 'clock-mhz': coreMHz } : {}),
+  });
   const { report } = await buildBitstream(design, { outDir: out });
   const buildSeconds = (performance.now() - started) / 1000;
 
@@ -457,7 +469,7 @@ async function benchBdcgan(): Promise<Record<string, unknown>> {
     const computeImagesPerS = (clockMHz * 1e6) / clocksPerImage;
     const uploadWireBytes = upload.bytes * 2 * (1 + FRAME_OVERHEAD / maxPayload); // written, then read back
     return {
-      preset: 'mnist-up5k',
+      preset,
       width: design.config.width,
       reference_images_per_s: round(zs.length / referenceSeconds, 1),
       build: {
