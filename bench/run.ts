@@ -416,15 +416,11 @@ async function benchIsing(): Promise<Record<string, unknown>> {
  * link's framing, not timed on hardware.
  */
 async function benchBdcgan(): Promise<Record<string, unknown>> {
-  return {
-    ...(await benchBdcganBuild('mnist-up5k')),
-    // The candidate for the next shipped model (issue 17): two weight rows per output instead of three, and a
-    // PLL clock the build closes timing at.
-    'mnist-up5k-lean_18mhz': await benchBdcganBuild('mnist-up5k-lean', 18),
-  };
+  // The default build: mnist-up5k at the UP5K's default core clock (18 MHz from the PLL).
+  return benchBdcganBuild('mnist-up5k');
 }
 
-async function benchBdcganBuild(preset: string, coreMHz?: number): Promise<Record<string, unknown>> {
+async function benchBdcganBuild(preset: string): Promise<Record<string, unknown>> {
   const { PRESETS } = await import('../src/cores/bdcgan/arch.ts');
   const { generate, quantizeLatent } = await import('../src/cores/bdcgan/reference.ts');
   const { decodeModel, encodeModel } = await import('../src/cores/bdcgan/format.ts');
@@ -444,10 +440,7 @@ async function benchBdcganBuild(preset: string, coreMHz?: number): Promise<Recor
   // the build that proves fit and timing
   const out = join(mkdtempSync(join(tmpdir(), 'spinbit-bench-bdcgan-')), 'bdcgan');
   const started = performance.now();
-  const design = await elaborate(bdcgan, getBoard('icebreaker'), {
-    preset,
-    ...(coreMHz ? { 'clock-mhz': coreMHz } : {}),
-  });
+  const design = await elaborate(bdcgan, getBoard('icebreaker'), { preset });
   const { report } = await buildBitstream(design, { outDir: out });
   const buildSeconds = (performance.now() - started) / 1000;
 

@@ -9,7 +9,8 @@
  *   simulator has no z, and the netlist ties every floating input to its pull value instead. The rewrite
  *   counts its matches, so a changed model fails loudly here rather than simulating something else.
  * - sim/netlist/ice40_fixes.v adds ICESTORM_SPRAM and ICESTORM_DSP (the placed UP5K SPRAM and DSP), which
- *   the shipped file lacks, as port mappings onto its SB_SPRAM256KA and SB_MAC16 models.
+ *   the shipped file lacks, as port mappings onto its SB_SPRAM256KA and SB_MAC16 models, and ICESTORM_PLL
+ *   (the shipped SB_PLL40 models are empty) as a pass-through of the board clock with a lock delay.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -10,7 +10,7 @@ import { generate, quantizeLatent, type BinaryLayer } from '../src/cores/bdcgan/
 import { randomModel, seededRandom } from './helpers.ts';
 
 describe('B-DCGAN model file', () => {
-  const arch = PRESETS['mnist-up5k']!;
+  const arch = PRESETS['mnist-up5k-z64']!;
   const model = randomModel(arch, 1);
   const bytes = encodeModel(model, { recipe: 'random test weights' });
 
@@ -45,7 +45,7 @@ describe('B-DCGAN model file', () => {
     ).toThrow(/not a spinbit B-DCGAN model/);
     const paperModel = encodeModel(randomModel(PRESETS.paper!, 2));
     expect(() => decodeModel(paperModel, 'paper.sbgan', arch)).toThrow(
-      /is a model for architecture 'paper' \(6 layers\), not 'mnist-up5k'/,
+      /is a model for architecture 'paper' \(6 layers\), not 'mnist-up5k-z64'/,
     );
     const badSigns = randomModel(arch, 3);
     (badSigns.layers[0] as BinaryLayer).signs[7] = 0;
@@ -63,7 +63,7 @@ describe('B-DCGAN model file', () => {
     writeModelFile(file, model);
     expect(readdirSync(dir)).toEqual(['m.sbgan']);
     expect(Buffer.from(readFileSync(file)).equals(Buffer.from(encodeModel(model)))).toBe(true);
-    expect(readModelFile(file, arch).model.arch.name).toBe('mnist-up5k');
+    expect(readModelFile(file, arch).model.arch.name).toBe('mnist-up5k-z64');
     expect(() => readModelFile(join(dir, 'missing.sbgan'))).toThrow(/cannot read model .*missing.sbgan: ENOENT/);
     writeFileSync(join(dir, 'empty.sbgan'), '');
     expect(() => readModelFile(join(dir, 'empty.sbgan'))).toThrow(/truncated \(0 bytes\)/);
@@ -84,7 +84,7 @@ describe('safetensors import', () => {
   it('folds float latent weights and batch-norm (gamma < 0 included) as the float network would decide', async () => {
     const { encodeSafetensors, importSafetensors } = await import('../src/cores/bdcgan/safetensors.ts');
     const { denseForward } = await import('../src/cores/bdcgan/reference.ts');
-    const arch = PRESETS['mnist-up5k']!;
+    const arch = PRESETS['mnist-up5k-z64']!;
     const random = seededRandom(4);
     const floats = (n: number, scale = 1) => Float64Array.from({ length: n }, () => (random() - 0.5) * 2 * scale);
     const dense = arch.layers[0]!;
@@ -151,7 +151,7 @@ describe('model memory image', () => {
     'round-trips, generates the same images after clamping, ' + 'and sizes the presets against the UP5K SPRAM',
     async () => {
       const { decodeImage, imageLayout, modelImage } = await import('../src/cores/bdcgan/image.ts');
-      const arch = PRESETS['mnist-up5k']!;
+      const arch = PRESETS['mnist-up5k-z64']!;
       const model = randomModel(arch, 12);
       (model.layers[0] as BinaryLayer).thresholds[5] = 2 ** 31 - 1; // a constant output: clamped, same decisions
       (model.layers[1] as BinaryLayer).thresholds[3] = -(2 ** 31);

@@ -189,7 +189,7 @@ describe('spinbit CLI', () => {
     const made = spinbit('model', 'random', '--preset', 'mnist-up5k', '--seed', '3', '--model', model);
     expect(made.code, made.err).toBe(0);
     const info = spinbit('model', 'info', model);
-    expect(info.out).toMatch(/mnist-up5k, 3 layers, 525312 binary weights \+ 672 8-bit, sha256 [0-9a-f]{64}/);
+    expect(info.out).toMatch(/mnist-up5k, 3 layers, 366592 binary weights \+ 672 8-bit, sha256 [0-9a-f]{64}/);
     const grid = join(cwd, 'digits.png');
     const raw = join(cwd, 'digits.bin');
     const run = spinbit(

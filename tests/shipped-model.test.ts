@@ -32,7 +32,7 @@ describe('shipped model', () => {
     const random = seededRandom(77);
     const labels = Array.from({ length: 200 }, (_, i) => i % 10);
     const images = labels.map((label) =>
-      generate(model, quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1)), label),
+      generate(model, quantizeLatent(Array.from({ length: model.arch.latent }, () => random() * 2 - 1)), label),
     );
     const { accuracy } = await nearestNeighbourAccuracy(images, labels);
     expect(accuracy).toBeGreaterThanOrEqual(0.8);

@@ -209,7 +209,7 @@ describe('training', () => {
       // the exported integer model draws what the trained generator draws (inference mode)
       const random = seededRandom(2);
       const labels = Array.from({ length: 10 }, (_, i) => i);
-      const zs = labels.map(() => quantizeLatent(Array.from({ length: 64 }, () => random() * 2 - 1)));
+      const zs = labels.map(() => quantizeLatent(Array.from({ length: model.arch.latent }, () => random() * 2 - 1)));
       const float = floatImages(straight.generator, zs, labels);
       zs.forEach((z, i) => {
         const hardware = generate(model, z, labels[i]!);

@@ -95,4 +95,43 @@ module ICESTORM_DSP (
     );
 endmodule
 
+// A PLL as placed (ICESTORM_PLL). The virtual board simulates clock cycles, not time, and its clock already
+// runs at the core frequency (timing is the build's job), so the model passes the reference clock through to
+// both outputs. LOCK rises 8 reference clocks after RESETB, so the wrapper's reset-after-lock path runs (the virtual
+// board's wait before a host talks, src/flow/netlist.ts resetCycles, has a 16-clock margin).
+// src/flow/netlist.ts (wirePllClock) wires the reference and the global output that nextpnr leaves implicit.
+module ICESTORM_PLL (
+    input  wire REFERENCECLK, RESETB, BYPASS, EXTFEEDBACK, LATCHINPUTVALUE, SCLK, SDI,
+    input  wire DYNAMICDELAY_0, DYNAMICDELAY_1, DYNAMICDELAY_2, DYNAMICDELAY_3,
+    input  wire DYNAMICDELAY_4, DYNAMICDELAY_5, DYNAMICDELAY_6, DYNAMICDELAY_7,
+    output wire PLLOUT_A, PLLOUT_A_GLOBAL, PLLOUT_B, PLLOUT_B_GLOBAL, LOCK, SDO
+);
+    parameter [0:0] DELAY_ADJMODE_FB = 0;
+    parameter [0:0] DELAY_ADJMODE_REL = 0;
+    parameter [6:0] DIVF = 0;
+    parameter [2:0] DIVQ = 0;
+    parameter [3:0] DIVR = 0;
+    parameter [0:0] ENABLE_ICEGATE_PORTA = 0;
+    parameter [0:0] ENABLE_ICEGATE_PORTB = 0;
+    parameter [3:0] FDA_FEEDBACK = 0;
+    parameter [3:0] FDA_RELATIVE = 0;
+    parameter [2:0] FEEDBACK_PATH = 0;
+    parameter [2:0] FILTER_RANGE = 0;
+    parameter [1:0] PLLOUT_SELECT_A = 0;
+    parameter [1:0] PLLOUT_SELECT_B = 0;
+    parameter [31:0] PLLTYPE = 0;
+    parameter [0:0] SHIFTREG_DIVMODE = 0;
+    parameter [0:0] TEST_MODE = 0;
+    reg [3:0] lock_count = 4'd0;
+    always @(posedge REFERENCECLK or negedge RESETB)
+        if (!RESETB) lock_count <= 4'd0;
+        else if (!lock_count[3]) lock_count <= lock_count + 4'd1;
+    assign LOCK = lock_count[3];
+    assign PLLOUT_A = REFERENCECLK;
+    assign PLLOUT_A_GLOBAL = REFERENCECLK;
+    assign PLLOUT_B = REFERENCECLK;
+    assign PLLOUT_B_GLOBAL = REFERENCECLK;
+    assign SDO = 1'b0;
+endmodule
+
 `default_nettype wire

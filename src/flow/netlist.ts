@@ -3,9 +3,11 @@
  * (routed.json, written by every build) → yosys `write_verilog`. The result instantiates packed iCE40 cells
  * (ICESTORM_LC, ICESTORM_RAM, SB_IO, …) that sim/netlist simulates with the models yosys ships.
  *
- * Three changes on the way, all what the silicon does:
+ * Four changes on the way, all what the silicon does:
  * - a carry input nextpnr left unconnected is wired to the carry-out of the logic cell below it (see
  *   chainCarryInputs: without it, carries brought out to the fabric read 0);
+ * - a PLL's global output is wired to the global buffer it drives, and its reference to the board clock (see
+ *   wirePllClock: without it the core clock is a constant);
  * - nextpnr leaves unused cell inputs unconnected, and the models give those their default by testing for `z`
  *   (`I0 === 1'bz`), which Verilator cannot simulate, so every unconnected input is tied to the value the
  *   model would pull it to;
@@ -20,6 +22,8 @@ import { buildBitstream, ROUTED_NETLIST } from './build.ts';
 import { fileText, getToolchain } from './tools.ts';
 
 export const NETLIST_VERILOG = 'netlist.v';
+/** First line of a converted netlist: a netlist.v converted by an earlier version of the changes below is redone. */
+const CONVERSION_MARK = '// spinbit routed netlist, conversion 2 (carry chains, PLL clock)';
 
 /** Inputs the shipped models pull up when left floating (every other floating input is pulled down). */
 const PULLED_UP: Record<string, string[]> = {
@@ -36,7 +40,21 @@ interface JsonCell {
   connections: Record<string, (number | string)[]>;
 }
 
-type JsonModule = { cells: Record<string, JsonCell> };
+type JsonModule = {
+  cells: Record<string, JsonCell>;
+  ports?: Record<string, { direction: string; bits: (number | string)[] }>;
+};
+
+/** One more than the highest net bit in use: a fresh net (yosys numbers bits from 2; 0 and 1 are constants). */
+function freshBit(module: JsonModule): () => number {
+  let next = 2;
+  for (const cell of Object.values(module.cells)) {
+    for (const bits of Object.values(cell.connections)) {
+      for (const bit of bits) if (typeof bit === 'number' && bit >= next) next = bit + 1;
+    }
+  }
+  return () => next++;
+}
 
 /**
  * In the silicon a carry-enabled logic cell whose carry-in is not a constant takes the carry-out of the cell
@@ -53,12 +71,7 @@ export function chainCarryInputs(module: JsonModule): number {
     const bel = cell.attributes?.NEXTPNR_BEL;
     if (typeof bel === 'string') atBel.set(bel, cell);
   }
-  let nextBit = 2; // yosys numbers net bits from 2 (0 and 1 are constants)
-  for (const cell of Object.values(module.cells)) {
-    for (const bits of Object.values(cell.connections)) {
-      for (const bit of bits) if (typeof bit === 'number' && bit >= nextBit) nextBit = bit + 1;
-    }
-  }
+  const fresh = freshBit(module);
   let linked = 0;
   for (const cell of Object.values(module.cells)) {
     if (cell.type !== 'ICESTORM_LC' || Number(cell.parameters.CARRY_ENABLE) !== 1) continue;
@@ -68,7 +81,7 @@ export function chainCarryInputs(module: JsonModule): number {
     const [x, y, z] = place.slice(1).map(Number) as [number, number, number];
     const below = atBel.get(z > 0 ? `X${x}/Y${y}/lc${z - 1}` : `X${x}/Y${y - 1}/lc7`);
     if (below?.type !== 'ICESTORM_LC' || Number(below.parameters.CARRY_ENABLE) !== 1) continue;
-    if ((below.connections.COUT?.length ?? 0) === 0) below.connections.COUT = [nextBit++];
+    if ((below.connections.COUT?.length ?? 0) === 0) below.connections.COUT = [fresh()];
     cell.connections.CIN = [below.connections.COUT![0]!];
     linked++;
   }
@@ -76,13 +89,43 @@ export function chainCarryInputs(module: JsonModule): number {
 }
 
 /**
- * nextpnr's routed JSON made simulatable: carry inputs linked as placed (chainCarryInputs), floating inputs
+ * A PLL reaches the global network through dedicated wiring that nextpnr's JSON does not show: the PLL's
+ * PLLOUT_A_GLOBAL is unconnected and the global buffer it drives has no input, so every flip-flop on the core
+ * clock would see a constant. With a pad PLL (SB_PLL40_PAD, the iCEBreaker's) the reference clock is implicit
+ * too. The wrapper (src/boards/wrapper.ts) has one PLL, fed by the board clock `clk`, driving the core clock
+ * through one global buffer: this makes those links (sim/netlist/ice40_fixes.v passes the reference through).
+ */
+export function wirePllClock(module: JsonModule): boolean {
+  const plls = Object.values(module.cells).filter((cell) => cell.type === 'ICESTORM_PLL');
+  if (plls.length === 0) return false;
+  const idleBuffers = Object.values(module.cells).filter(
+    (cell) => cell.type === 'SB_GB' && (cell.connections.USER_SIGNAL_TO_GLOBAL_BUFFER?.length ?? 0) === 0,
+  );
+  if (plls.length !== 1 || idleBuffers.length !== 1) {
+    throw new Error(
+      `expected one PLL driving one global buffer, found ${plls.length} PLL(s) and ${idleBuffers.length} ` +
+        'global buffer(s) without an input',
+    );
+  }
+  const pll = plls[0]!;
+  const clk = module.ports?.clk?.bits;
+  if (!clk) throw new Error('the routed netlist has no board clock port `clk`');
+  if ((pll.connections.REFERENCECLK?.length ?? 0) === 0) pll.connections.REFERENCECLK = clk;
+  if ((pll.connections.PLLOUT_A_GLOBAL?.length ?? 0) === 0) pll.connections.PLLOUT_A_GLOBAL = [freshBit(module)()];
+  idleBuffers[0]!.connections.USER_SIGNAL_TO_GLOBAL_BUFFER = pll.connections.PLLOUT_A_GLOBAL!;
+  return true;
+}
+
+/**
+ * nextpnr's routed JSON made simulatable: carry inputs linked as placed (chainCarryInputs), the PLL's clock
+ * wired (wirePllClock), floating inputs
  * tied to their pull values, undefined parameter bits 0.
  */
 export function tieFloatingInputs(routed: string): string {
   const netlist = JSON.parse(routed) as { modules: Record<string, JsonModule> };
   for (const module of Object.values(netlist.modules)) {
     chainCarryInputs(module);
+    wirePllClock(module);
     for (const cell of Object.values(module.cells)) {
       for (const [name, value] of Object.entries(cell.parameters)) {
         if (typeof value === 'string' && /^[01x]+$/.test(value) && value.includes('x'))
@@ -100,7 +143,10 @@ export function tieFloatingInputs(routed: string): string {
 /** The routed netlist of the build in `buildDir` as Verilog (module `top`), converted once and kept there. */
 export async function routedNetlistVerilog(buildDir: string): Promise<string> {
   const cached = join(buildDir, NETLIST_VERILOG);
-  if (existsSync(cached)) return readFileSync(cached, 'utf8');
+  if (existsSync(cached)) {
+    const text = readFileSync(cached, 'utf8');
+    if (text.startsWith(CONVERSION_MARK)) return text; // else converted by an older spinbit: again
+  }
   const routedPath = join(buildDir, ROUTED_NETLIST);
   if (!existsSync(routedPath)) {
     throw new UserError(`${buildDir} has no routed netlist (${ROUTED_NETLIST}): rebuild it with this spinbit`);
@@ -114,9 +160,9 @@ export async function routedNetlistVerilog(buildDir: string): Promise<string> {
   if (result.code !== 0 || verilog === undefined) {
     throw new Error(`yosys could not turn ${routedPath} into Verilog:\n${result.log.slice(-2000)}`);
   }
-  writeFileSync(`${cached}.tmp`, verilog);
+  writeFileSync(`${cached}.tmp`, `${CONVERSION_MARK}\n${verilog}`);
   renameSync(`${cached}.tmp`, cached);
-  return verilog;
+  return `${CONVERSION_MARK}\n${verilog}`;
 }
 
 /** What the virtual board needs to run a routed netlist (sim/virtual-board.ts). */

@@ -134,17 +134,18 @@ function preset(
 }
 
 /**
- * Presets. `mnist-up5k`: z64 + y → dense 64·7·7 → deconv4 → 32 (14×14) → deconv4 42→1 (28×28), the binary
- * layers with 8 copies of each label input (64 + 80 inputs; with one copy the trained digits mostly ignored
- * the label: 56 % against 90 % conditional 1-NN accuracy after one epoch), ≈ 0.53 Mbit: fits the iCEBreaker's
- * SPRAM with room. `mnist-up5k-lean`: the same with z48 and 48 channels at 7×7, so that both binary layers take
- * 48 + 80 = 128 inputs — two 64-bit weight rows instead of three (144 inputs padded to 192): ≈ 22 % fewer
- * clocks per image. `paper`: the authors' generator — z100 + y → 3 × dense 600 → dense
- * 64·7·7 → deconv5 74→64 → deconv5 74→1, ≈ 2.8 Mbit: simulated only, too large for an iCE40.
+ * Presets. `mnist-up5k` (the default): z48 + y → dense 48·7·7 → deconv4 → 32 (14×14) → deconv4 42→1 (28×28),
+ * the binary layers with 8 copies of each label input (with one copy the trained digits mostly ignored the
+ * label: 56 % against 90 % conditional 1-NN accuracy after one epoch), so that both take 48 + 80 = 128 inputs —
+ * two 64-bit weight rows, no padding; ≈ 0.37 Mbit: fits the iCEBreaker's SPRAM with room. Until 2026-12 it was
+ * called `mnist-up5k-lean`. `mnist-up5k-z64`: the earlier default (z64 and 64 channels at 7×7: 144 inputs padded
+ * to 192, ≈ 35 % more clocks per image), kept so that models made for it still run. `paper`: the authors'
+ * generator — z100 + y → 3 × dense 600 → dense 64·7·7 → deconv5 74→64 → deconv5 74→1, ≈ 2.8 Mbit: simulated
+ * only, too large for an iCE40.
  */
 export const PRESETS: Record<string, Architecture> = {
-  'mnist-up5k': preset('mnist-up5k', 64, [], [64, 32], 4, 8),
-  'mnist-up5k-lean': preset('mnist-up5k-lean', 48, [], [48, 32], 4, 8),
+  'mnist-up5k': preset('mnist-up5k', 48, [], [48, 32], 4, 8),
+  'mnist-up5k-z64': preset('mnist-up5k-z64', 64, [], [64, 32], 4, 8),
   paper: preset('paper', 100, [600, 600, 600], [64, 64], 5),
 };
 

@@ -42,6 +42,12 @@ export { bdcganContract } from './contract.ts';
 /** Pixels stream at 784 bytes per image: the link runs at 3 Mbaud (the FT2232H's safe fast rate) unless told. */
 export const BDCGAN_BAUD = 3_000_000;
 export const IMAGE_BYTES = 784;
+/**
+ * The core clock on UP5K boards unless told: 18 MHz from the PLL. The mnist-up5k build closes timing at
+ * 22.7 MHz on the iCEBreaker (bench/results.json), so 18 keeps a margin for placement variance, and 3 Mbaud
+ * is exactly 6 clocks per bit. Other boards cannot hold a generator's weights; they keep their own clock.
+ */
+export const UP5K_CLOCK_MHZ = 18;
 export const JOB_WORDS = 16;
 const JOB_BITS = 5;
 
@@ -71,10 +77,15 @@ export const bdcgan: Design<BdcganConfig> = {
       description: 'simulation: skip the model-memory fit check (to simulate presets too large for the board)',
       defaultValue: 'check',
     },
-    { name: 'clock-mhz', type: 'number', description: 'core clock in MHz (default: board clock)' },
+    {
+      name: 'clock-mhz',
+      type: 'number',
+      description: `core clock in MHz (default: ${UP5K_CLOCK_MHZ} from the PLL on UP5K boards, else the board clock)`,
+    },
     { name: 'baud', type: 'integer', description: 'UART baud rate', defaultValue: BDCGAN_BAUD },
   ],
-  coreClockMHz: (options, board) => (options['clock-mhz'] as number | undefined) ?? board.clock.mhz,
+  coreClockMHz: (options, board) =>
+    (options['clock-mhz'] as number | undefined) ?? (board.device === 'up5k' ? UP5K_CLOCK_MHZ : board.clock.mhz),
 
   configure(options, board: Board, clock) {
     const preset = (options.preset as string | undefined) ?? 'mnist-up5k';
