@@ -250,7 +250,7 @@ describe('spinbit CLI', () => {
         ['build', 'bdcgan', '--board', 'hx8k', '--out', join(cwd, 'never')],
         new RegExp(
           'kept in SPRAM, which iCE40-HX8K breakout does not have .*' +
-            'over by 757248 bits — use --board icebreaker or upduino3',
+            'over by 410880 bits — use --board icebreaker or upduino3',
         ),
       ],
     ] as const) {
