@@ -1,5 +1,5 @@
 /** The spinbit command as a user meets it: help with examples, clear errors with exit code 2, nothing written. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,18 @@ describe('spinbit CLI', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/icebreaker\s+iCEBreaker\s+UP5K sg48\s+12 MHz @35\s+6\/9\s+2\s+5280\s+30\s+4\s+8/);
     for (const name of ['upduino3', 'icestick', 'hx8k']) expect(out).toContain(name);
+  });
+
+  it('output into a pipe that closes early (spinbit … | head): exit 0, no stack trace', async () => {
+    const child = spawn(process.execPath, [BIN, 'boards'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // closed long before the command writes (tsx alone takes ~1 s to start)
+    let err = '';
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(err).toBe('');
+    expect(code).toBe(0);
   });
 
   it('every command has --help with an example', () => {
