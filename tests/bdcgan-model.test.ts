@@ -57,6 +57,14 @@ describe('B-DCGAN model file', () => {
     );
   });
 
+  it("reads a file from before the rename (architecture 'mnist-up5k' with the z64 shape) as mnist-up5k-z64", () => {
+    const before = encodeModel({ ...model, arch: { ...arch, name: 'mnist-up5k' } });
+    expect(decodeModel(before, 'old.sbgan').model.arch).toEqual(PRESETS['mnist-up5k-z64']);
+    // the current mnist-up5k keeps its name
+    const current = encodeModel(randomModel(PRESETS['mnist-up5k']!, 5));
+    expect(decodeModel(current, 'new.sbgan').model.arch).toEqual(PRESETS['mnist-up5k']);
+  });
+
   it('writes atomically and reads back from disk', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spinbit-model-'));
     const file = join(dir, 'm.sbgan');

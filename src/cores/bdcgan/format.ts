@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../util/files.ts';
 import { UserError } from '../../errors.ts';
-import { layerInputs, type Architecture, type LayerSpec } from './arch.ts';
+import { layerInputs, PRESETS, type Architecture, type LayerSpec } from './arch.ts';
 import type { BinaryLayer, LastLayer, Model } from './reference.ts';
 
 export const MODEL_MAGIC = 'SPNBGAN1';
@@ -175,6 +175,18 @@ export function encodeModel(model: Model, meta: Record<string, unknown> = {}): U
   return file;
 }
 
+/**
+ * Until 2026-12 `mnist-up5k` named the architecture now called `mnist-up5k-z64` (the name moved to the leaner
+ * z48 one): files from then carry the old name with the old shape. They read as `mnist-up5k-z64`, so they
+ * still run (on an engine built for that preset) instead of failing against the new `mnist-up5k`.
+ */
+function legacyName(arch: Architecture): Architecture {
+  const z64 = PRESETS['mnist-up5k-z64']!;
+  return arch.name === 'mnist-up5k' && JSON.stringify({ ...arch, name: z64.name }) === JSON.stringify(z64)
+    ? { ...arch, name: z64.name }
+    : arch;
+}
+
 /** Parses and validates a model; `expect` names the architecture the caller needs (a preset name). */
 export function decodeModel(
   bytes: Uint8Array,
@@ -200,7 +212,7 @@ export function decodeModel(
     return fail('corrupt: header is not JSON');
   }
   if (header.format !== MODEL_FORMAT) fail(`format '${header.format}', this spinbit reads ${MODEL_FORMAT}`);
-  const arch = header.architecture!;
+  const arch = legacyName(header.architecture!);
   validateArchitecture(arch);
   if (expect && JSON.stringify(expect) !== JSON.stringify(arch)) {
     fail(`is a model for architecture '${arch.name}' (${arch.layers.length} layers), not '${expect.name}'`);
