@@ -98,6 +98,28 @@ function meanPairwise(within: Float64Array, m: number): number {
   return sum / ((m * (m - 1)) / 2) / 255;
 }
 
+/**
+ * The share of `count` samples that lie inside at least one of the `others` balls: sample a is inside ball b
+ * when distance(a, b) ≤ radii[b]. Precision is the generated images' share inside the real balls, recall the
+ * real digits' share inside the generated balls.
+ */
+function coveredShare(
+  count: number,
+  others: number,
+  distance: (sample: number, ball: number) => number,
+  radii: Float64Array,
+): number {
+  let covered = 0;
+  for (let a = 0; a < count; a++) {
+    for (let b = 0; b < others; b++)
+      if (distance(a, b) <= radii[b]!) {
+        covered++;
+        break;
+      }
+  }
+  return covered / count;
+}
+
 /** Precision, recall and spread of one label's generated images against real digits of that label. */
 export function labelDiversity(
   generated: Uint8Array[],
@@ -114,27 +136,13 @@ export function labelDiversity(
   const gr = crossDistances(generated, real); // [generated][real]
   const generatedRadii = manifoldRadii(gg, g, k);
   const realRadii = manifoldRadii(rr, r, k);
-  let inReal = 0;
-  for (let i = 0; i < g; i++) {
-    for (let j = 0; j < r; j++)
-      if (gr[i * r + j]! <= realRadii[j]!) {
-        inReal++;
-        break;
-      }
-  }
-  let inGenerated = 0;
-  for (let j = 0; j < r; j++) {
-    for (let i = 0; i < g; i++)
-      if (gr[i * r + j]! <= generatedRadii[i]!) {
-        inGenerated++;
-        break;
-      }
-  }
+  const inReal = coveredShare(g, r, (i, j) => gr[i * r + j]!, realRadii);
+  const inGenerated = coveredShare(r, g, (j, i) => gr[i * r + j]!, generatedRadii);
   return {
     generated: g,
     real: r,
-    precision: inReal / g,
-    recall: inGenerated / r,
+    precision: inReal,
+    recall: inGenerated,
     spread: meanPairwise(gg, g) / meanPairwise(rr, r),
   };
 }
