@@ -14,6 +14,9 @@ import { canonicalJson } from '../src/util/canonical-json.ts';
 import { UserError } from '../src/errors.ts';
 import { verilogFiles } from '../src/hdl/sources.ts';
 
+/** The waveform helper every harness includes (sim/waveform.h), written beside it in each build. */
+const WAVEFORM_HEADER = readFileSync(new URL('./waveform.h', import.meta.url), 'utf8');
+
 export const SIM_CACHE_DIR = resolve('build', 'sim-cache');
 
 let cachedVersion: string | undefined;
@@ -98,7 +101,7 @@ export async function buildModel(spec: ModelSpec): Promise<string> {
     ...(spec.flags ?? []),
   ];
   const key = createHash('sha256')
-    .update(canonicalJson({ ...spec, flags, version }))
+    .update(canonicalJson({ ...spec, flags, version, waveform: WAVEFORM_HEADER }))
     .digest('hex')
     .slice(0, 24);
   const dir = join(SIM_CACHE_DIR, key);
@@ -118,6 +121,7 @@ export async function buildModel(spec: ModelSpec): Promise<string> {
     mkdirSync(staging, { recursive: true });
     for (const [name, text] of Object.entries(spec.sources)) writeFileSync(join(staging, name), text);
     writeFileSync(join(staging, 'harness.cpp'), spec.harness);
+    writeFileSync(join(staging, 'waveform.h'), WAVEFORM_HEADER);
     const args = [...flags, '-Mdir', 'obj', '-o', '../Vdut', ...verilogFiles(spec.sources), 'harness.cpp'];
     const result = await run('verilator', args, { cwd: staging });
     writeFileSync(join(staging, 'build.log'), `$ verilator ${args.join(' ')}\n${result.stdout}${result.stderr}`);

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { PRESETS } from '../src/cores/bdcgan/arch.ts';
 import { encodeModel, readModelFile } from '../src/cores/bdcgan/format.ts';
 import { exportSafetensors, importSafetensors } from '../src/cores/bdcgan/safetensors.ts';
-import { generate, quantizeLatent } from '../src/cores/bdcgan/reference.ts';
+import { generate, quantizeLatent, type Model } from '../src/cores/bdcgan/reference.ts';
 import { LAST_SCALE } from '../src/train/gan.ts';
 import { nearestNeighbourAccuracy } from '../src/train/evaluate.ts';
 import { diversityByLabel, digitsByLabel } from '../src/train/diversity.ts';
@@ -21,23 +21,34 @@ import { seededRandom } from './helpers.ts';
 
 const MODEL = fileURLToPath(new URL('../models/mnist-up5k.sbgan', import.meta.url));
 
+/** n images from the integer reference, labels 0–9 in turn, z from a seeded generator. */
+function digits(model: Model, n: number, seed: number) {
+  const random = seededRandom(seed);
+  const labels = Array.from({ length: n }, (_, i) => i % 10);
+  const images = labels.map((label) =>
+    generate(model, quantizeLatent(Array.from({ length: model.arch.latent }, () => random() * 2 - 1)), label),
+  );
+  return { labels, images };
+}
+
+/** Exported to safetensors and imported back, the model is identical. */
+function expectSafetensorsRoundTrip(model: Model): void {
+  const back = importSafetensors(exportSafetensors(model, LAST_SCALE), model.arch, 'round trip');
+  expect(Buffer.from(encodeModel(back)).equals(Buffer.from(encodeModel(model)))).toBe(true);
+}
+
 describe('shipped model', () => {
   it('loads, and round-trips through the safetensors import to the identical model', () => {
     const { model, meta } = readModelFile(MODEL);
     // the architecture the demo's bitstream is built for (a preset change needs a retrained model)
     expect(model.arch).toEqual(PRESETS['mnist-up5k']);
     expect(meta.trained).toBeDefined();
-    const back = importSafetensors(exportSafetensors(model, LAST_SCALE), model.arch, 'round trip');
-    expect(Buffer.from(encodeModel(back)).equals(Buffer.from(encodeModel(model)))).toBe(true);
+    expectSafetensorsRoundTrip(model);
   });
 
   it('draws the requested digits, varied: 1-NN accuracy ≥ 80 %, recall ≥ 0.15 and spread ≥ 0.7 on 200 images', async () => {
     const { model } = readModelFile(MODEL);
-    const random = seededRandom(77);
-    const labels = Array.from({ length: 200 }, (_, i) => i % 10);
-    const images = labels.map((label) =>
-      generate(model, quantizeLatent(Array.from({ length: model.arch.latent }, () => random() * 2 - 1)), label),
-    );
+    const { labels, images } = digits(model, 200, 77);
     const { accuracy } = await nearestNeighbourAccuracy(images, labels);
     expect(accuracy).toBeGreaterThanOrEqual(0.8);
     // a model that draws one digit per label scores well above on accuracy: recall and spread catch that
@@ -57,13 +68,8 @@ describe('shipped paper model', () => {
     const { model, meta } = readModelFile(PAPER);
     expect(model.arch).toEqual(PRESETS.paper);
     expect(meta.trained).toBeDefined();
-    const back = importSafetensors(exportSafetensors(model, LAST_SCALE), model.arch, 'round trip');
-    expect(Buffer.from(encodeModel(back)).equals(Buffer.from(encodeModel(model)))).toBe(true);
-    const random = seededRandom(78);
-    const labels = Array.from({ length: 100 }, (_, i) => i % 10);
-    const images = labels.map((label) =>
-      generate(model, quantizeLatent(Array.from({ length: model.arch.latent }, () => random() * 2 - 1)), label),
-    );
+    expectSafetensorsRoundTrip(model);
+    const { labels, images } = digits(model, 100, 78);
     const { accuracy } = await nearestNeighbourAccuracy(images, labels);
     expect(accuracy).toBeGreaterThanOrEqual(0.35);
   });

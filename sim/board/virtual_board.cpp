@@ -13,9 +13,7 @@
 // Prints "pty <path>" on stdout once ready. Exits on SIGINT/SIGTERM or when stdin closes (its parent died).
 #include "Vdut.h"
 #include "verilated.h"
-#if VM_TRACE
-#include "verilated_fst_c.h"
-#endif
+#include "waveform.h"
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -75,26 +73,8 @@ int main(int argc, char** argv) {
     context->commandArgs(argc, argv);
     Vdut dut{context.get()};
     uint64_t cycle = 0;
-#if VM_TRACE
-    std::unique_ptr<VerilatedFstC> trace;
-    if (trace_path) {
-        context->traceEverOn(true);
-        trace = std::make_unique<VerilatedFstC>();
-        dut.trace(trace.get(), 99);
-        trace->open(trace_path);
-    }
-#else
-    // Built without waveform support (routed netlists: tracing every net makes the model's compile ~6× longer).
-    struct NoTrace {
-        void dump(uint64_t) {}
-        void close() {}
-    };
-    std::unique_ptr<NoTrace> trace;
-    if (trace_path) {
-        std::fprintf(stderr, "%s: this model was built without waveform support: --trace needs the RTL model\n", argv[0]);
-        return 2;
-    }
-#endif
+    std::unique_ptr<Waveform> trace;
+    if (!Waveform::open(trace, *context, dut, trace_path, argv[0])) return 2;
     auto tick = [&]() {
         dut.clk = 0;
         dut.eval();
