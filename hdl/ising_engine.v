@@ -28,8 +28,9 @@
 // decided stage's registers: every site is written once per sweep, so M = 2·(ones written) − N; every bond
 // has one end of each colour, so after the colour-1 half-sweep E = −Σ s·n over colour-1 sites =
 // 2N − 2·(colour-1 sites' neighbours equal to their new spin). Two pipelined adder trees (ising_stats) sum
-// these per step. After each replica's sweep an 8-byte record {E int32, M int24,
-// replica} goes into the link's stream.
+// these per step. After each replica's sweep its E and M go to the measurement unit (ising_measure), which sums
+// E, E², M, |M|, M², E·M and M⁴ per temperature slot over a bin of BIN sweeps and streams one bin record per
+// slot when the bin ends (and at the end of a run, for a partial bin).
 `default_nettype none
 
 module ising_engine #(
@@ -98,7 +99,8 @@ module ising_engine #(
 `include "ising_map.vh"
 
     localparam [2:0] ST_IDLE = 3'd0, ST_SEED = 3'd1, ST_BEGIN = 3'd2, ST_HALF = 3'd3, ST_DRAIN = 3'd4,
-                     ST_RECORD = 3'd5;
+                     ST_HANDOFF = 3'd5, ST_FLUSH = 3'd6;
+    localparam integer BIN_BITS = 22;    // the BIN register: every sum stays exact for L ≤ 1024 (docs/ising.md)
 
     reg  [2:0]          state;
     reg  [R_BITS-1:0]   replica;
@@ -110,7 +112,9 @@ module ising_engine #(
     reg                 rng_restart;
     reg  [K_BITS-1:0]   issue_k;
     reg  [3:0]          drain_count;
-    reg  [31:0]         clocks, tie_clocks, sweeps_done;
+    reg  [31:0]         clocks, tie_clocks, sweeps_done, elapsed;
+    reg  [BIN_BITS-1:0] bin_size;           // sweeps per bin (0 acts as 1)
+    reg  [BIN_BITS-1:0] bin_count;          // sweeps of the current bin done
 
     assign busy    = (state != ST_IDLE);
     assign running = (state != ST_IDLE) && (state != ST_SEED);
@@ -465,16 +469,24 @@ module ising_engine #(
         if (read_enable1) read1 <= colour1[read_addr1[MEM_BITS-1:0]];
     end
 
-    // ---- statistics record: {E (int32), M (int24), replica}, least significant byte first ----
-    reg [63:0] record;
-    reg [3:0]  record_left;
-    assign stream_data  = record[7:0];
-    assign stream_valid = (state == ST_RECORD) && (record_left != 4'd0);
+    // ---- measurements: bin sums per temperature slot (ising_measure), streamed as bin records ----
+    wire meas_ready, meas_stalled, meas_busy;
+    wire meas_take  = (state == ST_HANDOFF) && meas_ready;
+    wire meas_flush = (state == ST_FLUSH) && meas_ready;
+    // The engine waits for the unit; while the unit waits for the stream, that is the link's time, not the engine's.
+    wire link_wait  = (state == ST_HANDOFF || state == ST_FLUSH) && !meas_ready && meas_stalled;
+    ising_measure #(.L_LOG2(L_LOG2), .SLOTS(R), .SLOT_BITS(R_BITS)) u_measure (
+        .clk(clk), .rst(rst), .take(meas_take), .slot(replica), .energy(sweep_energy), .magnet(sweep_magnet),
+        .flush(meas_flush), .bin_sweeps({{(24 - BIN_BITS){1'b0}}, bin_count}), .ready(meas_ready),
+        .stalled(meas_stalled), .busy(meas_busy),
+        .stream_data(stream_data), .stream_valid(stream_valid), .stream_ready(stream_ready)
+    );
 
     // ---- control ----
     wire run_request  = reg_write && reg_addr == REG_RUN && reg_wdata != 32'd0;
     wire seed_request = reg_write && reg_addr == REG_SEED;
     wire last_replica = (replica == R[R_BITS-1:0] - 1'b1);
+    wire run_ending   = (sweeps_left == 32'd1) || stop_request;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -487,21 +499,26 @@ module ising_engine #(
             replica      <= {R_BITS{1'b0}};
             colour       <= 1'b0;
             issue_k      <= {K_BITS{1'b0}};
-            record_left  <= 4'd0;
             clocks       <= 32'd0;
             tie_clocks   <= 32'd0;
             sweeps_done  <= 32'd0;
+            elapsed      <= 32'd0;
+            bin_size     <= {{(BIN_BITS - 1){1'b0}}, 1'b1};
+            bin_count    <= {BIN_BITS{1'b0}};
         end else begin
             if (reg_write && reg_addr == REG_CLOCKS) begin
                 clocks      <= 32'd0;
                 tie_clocks  <= 32'd0;
                 sweeps_done <= 32'd0;
+                elapsed     <= 32'd0;
             end else begin
-                if (running && !(state == ST_RECORD && !stream_ready)) clocks <= clocks + 32'd1;
+                if (running && !link_wait) clocks <= clocks + 32'd1;
+                if (running) elapsed <= elapsed + 32'd1;
                 if (resolving) tie_clocks <= tie_clocks + 32'd1;
-                if (state == ST_RECORD && stream_ready && record_left == 4'd1) sweeps_done <= sweeps_done + 32'd1;
+                if (meas_take) sweeps_done <= sweeps_done + 32'd1;
             end
             if (reg_write && reg_addr == REG_STOP && running) stop_request <= 1'b1;
+            if (reg_write && reg_addr == REG_BIN && !running) bin_size <= reg_wdata[BIN_BITS-1:0];
             if (advance && can_issue) issue_k <= issue_k + 1'b1;
 
             case (state)
@@ -515,6 +532,7 @@ module ising_engine #(
                     end else if (run_request) begin
                         sweeps_left <= reg_wdata;
                         replica     <= {R_BITS{1'b0}};
+                        bin_count   <= {BIN_BITS{1'b0}};
                         state       <= ST_BEGIN;
                     end
                 end
@@ -546,27 +564,28 @@ module ising_engine #(
                             issue_k <= {K_BITS{1'b0}};
                             state   <= ST_HALF;
                         end else begin
-                            record      <= {{(8 - R_BITS){1'b0}}, replica, sweep_magnet[23:0], sweep_energy};
-                            record_left <= 4'd8;
-                            state       <= ST_RECORD;
+                            state <= ST_HANDOFF;
                         end
                     end
                 end
-                ST_RECORD: begin
-                    if (stream_ready && record_left != 4'd0) begin
-                        record      <= record >> 8;
-                        record_left <= record_left - 4'd1;
-                    end
-                    if (record_left == 4'd0) begin
+                ST_HANDOFF: begin
+                    // The sweep's E and M go to the measurement unit; after the last replica, a bin may end.
+                    if (meas_ready) begin
                         if (!last_replica) begin
                             replica <= replica + 1'b1;
                             state   <= ST_BEGIN;
                         end else begin
                             replica     <= {R_BITS{1'b0}};
-                            sweeps_left <= sweeps_left - 32'd1;
-                            state       <= (sweeps_left == 32'd1 || stop_request) ? ST_IDLE : ST_BEGIN;
-                            if (stop_request) sweeps_left <= 32'd0;
+                            sweeps_left <= stop_request ? 32'd0 : sweeps_left - 32'd1;
+                            bin_count   <= bin_count + 1'b1;
+                            state       <= (run_ending || bin_count + 1'b1 >= bin_size) ? ST_FLUSH : ST_BEGIN;
                         end
+                    end
+                end
+                ST_FLUSH: begin
+                    if (meas_ready) begin
+                        bin_count <= {BIN_BITS{1'b0}};
+                        state     <= (sweeps_left == 32'd0) ? ST_IDLE : ST_BEGIN;
                     end
                 end
                 default: state <= ST_IDLE;
@@ -590,10 +609,12 @@ module ising_engine #(
                     REG_SHAPE:  reg_rdata <= SHAPE;
                     REG_RUN:    reg_rdata <= sweeps_left;
                     REG_SEED:   reg_rdata <= seed;
-                    REG_STATUS: reg_rdata <= {29'd0, stop_request, state == ST_SEED, running};
+                    REG_STATUS: reg_rdata <= {28'd0, meas_busy, stop_request, state == ST_SEED, running};
                     REG_CLOCKS: reg_rdata <= clocks;
                     REG_TIES:   reg_rdata <= tie_clocks;
                     REG_SWEEPS: reg_rdata <= sweeps_done;
+                    REG_BIN:    reg_rdata <= {{(32 - BIN_BITS){1'b0}}, bin_size};
+                    REG_ELAPSED: reg_rdata <= elapsed;
                     default:    reg_rdata <= 32'd0;
                 endcase
             end

@@ -68,7 +68,7 @@ export class TypedBoard<C extends Contract> {
   }
 
   /** Decodes the stream's records (the contract's record layout) from `bytes`. */
-  records(bytes: Uint8Array): Record<string, number>[] {
+  records(bytes: Uint8Array): Record<string, bigint>[] {
     const record = this.contract.stream.record;
     if (!record) throw new Error(`${this.contract.design}'s stream carries no fixed records`);
     const size = recordBytes(record);

@@ -7,7 +7,7 @@ import { type Command, Option } from 'commander';
 import { parseTemperatures } from '../cores/ising/config.ts';
 import { ising } from '../cores/ising/index.ts';
 import { RecordsFile } from '../cores/ising/records-file.ts';
-import { runIsing, type IsingRunResult } from '../cores/ising/run.ts';
+import { flipsPerNs, runIsing, type IsingRunResult } from '../cores/ising/run.ts';
 import type { ScanOptions } from '../cores/ising/scan.ts';
 import { targetFromFlags, targetMode } from '../run/target.ts';
 import { checkWritable } from '../util/files.ts';
@@ -40,7 +40,8 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
       'chi'.padEnd(15),
       'C (exact, same L)'.padEnd(26),
       'U4'.padEnd(15),
-      'clocks/sweep',
+      'clocks/sweep'.padEnd(20),
+      run.target.kind === 'reference' ? '' : 'flips/ns engine, end to end',
     ].join(' '),
   ];
   for (const p of scan.points) {
@@ -53,8 +54,9 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
         pm(o.susceptibility, 3).padEnd(15),
         `${pm(o.specificHeat, 3)} (${p.exact.specificHeat.toFixed(3)})`.padEnd(26),
         pm(o.binder, 4).padEnd(15),
-        `${p.clocksPerSweep.toFixed(1)} (ideal ${p.idealClocksPerSweep})`,
-      ].join(' '),
+        `${p.clocksPerSweep.toFixed(1)} (ideal ${p.idealClocksPerSweep})`.padEnd(20),
+        run.target.kind === 'reference' ? '' : rates(flipsPerNs(run, p)),
+      ].join(' ').trimEnd(),
     );
   }
   if (scan.swaps) {
@@ -64,7 +66,7 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
     lines.push(`replica exchange acceptance: ${rates.join(', ')}`);
   }
   if (run.target.kind === 'reference') {
-    const updates = scan.records * config.size * config.size;
+    const updates = spinUpdates(run);
     lines.push(
       `reference model: ${(updates / run.seconds / 1e9).toFixed(4)} flips/ns ` +
         `(${updates} spin updates in ${run.seconds.toFixed(1)} s)`,
@@ -75,11 +77,21 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
   if (run.check) {
     const c = run.check;
     lines.push(
-      `check: ${c.records} records, ${c.tieClocks} tie clocks and ` +
+      `check: ${c.records} bin records (${binWords(scan.points[0]?.binSize)}), ${c.tieClocks} tie clocks and ` +
         `${c.replicas} final lattice(s) identical to the reference model — pass`,
     );
   }
   return lines;
+}
+
+const rates = (r: { engine: number; endToEnd: number }) => `${r.engine.toFixed(4)}, ${r.endToEnd.toFixed(4)}`;
+
+const binWords = (size: number | undefined) =>
+  size === undefined ? 'no bins' : size === 1 ? 'one per sweep' : `${size} sweeps each`;
+
+/** Spin updates of a whole run: every replica's sweeps, burn-in included. */
+function spinUpdates(run: IsingRunResult): number {
+  return run.config.size * run.config.size * run.scan.replicaSweeps;
 }
 
 /** Writes the pictures and JSON a run asked for; returns what it wrote, as lines. */
@@ -163,6 +175,12 @@ export function addRunIsing(run: Command): void {
         .default(10_000),
     )
     .addOption(
+      new Option(
+        '--bin <B>',
+        'sweeps per on-chip bin record (default: sweeps / 32, so the link never limits; 1 with --records or replicas)',
+      ).argParser(numberParser('--bin', 'positive')),
+    )
+    .addOption(
       new Option('--burn-in <n>', 'sweeps discarded before measuring, per temperature')
         .argParser(numberParser('--burn-in', 'integer'))
         .default(1_000),
@@ -206,6 +224,7 @@ export function addRunIsing(run: Command): void {
       seed: flags.seed as number,
       field: h,
       swapEvery: flags.swapEvery as number,
+      ...(flags.bin !== undefined ? { bin: flags.bin as number } : {}),
       onProgress: progress,
       signal: stopOnCtrlC(),
     };

@@ -143,18 +143,40 @@ export function recordBytes(record: RecordSpec): number {
   return record.fields.reduce((sum, f) => sum + f.bits, 0) / 8;
 }
 
-/** Decodes the record at `offset` (little endian, fields from the least significant bit on). */
-export function decodeRecord(record: RecordSpec, bytes: Uint8Array, offset: number): Record<string, number> {
+/**
+ * Decodes the record at `offset` (little endian, fields from the least significant bit on). Values are bigints:
+ * records carry sums wider than a double holds exactly.
+ */
+export function decodeRecord(record: RecordSpec, bytes: Uint8Array, offset: number): Record<string, bigint> {
   const size = recordBytes(record);
   let bits = 0n;
   for (let i = size - 1; i >= 0; i--) bits = (bits << 8n) | BigInt(bytes[offset + i]!);
-  const out: Record<string, number> = {};
+  const out: Record<string, bigint> = {};
   for (const field of record.fields) {
     const raw = bits & ((1n << BigInt(field.bits)) - 1n);
     const negative = field.signed && raw >> BigInt(field.bits - 1) === 1n;
-    out[field.name] = Number(negative ? raw - (1n << BigInt(field.bits)) : raw);
+    out[field.name] = negative ? raw - (1n << BigInt(field.bits)) : raw;
     bits >>= BigInt(field.bits);
   }
+  return out;
+}
+
+/** Encodes one record (the inverse of decodeRecord): what an engine streams for these values. */
+export function encodeRecord(record: RecordSpec, values: Record<string, bigint>): Uint8Array {
+  let bits = 0n;
+  let shift = 0n;
+  for (const field of record.fields) {
+    const width = BigInt(field.bits);
+    const value = values[field.name];
+    if (value === undefined) throw new Error(`record ${record.name}: field ${field.name} has no value`);
+    const low = field.signed ? -(1n << (width - 1n)) : 0n;
+    const high = field.signed ? (1n << (width - 1n)) - 1n : (1n << width) - 1n;
+    if (value < low || value > high) throw new Error(`record ${record.name}: ${field.name} = ${value} does not fit`);
+    bits |= (value & ((1n << width) - 1n)) << shift;
+    shift += width;
+  }
+  const out = new Uint8Array(recordBytes(record));
+  for (let i = 0; i < out.length; i++) out[i] = Number((bits >> BigInt(8 * i)) & 0xffn);
   return out;
 }
 

@@ -1,12 +1,13 @@
 /**
  * Bit-exact checks of an Ising engine against the reference model, as the records arrive: CheckedEngine runs
- * the reference in lockstep with the engine (same tables, same chunks of sweeps) and compares every per-sweep
- * record at once, so a run of any length needs no stored records and fails at the first differing one. At the
+ * the reference in lockstep with the engine (same tables, bin sizes and chunks of sweeps) and compares every bin
+ * record (every exact sum of it) at once, so a run of any length needs no stored records and fails at the first differing one. At the
  * end, the tie-clock count (which pins down every lazy comparison) and each replica's final lattice must match
  * too. Used by runIsing (run.ts) with `check`.
  */
 import type { IsingConfig } from './config.ts';
-import type { IsingLattice, SweepRecord } from './reference.ts';
+import type { BinRecord } from './bins.ts';
+import type { IsingLattice } from './reference.ts';
 import { ReferenceEngine, type EngineCounters, type IsingEngine } from './scan.ts';
 
 /** What the check needs from the engine under test: the scan interface and its final lattices. */
@@ -22,6 +23,9 @@ export interface CheckReport {
   replicas: number;
   lattices: 'identical';
 }
+
+/** Every field of a bin record, in the record's order: the check names the first that differs. */
+const BIN_FIELDS = ['slot', 'sweeps', 'sumE', 'sumE2', 'sumM', 'sumAbsM', 'sumM2', 'sumEM', 'sumM4'] as const;
 
 const fail = (what: string): never => {
   throw new CheckFailure(`--check: the engine differs from the reference model: ${what}`);
@@ -50,19 +54,22 @@ export class CheckedEngine implements IsingEngine {
     await this.reference.setTable(replica, table);
   }
 
-  async run(sweeps: number): Promise<SweepRecord[]> {
+  async setBin(sweeps: number): Promise<void> {
+    await this.engine.setBin(sweeps);
+    await this.reference.setBin(sweeps);
+  }
+
+  async run(sweeps: number): Promise<BinRecord[]> {
     const got = await this.engine.run(sweeps);
     const want = await this.reference.run(sweeps);
     if (got.length !== want.length) fail(`${got.length} records for ${sweeps} sweeps, expected ${want.length}`);
-    const replicas = this.config.replicas;
     for (let i = 0; i < want.length; i++) {
-      const g = got[i]!;
-      const w = want[i]!;
-      if (g.replica !== w.replica || g.energy !== w.energy || g.magnetization !== w.magnetization) {
-        const index = this.compared + i;
+      const field = BIN_FIELDS.find((f) => got[i]![f] !== want[i]![f]);
+      if (field) {
+        const w = want[i]!;
         fail(
-          `record ${index} (replica ${w.replica}, sweep ${Math.floor(index / replicas) + 1}): ` +
-            `E ${g.energy} M ${g.magnetization}, expected E ${w.energy} M ${w.magnetization}`,
+          `bin record ${this.compared + i} (slot ${w.slot}, ${w.sweeps} sweeps): ${field} ${got[i]![field]}, ` +
+            `expected ${w[field]}`,
         );
       }
     }

@@ -23,15 +23,36 @@ export const isingContract = defineContract({
       readBack: true,
       doc: 'write: restart the lane generator from this seed (129 clocks), reads it back; reset seeds with 0',
     },
-    STATUS: { address: 5, kind: 'status', width: 3, doc: 'bit 0 running, bit 1 seeding, bit 2 stop requested' },
+    STATUS: {
+      address: 5,
+      kind: 'status',
+      width: 4,
+      doc: 'bit 0 running, bit 1 seeding, bit 2 stop requested, bit 3 measuring (bin records still to stream)',
+    },
     CLOCKS: {
       address: 6,
       kind: 'action',
       readBack: true,
-      doc: 'engine clocks while running (stream-full waits excluded); any write clears CLOCKS, TIES and SWEEPS',
+      doc:
+        'engine clocks while running (waits for the link to take bin records excluded); any write clears CLOCKS, ' +
+        'TIES, SWEEPS and ELAPSED',
     },
     TIES: { address: 7, kind: 'status', doc: 'extra clocks spent on comparison ties' },
     SWEEPS: { address: 8, kind: 'status', doc: 'replica sweeps completed' },
+    BIN: {
+      address: 9,
+      kind: 'storage',
+      width: 22,
+      reset: 1,
+      doc:
+        'sweeps per bin B (1 … 2²² − 1; 0 acts as 1): each slot streams one bin record per B engine sweeps, and ' +
+        'one for the rest at the end of a run; writes are ignored while running',
+    },
+    ELAPSED: {
+      address: 10,
+      kind: 'status',
+      doc: 'clocks while running, waits for the link included (CLOCKS plus those waits): the end-to-end time',
+    },
     TABLE: {
       address: 16,
       kind: 'storage',
@@ -52,14 +73,22 @@ export const isingContract = defineContract({
     },
   },
   stream: {
-    doc: 'one record per replica sweep; a full stream buffer stalls the engine (nothing is lost).',
+    doc:
+      'bin records: when a bin of BIN sweeps ends (or a run ends inside one), one record per temperature slot, ' +
+      'slot 0 first; a full stream buffer makes the engine wait (nothing is lost; CLOCKS excludes those waits).',
     record: {
-      name: 'sweep',
-      doc: 'written after each replica sweep',
+      name: 'bin',
+      doc: "a slot's exact sums over the sweeps of one bin, E and M taken after each of its sweeps",
       fields: [
-        { name: 'energy', bits: 32, signed: true, doc: 'bond energy E = −Σ s_i s_j' },
-        { name: 'magnetization', bits: 24, signed: true, doc: 'M = Σ s_i' },
-        { name: 'replica', bits: 8, doc: 'which replica' },
+        { name: 'slot', bits: 8, doc: 'temperature slot: replica r sweeps with table r' },
+        { name: 'sweeps', bits: 24, doc: 'sweeps in this bin (B, or fewer at the end of a run)' },
+        { name: 'sumE', bits: 64, signed: true, doc: 'Σ E, E = −Σ s_i s_j (bond energy)' },
+        { name: 'sumE2', bits: 64, doc: 'Σ E²' },
+        { name: 'sumM', bits: 64, signed: true, doc: 'Σ M, M = Σ s_i' },
+        { name: 'sumAbsM', bits: 64, doc: 'Σ |M|' },
+        { name: 'sumM2', bits: 64, doc: 'Σ M²' },
+        { name: 'sumEM', bits: 64, signed: true, doc: 'Σ E·M (the field energy −hM needs it)' },
+        { name: 'sumM4', bits: 128, doc: 'Σ M⁴' },
       ],
     },
   },

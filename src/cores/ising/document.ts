@@ -1,6 +1,6 @@
 /** The JSON document of an Ising run (`--json FILE`, schema spinbit.ising.scan/1, docs/ising.md). */
 import { targetMode } from '../../run/target.ts';
-import type { IsingRunResult } from './run.ts';
+import { flipsPerNs, type IsingRunResult } from './run.ts';
 import type { ScanOptions } from './scan.ts';
 
 export function scanDocument(run: IsingRunResult, options: ScanOptions): Record<string, unknown> {
@@ -32,7 +32,10 @@ export function scanDocument(run: IsingRunResult, options: ScanOptions): Record<
       binder: p.observables.binder,
       exact: p.exact,
       bins: p.observables.bins,
+      binSize: p.binSize,
       clocksPerSweep: p.clocksPerSweep,
+      elapsedClocksPerSweep: p.elapsedClocksPerSweep,
+      flipsPerNs: flipsPerNs(run, p),
       idealClocksPerSweep: p.idealClocksPerSweep,
       tieClocksPerSweep: p.tieClocksPerSweep,
     })),

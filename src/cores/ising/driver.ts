@@ -1,7 +1,7 @@
 /**
  * IsingBoard: the Ising engine behind the link (a board or the virtual board). Seeds the generator, uploads
- * flip tables (checked against what the bitstream stores), writes and reads lattices, runs sweeps and
- * collects the per-sweep records from the stream. Register map and record format: contract.ts (docs/ising.md).
+ * flip tables (checked against what the bitstream stores), writes and reads lattices, sets the bin size, runs
+ * sweeps and collects the bin records (bins.ts) from the stream. Register map and record format: contract.ts (docs/ising.md).
  */
 import { UserError } from '../../errors.ts';
 import { recordBytes } from '../../link/contract.ts';
@@ -10,7 +10,8 @@ import { TypedBoard } from '../../../host/typed-board.ts';
 import { isingContract } from './contract.ts';
 import { shapeValue, type IsingDesignConfig } from './index.ts';
 import { hostBits, hostWordsPerReplica, packLattice, unpackLattice } from './layout.ts';
-import { IsingLattice, type SweepRecord } from './reference.ts';
+import { type BinRecord, binsOfRun, MAX_BIN } from './bins.ts';
+import { IsingLattice } from './reference.ts';
 import type { EngineCounters } from './scan.ts';
 import { checkTableFits } from './tables.ts';
 
@@ -19,6 +20,7 @@ const TABLE_STRIDE = isingContract.registers.TABLE.stride;
 
 export class IsingBoard {
   private readonly wordBytes: number;
+  private binSize = 1;
   readonly regs: TypedBoard<typeof isingContract>;
 
   constructor(
@@ -45,9 +47,9 @@ export class IsingBoard {
       );
   }
 
-  async status(): Promise<{ running: boolean; seeding: boolean }> {
+  async status(): Promise<{ running: boolean; seeding: boolean; measuring: boolean }> {
     const status = await this.regs.read('STATUS');
-    return { running: (status & 1) !== 0, seeding: (status & 2) !== 0 };
+    return { running: (status & 1) !== 0, seeding: (status & 2) !== 0, measuring: (status & 8) !== 0 };
   }
 
   async waitIdle(timeoutMs = 10_000): Promise<void> {
@@ -98,26 +100,90 @@ export class IsingBoard {
     return new IsingLattice(this.config.size, unpackLattice(shape, bytes, this.wordBytes));
   }
 
-  /** Runs `sweeps` engine sweeps (every replica once per sweep) and returns the records in stream order. */
-  async run(sweeps: number): Promise<SweepRecord[]> {
+  /** Sweeps per bin for the runs that follow. */
+  async setBin(sweeps: number): Promise<void> {
+    if (!(Number.isInteger(sweeps) && sweeps >= 1 && sweeps <= MAX_BIN))
+      throw new UserError(`bin size must be an integer from 1 to ${MAX_BIN}, got ${sweeps}`);
+    await this.waitIdle();
+    await this.regs.write('BIN', sweeps);
+    this.binSize = sweeps;
+  }
+
+  /**
+   * Runs `sweeps` engine sweeps (every replica once per sweep) and returns the bin records in stream order: per
+   * bin, one for each slot. A bin's records come only when it ends, so the wait is judged by the engine's
+   * progress (the SWEEPS register), not by the stream: the run fails only when neither moves for `idleMs`.
+   */
+  async run(sweeps: number, idleMs = 10_000): Promise<BinRecord[]> {
     if (!(Number.isInteger(sweeps) && sweeps >= 1 && sweeps < 2 ** 32))
       throw new UserError(`sweeps must be a positive integer, got ${sweeps}`);
     await this.waitIdle();
     await this.regs.write('RUN', sweeps);
-    const count = sweeps * this.config.replicas;
-    const bytes = await this.board.readStreamExactly(count * RECORD_BYTES, 10_000);
-    return this.regs.records(bytes).map(({ energy, magnetization, replica }, i) => {
+    const count = binsOfRun(sweeps, this.binSize) * this.config.replicas;
+    const bytes = await this.readRecords(count * RECORD_BYTES, idleMs);
+    return this.regs.records(bytes).map((fields, i) => {
+      const record = toBinRecord(fields);
       const expected = i % this.config.replicas;
-      if (replica !== expected)
-        throw new Error(
-          `stream record ${i} is from replica ${replica}, expected ${expected}: the stream lost its place`,
-        );
-      return { replica: replica!, energy: energy!, magnetization: magnetization! };
+      if (record.slot !== expected)
+        throw new Error(`stream record ${i} is from slot ${record.slot}, expected ${expected}: the stream lost its place`);
+      return record;
     });
   }
 
-  async counters(): Promise<EngineCounters> {
-    const [clocks, tieClocks, sweeps] = await this.regs.readRange('CLOCKS', 3);
-    return { clocks: clocks!, tieClocks: tieClocks!, sweeps: sweeps! };
+  private async readRecords(total: number, idleMs: number): Promise<Uint8Array> {
+    const out = new Uint8Array(total);
+    let have = 0;
+    let lastProgress = Date.now();
+    let lastSweeps = -1;
+    let lastPoll = 0;
+    while (have < total) {
+      const part = await this.board.readStream(total - have);
+      out.set(part, have);
+      have += part.length;
+      const now = Date.now();
+      if (part.length > 0) {
+        lastProgress = now;
+        continue;
+      }
+      if (now - lastPoll > 200) {
+        lastPoll = now;
+        const sweeps = await this.regs.read('SWEEPS');
+        if (sweeps !== lastSweeps) {
+          lastSweeps = sweeps;
+          lastProgress = now;
+        }
+      }
+      if (now - lastProgress > idleMs)
+        throw new UserError(
+          `${this.board.path}: no bin records and no sweeps for ${idleMs} ms (${have} of ${total} bytes)`,
+        );
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return out;
   }
+
+  async counters(): Promise<EngineCounters> {
+    const [clocks, tieClocks, sweeps, , elapsed] = await this.regs.readRange('CLOCKS', 5);
+    return { clocks: clocks!, tieClocks: tieClocks!, sweeps: sweeps!, elapsed: elapsed! };
+  }
+}
+
+/** A decoded stream record as a BinRecord (the contract's field names are BinRecord's). */
+function toBinRecord(fields: Record<string, bigint>): BinRecord {
+  const field = (name: keyof BinRecord) => {
+    const value = fields[name];
+    if (value === undefined) throw new Error(`bin record without field ${name}`);
+    return value;
+  };
+  return {
+    slot: Number(field('slot')),
+    sweeps: Number(field('sweeps')),
+    sumE: field('sumE'),
+    sumE2: field('sumE2'),
+    sumM: field('sumM'),
+    sumAbsM: field('sumAbsM'),
+    sumM2: field('sumM2'),
+    sumEM: field('sumEM'),
+    sumM4: field('sumM4'),
+  };
 }

@@ -23,7 +23,7 @@ import { isingContract } from './contract.ts';
 import { validateIsingConfig, type IsingConfig } from './config.ts';
 import { laneRngModule, rngBankModule } from './rng-rtl.ts';
 import { CHUNK_CHOICES, lanesPerBank } from './rng.ts';
-import { isingEngineCell, statsLatency, statsModule } from './rtl.ts';
+import { isingEngineCell, isingMeasureCell, serialMultiplierCell, statsLatency, statsModule } from './rtl.ts';
 
 export interface IsingDesignConfig extends IsingConfig {
   /** Thresholds stored per replica: metropolis (2, no field), symmetric (5, no field) or full (10, field). */
@@ -65,12 +65,20 @@ export function ebrBlocks(width: number, depth: number): number {
   return Math.min(...shapes.map(([w, d]) => Math.ceil(width / w) * Math.ceil(depth / d)));
 }
 
-/** Block RAMs of the engine: two colour memories, and the window's two delay lines when a row is ≥ 2 words. */
+/** 32-bit words of bin sums per temperature slot in the measurement unit (hdl/ising_measure.v). */
+export const MEASURE_WORDS_PER_SLOT = 16;
+
+/**
+ * Block RAMs of the engine: two colour memories, the window's two delay lines when a row is ≥ 2 words, and the
+ * measurement unit's bin sums.
+ */
 export function latticeEbrBlocks(config: IsingConfig): number {
   const wordsPerColour = (config.replicas * config.size * config.size) / 2 / config.lanes;
   const wordsPerRow = config.size / 2 / config.lanes;
   return (
-    2 * ebrBlocks(config.lanes, wordsPerColour) + (wordsPerRow >= 2 ? 2 * ebrBlocks(config.lanes, wordsPerRow) : 0)
+    2 * ebrBlocks(config.lanes, wordsPerColour) +
+    (wordsPerRow >= 2 ? 2 * ebrBlocks(config.lanes, wordsPerRow) : 0) +
+    ebrBlocks(32, config.replicas * MEASURE_WORDS_PER_SLOT)
   );
 }
 
@@ -158,7 +166,7 @@ export const ising: Design<IsingDesignConfig> = {
       const bits = base.replicas * base.size * base.size;
       throw new UserError(
         `L=${base.size} × ${base.replicas} replica(s) with ${base.lanes} lanes needs ${needed} block RAMs ` +
-          `(lattice: ${bits} bits, plus the neighbour window) but ` +
+          `(lattice: ${bits} bits, plus the neighbour window and the bin sums) but ` +
           `${board.title} has ${available} left after the link (${board.resources.ebr} × 4 Kbit): ` +
           `over by ${needed - available} blocks ` +
           `(${(needed - available) * 4096} bits)`,
@@ -212,7 +220,7 @@ export const ising: Design<IsingDesignConfig> = {
     return {
       core,
       submodules: [rom, bank, rng, stats],
-      cells: [...LINK_CELLS, isingEngineCell],
+      cells: [...LINK_CELLS, isingEngineCell, isingMeasureCell, serialMultiplierCell],
       includes: { 'ising_map.vh': verilogInclude(isingContract, 'src/cores/ising/contract.ts') },
     };
   },

@@ -14,7 +14,7 @@ import { CheckedEngine, type CheckReport } from './check.ts';
 import { validateIsingConfig, type IsingConfig } from './config.ts';
 import { ising, type IsingDesignConfig } from './index.ts';
 import { IsingLattice } from './reference.ts';
-import { ReferenceEngine, scan, type ScanOptions, type ScanResult } from './scan.ts';
+import { chooseBin, ReferenceEngine, scan, type ScanOptions, type ScanPoint, type ScanResult } from './scan.ts';
 
 export interface IsingRunRequest {
   target: Target;
@@ -40,6 +40,23 @@ export interface IsingRunResult {
   check?: CheckReport;
   /** Wall-clock seconds of the scan (building and starting a virtual board excluded). */
   seconds: number;
+  /** The engine's clock (virtual board and board; the counters count its cycles). */
+  clockMHz?: number;
+}
+
+/**
+ * Spin flips (updates) per nanosecond at a point: `engine` from the engine's own clocks (CLOCKS), `endToEnd` with
+ * the waits for the link included (ELAPSED: on the virtual board the link runs at its baud in simulated time).
+ * The reference model has no clock: both are its wall-clock rate over the whole run.
+ */
+export function flipsPerNs(run: IsingRunResult, point: ScanPoint): { engine: number; endToEnd: number } {
+  const N = run.config.size * run.config.size;
+  if (run.clockMHz === undefined) {
+    const rate = (N * run.scan.replicaSweeps) / run.seconds / 1e9;
+    return { engine: rate, endToEnd: rate };
+  }
+  const perClock = (clocks: number) => (N / clocks) * run.clockMHz! * 1e-3;
+  return { engine: perClock(point.clocksPerSweep), endToEnd: perClock(point.elapsedClocksPerSweep) };
 }
 
 /** Checks the scan options a user gives; the messages name the CLI flags. */
@@ -51,6 +68,7 @@ export function validateScan(options: ScanOptions, replicas: number): void {
     throw new UserError(`--burn-in must be an integer ≥ 0, got ${burnIn}`);
   if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))
     throw new UserError(`--seed must be an integer in 0 … 2^32 − 1, got ${seed}`);
+  chooseBin(options, replicas);
   if (replicas > 1 && temperatures.length !== replicas) {
     throw new UserError(
       `--replicas ${replicas} needs ${replicas} temperatures (one per replica), got ${temperatures.length}`,
@@ -117,7 +135,7 @@ export async function runIsingOnBoard(
     const { spins } = await engine.readLattice(0);
     // An interrupted run checks what ran (every record so far was compared): the final state matches too.
     const report = checked ? await checked.finish() : undefined;
-    return { target, config, scan: result, lattice: spins, check: report, seconds };
+    return { target, config, scan: result, lattice: spins, check: report, seconds, clockMHz: elaborated.clock.mhz };
   });
 }
 

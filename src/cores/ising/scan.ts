@@ -10,13 +10,20 @@
  * decided on the host from the streamed energies with its own seeded generator; a swap exchanges the two
  * replicas' tables, never their lattices.
  *
- * Runs of any length: the engine runs in chunks of at most CHUNK_SWEEPS sweeps, statistics accumulate in bins
- * (stats.ts BinnedSeries) and records go to `onRecords` as they arrive — nothing grows with the run. An abort
- * signal stops the scan at the next chunk; the temperatures finished by then are returned.
+ * Measurements come from the engine as bin records (bins.ts: exact sums over B sweeps per temperature slot), so
+ * the link carries one record per bin, not per sweep: B defaults to the analysis bin (sweeps / 32), `bin` sets
+ * it, and per-sweep records (B = 1) are used where the host needs every sweep: `onRecords` (the .npy file) and
+ * the host-decided replica exchange, which reads each replica's energy after the sweep before a swap.
+ *
+ * Runs of any length: the engine runs in chunks of whole bins (about CHUNK_SWEEPS sweeps, at least one bin),
+ * statistics accumulate in analysis bins (stats.ts BinnedSeries) and records go to `onRecords` as they arrive —
+ * nothing grows with the run. An abort signal stops the scan at the next chunk; the temperatures finished by
+ * then are returned.
  */
 import { UserError } from '../../errors.ts';
 import type { IsingConfig } from './config.ts';
 import { finiteEnergy, finiteSpecificHeat, onsagerEnergy, yangMagnetization } from './exact.ts';
+import { type BinRecord, Binner, MAX_BIN, sweepOfBin } from './bins.ts';
 import { engineSweep, IsingLattice, type LaneStreams, type SweepCounts, type SweepRecord } from './reference.ts';
 import { CHUNK_BITS, laneStreams, THRESHOLD_BITS } from './rng.ts';
 import { BinnedSeries, type Observables } from './stats.ts';
@@ -24,8 +31,10 @@ import { flipThresholds } from './tables.ts';
 import { mulberry32 } from '../../util/random.ts';
 
 export interface EngineCounters {
-  /** Engine clocks while running (waits for a full stream buffer excluded). */
+  /** Engine clocks while running (waits for the link to take records excluded). */
   clocks: number;
+  /** Clocks while running, link waits included: the end-to-end time. */
+  elapsed: number;
   /** Extra clocks spent on comparison ties. */
   tieClocks: number;
   /** Replica sweeps completed. */
@@ -36,7 +45,10 @@ export interface EngineCounters {
 export interface IsingEngine {
   readonly replicas: number;
   setTable(replica: number, table: ArrayLike<number>): Promise<void>;
-  run(sweeps: number): Promise<SweepRecord[]>;
+  /** Sweeps per bin for the runs that follow (1 … MAX_BIN). */
+  setBin(sweeps: number): Promise<void>;
+  /** Runs `sweeps` engine sweeps; the bin records, in stream order (bins counted from this run's start). */
+  run(sweeps: number): Promise<BinRecord[]>;
   counters(): Promise<EngineCounters>;
 }
 
@@ -47,6 +59,7 @@ export class ReferenceEngine implements IsingEngine {
   private readonly streams: LaneStreams;
   private readonly count: SweepCounts = { steps: 0, tieClocks: 0 };
   private sweepsDone = 0;
+  private binSize = 1;
 
   constructor(
     readonly config: IsingConfig,
@@ -65,10 +78,18 @@ export class ReferenceEngine implements IsingEngine {
     this.tables[replica] = Array.from(table);
   }
 
-  async run(sweeps: number): Promise<SweepRecord[]> {
-    const records: SweepRecord[] = [];
+  async setBin(sweeps: number): Promise<void> {
+    this.binSize = sweeps;
+  }
+
+  async run(sweeps: number): Promise<BinRecord[]> {
+    const binner = new Binner(this.replicas, this.binSize);
+    const records: BinRecord[] = [];
     for (let i = 0; i < sweeps; i++)
-      records.push(...engineSweep(this.lattices, this.tables, this.streams, this.config.lanes, this.count));
+      records.push(
+        ...binner.add(engineSweep(this.lattices, this.tables, this.streams, this.config.lanes, this.count)),
+      );
+    records.push(...binner.endRun());
     this.sweepsDone += sweeps * this.replicas;
     return records;
   }
@@ -80,8 +101,10 @@ export class ReferenceEngine implements IsingEngine {
 
   /** The reference counts lockstep steps and tie clocks only: no pipeline fill or drain. */
   async counters(): Promise<EngineCounters> {
+    const clocks = this.count.steps + this.count.tieClocks;
     return {
-      clocks: this.count.steps + this.count.tieClocks,
+      clocks,
+      elapsed: clocks,
       tieClocks: this.count.tieClocks,
       sweeps: this.sweepsDone,
     };
@@ -97,6 +120,11 @@ export interface ScanOptions {
   swapEvery?: number;
   /** Seed of the host's swap decisions. */
   seed: number;
+  /**
+   * Sweeps per engine bin while measuring (default: the analysis bin, sweeps / 32, so the link carries 32 records
+   * per temperature). 1 with `onRecords` or replicas, which need every sweep's record.
+   */
+  bin?: number;
   onProgress?: (done: number, total: number, what: string) => void;
   /**
    * Every record as the engine produces it (burn-in included), in stream order; `temperatureOf(replica)` is
@@ -111,8 +139,38 @@ export interface ScanOptions {
   signal?: AbortSignal;
 }
 
-/** Most sweeps one engine.run() is asked for: bounds what a run holds in memory at once. */
+/** Sweeps one engine.run() is asked for (rounded to whole bins, at least one): bounds what a run holds at once. */
 export const CHUNK_SWEEPS = 1024;
+
+/** Analysis bins for the jackknife. */
+const ANALYSIS_BINS = 32;
+
+/**
+ * The measurement's bin size: the given one (checked), else 1 where every sweep's record is needed, else the
+ * analysis bin, so the link carries as few records as the analysis allows.
+ */
+export function chooseBin(options: ScanOptions, replicas: number): number {
+  const perSweep = options.onRecords !== undefined || replicas > 1;
+  const given = options.bin;
+  if (given !== undefined) {
+    if (!(Number.isInteger(given) && given >= 1 && given <= MAX_BIN))
+      throw new UserError(`--bin must be an integer from 1 to ${MAX_BIN}, got ${given}`);
+    if (perSweep && given !== 1)
+      throw new UserError(
+        `--bin ${given}: ${replicas > 1 ? 'replica exchange decided on the host' : '--records'} needs every ` +
+          `sweep's record, so --bin 1 (or leave --bin out)`,
+      );
+    if (Math.floor(options.sweeps / given) < 2)
+      throw new UserError(`--bin ${given} leaves fewer than 2 bins in --sweeps ${options.sweeps}: error bars need more`);
+    return given;
+  }
+  return perSweep ? 1 : Math.max(1, Math.min(MAX_BIN, Math.floor(options.sweeps / ANALYSIS_BINS)));
+}
+
+/** Analysis bins for `sweeps` sweeps in engine bins of `binSize`. */
+function analysisBins(sweeps: number, binSize: number): number {
+  return binSize === 1 ? Math.min(ANALYSIS_BINS, Math.floor(sweeps / 2)) : Math.min(ANALYSIS_BINS, Math.floor(sweeps / binSize));
+}
 
 export interface ScanPoint {
   T: number;
@@ -124,14 +182,20 @@ export interface ScanPoint {
   exact: { energyPerSpin: number; specificHeat: number; absMagnetization: number; energyPerSpinInfinite: number };
   /** Engine clocks per replica sweep (measured on the engine; the reference counts steps and ties only). */
   clocksPerSweep: number;
+  /** Clocks per replica sweep with the waits for the link: the end-to-end pace (ELAPSED). */
+  elapsedClocksPerSweep: number;
+  /** Sweeps per engine bin while measuring. */
+  binSize: number;
   idealClocksPerSweep: number;
   tieClocksPerSweep: number;
 }
 
 export interface ScanResult {
   points: ScanPoint[];
-  /** Records the engine produced, burn-in included (they went to onRecords). */
+  /** Bin records the engine produced, burn-in included (with bins of one sweep they went to onRecords). */
   records: number;
+  /** Replica sweeps the engine ran, burn-in included. */
+  replicaSweeps: number;
   /** The scan was stopped by its signal: `points` holds the temperatures finished before that. */
   interrupted: boolean;
   /** Replica exchange: per neighbouring pair (i, i+1), attempted and accepted swaps. */
@@ -156,31 +220,44 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
   const N = L * L;
   const field = options.field ?? 0;
   const tables = options.temperatures.map((T) => flipThresholds(config.algorithm, T, THRESHOLD_BITS, field));
-  const bins = Math.min(32, Math.floor(options.sweeps / 2));
+  const binSize = chooseBin(options, engine.replicas);
+  const perSweep = binSize === 1;
+  const bins = analysisBins(options.sweeps, binSize);
+  const newSeries = () => new BinnedSeries({ sweeps: options.sweeps, spins: N, binSize, bins, field });
   let records = 0;
+  let replicaSweeps = 0;
   const stopped = () => options.signal?.aborted ?? false;
-  /** Runs `sweeps` sweeps in chunks, handing each chunk's records on; false when the signal stopped it. */
+  /**
+   * Runs `sweeps` sweeps in bins of `size`, a chunk of whole bins per engine run, handing each chunk's records on
+   * (and, per sweep, to onRecords); false when the signal stopped it.
+   */
   const runChunked = async (
     sweeps: number,
+    size: number,
     temperatureOf: (replica: number) => number,
     measured: boolean,
-    take?: (chunk: SweepRecord[]) => void,
+    take?: (chunk: BinRecord[]) => void,
   ): Promise<boolean> => {
+    await engine.setBin(size);
+    const chunkSweeps = size * Math.max(1, Math.floor(CHUNK_SWEEPS / size));
     for (let done = 0; done < sweeps; ) {
       if (stopped()) return false;
       // A turn of the event loop per chunk: the reference model computes without ever waiting, and Ctrl-C
       // (the abort signal) and progress output need one.
       await new Promise((resolve) => setImmediate(resolve));
       if (stopped()) return false;
-      const n = Math.min(CHUNK_SWEEPS, sweeps - done);
+      const n = Math.min(chunkSweeps, sweeps - done);
       const chunk = await engine.run(n);
       records += chunk.length;
+      replicaSweeps += n * engine.replicas;
       take?.(chunk);
-      await options.onRecords?.(chunk, temperatureOf, measured);
+      if (options.onRecords) await options.onRecords(chunk.map(sweepOfBin), temperatureOf, measured);
       done += n;
     }
     return true;
   };
+  /** Burn-in: one bin for all of it unless every sweep's record is wanted (its records are not analysed). */
+  const burnInBin = perSweep ? 1 : Math.max(1, Math.min(MAX_BIN, options.burnIn));
   const point = (T: number, series: BinnedSeries, before: EngineCounters, after: EngineCounters): ScanPoint => {
     const sweeps = Math.max(1, after.sweeps - before.sweeps);
     return {
@@ -188,6 +265,8 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
       observables: series.observables(T),
       exact: exactValues(L, T),
       clocksPerSweep: (after.clocks - before.clocks) / sweeps,
+      elapsedClocksPerSweep: (after.elapsed - before.elapsed) / sweeps,
+      binSize,
       idealClocksPerSweep: N / config.lanes,
       tieClocksPerSweep: (after.tieClocks - before.tieClocks) / sweeps,
     };
@@ -199,18 +278,18 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
     for (const [index, T] of options.temperatures.entries()) {
       await engine.setTable(0, tables[index]!);
       const at = () => index;
-      if (!(await runChunked(options.burnIn, at, false))) return { points, records, interrupted: true };
+      if (!(await runChunked(options.burnIn, burnInBin, at, false))) return { points, records, replicaSweeps, interrupted: true };
       const before = await engine.counters();
-      const series = new BinnedSeries(options.sweeps, N, bins);
-      const finished = await runChunked(options.sweeps, at, true, (chunk) => {
-        for (const r of chunk) series.add(totalEnergy(r), r.magnetization);
+      const series = newSeries();
+      const finished = await runChunked(options.sweeps, binSize, at, true, (chunk) => {
+        for (const r of chunk) series.addBin(r);
       });
-      if (!finished) return { points, records, interrupted: true };
+      if (!finished) return { points, records, replicaSweeps, interrupted: true };
       const after = await engine.counters();
       points.push(point(T, series, before, after));
       options.onProgress?.(index + 1, options.temperatures.length, `T = ${T}`);
     }
-    return { points, records, interrupted: false };
+    return { points, records, replicaSweeps, interrupted: false };
   }
 
   const R = engine.replicas;
@@ -228,7 +307,7 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
   const temperatureAt = Array.from({ length: R }, (_, i) => i); // replica → temperature index it runs at
   const temperatureOf = (replica: number) => temperatureAt[replica]!;
   for (let r = 0; r < R; r++) await engine.setTable(r, tables[r]!);
-  const series = options.temperatures.map(() => new BinnedSeries(options.sweeps, N, bins));
+  const series = options.temperatures.map(newSeries);
   const attempted = new Array(R - 1).fill(0);
   const accepted = new Array(R - 1).fill(0);
   const betas = options.temperatures.map((T) => 1 / T);
@@ -242,11 +321,11 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
     const end = Math.min(nextSwap, sweep < options.burnIn ? options.burnIn : total, total, sweep + CHUNK_SWEEPS);
     const measured = sweep >= options.burnIn;
     let latest: SweepRecord[] = [];
-    const finished = await runChunked(end - sweep, temperatureOf, measured, (chunk) => {
-      if (measured) for (const r of chunk) series[temperatureAt[r.replica]!]!.add(totalEnergy(r), r.magnetization);
-      latest = chunk.slice(-R);
+    const finished = await runChunked(end - sweep, 1, temperatureOf, measured, (chunk) => {
+      if (measured) for (const r of chunk) series[temperatureAt[r.slot]!]!.addBin(r);
+      latest = chunk.slice(-R).map(sweepOfBin);
     });
-    if (!finished) return { points: [], records, interrupted: true, swaps: { attempted, accepted, replicaAt } };
+    if (!finished) return { points: [], records, replicaSweeps, interrupted: true, swaps: { attempted, accepted, replicaAt } };
     sweep = end;
     if (sweep % swapEvery === 0) {
       for (let i = (sweep / swapEvery) % 2; i + 1 < R; i += 2) {
@@ -270,5 +349,5 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
   }
   const after = await engine.counters();
   const points = options.temperatures.map((T, i) => point(T, series[i]!, before!, after));
-  return { points, records, interrupted: false, swaps: { attempted, accepted, replicaAt } };
+  return { points, records, replicaSweeps, interrupted: false, swaps: { attempted, accepted, replicaAt } };
 }

@@ -5,6 +5,7 @@
  * from bins of consecutive sweeps, each bin much longer than the correlation time, and a jackknife over the
  * bins for the non-linear quantities (susceptibility, specific heat, Binder cumulant).
  */
+import type { BinRecord } from './bins.ts';
 
 export interface SweepSeries {
   /** Total energy E = −Σ_<ij> s_i s_j (− h Σ s_i) after each sweep. */
@@ -51,29 +52,67 @@ function observablesFrom(mo: Moments, spins: number, T: number) {
   };
 }
 
+export interface BinnedSeriesShape {
+  /** Sweeps the series covers (sweeps past the last whole analysis bin are dropped). */
+  sweeps: number;
+  /** Spins of the lattice, N. */
+  spins: number;
+  /** Sweeps per engine bin (records come a bin at a time; 1 = one record per sweep). */
+  binSize?: number;
+  /** Analysis bins for the jackknife (default 32). */
+  bins?: number;
+  /** External field h: the energy is E − h·M. */
+  field?: number;
+}
+
 /**
- * Binned moments accumulated one sweep at a time, so a run of any length keeps 32 bins, not its records. The
- * number of sweeps is known in advance: bin b holds sweeps b·binSize … (b+1)·binSize − 1; sweeps past the
- * last whole bin are dropped (as analyze() always did).
+ * Binned moments, accumulated one engine bin (bins.ts) at a time, so a run of any length keeps 32 analysis bins,
+ * not its records. An analysis bin is a whole number of engine bins: engine bin k goes to analysis bin
+ * ⌊k / group⌋, group = ⌊(sweeps / binSize) / bins⌋; engine bins past the last whole analysis bin are dropped (as
+ * sweeps past the last whole bin always were). With binSize 1 this is per-sweep binning.
  */
 export class BinnedSeries {
   private readonly sums: Moments[];
+  private readonly group: number;
   private readonly binSize: number;
+  private readonly field: number;
+  private readonly spins: number;
+  readonly bins: number;
   private count = 0;
 
-  constructor(
-    readonly sweeps: number,
-    readonly spins: number,
-    readonly bins = 32,
-  ) {
-    if (sweeps < 2 * bins) throw new Error(`need at least ${2 * bins} sweeps for ${bins} bins, got ${sweeps}`);
-    this.binSize = Math.floor(sweeps / bins);
-    this.sums = Array.from({ length: bins }, () => ({ e: 0, e2: 0, m: 0, m2: 0, m4: 0 }));
+  constructor(shape: BinnedSeriesShape) {
+    this.binSize = shape.binSize ?? 1;
+    this.field = shape.field ?? 0;
+    this.spins = shape.spins;
+    const engineBins = Math.floor(shape.sweeps / this.binSize);
+    this.bins = shape.bins ?? 32;
+    if (engineBins < this.bins)
+      throw new Error(`need at least ${this.bins} bins of ${this.binSize} sweeps, got ${shape.sweeps} sweeps`);
+    this.group = Math.floor(engineBins / this.bins);
+    this.sums = Array.from({ length: this.bins }, () => ({ e: 0, e2: 0, m: 0, m2: 0, m4: 0 }));
   }
 
-  /** One sweep's total energy and magnetization. */
+  /** One engine bin's sums (its sweeps must be binSize; a shorter last bin lies past the analysis bins). */
+  addBin(record: BinRecord): void {
+    const bin = Math.floor(this.count / this.group);
+    this.count++;
+    if (bin >= this.bins) return;
+    if (record.sweeps !== this.binSize)
+      throw new Error(`engine bin ${this.count - 1} holds ${record.sweeps} sweeps, expected ${this.binSize}`);
+    const s = this.sums[bin]!;
+    const N = this.spins;
+    const h = this.field;
+    // H = E − h·M: ΣH = ΣE − hΣM, ΣH² = ΣE² − 2hΣEM + h²ΣM².
+    s.e += (Number(record.sumE) - h * Number(record.sumM)) / N;
+    s.e2 += (Number(record.sumE2) - 2 * h * Number(record.sumEM) + h * h * Number(record.sumM2)) / (N * N);
+    s.m += Number(record.sumAbsM) / N;
+    s.m2 += Number(record.sumM2) / (N * N);
+    s.m4 += Number(record.sumM4) / (N * N * N * N);
+  }
+
+  /** One sweep's total energy and magnetization (binSize 1, no field: the energy is taken as given). */
   add(energy: number, magnetization: number): void {
-    const bin = Math.floor(this.count / this.binSize);
+    const bin = Math.floor(this.count / this.group);
     this.count++;
     if (bin >= this.bins) return;
     const s = this.sums[bin]!;
@@ -86,10 +125,11 @@ export class BinnedSeries {
     s.m4 += m * m * m * m;
   }
 
-  /** Estimates with jackknife error bars; every sweep must have been added. */
+  /** Estimates with jackknife error bars; every analysis bin must be full. */
   observables(T: number): Observables {
-    if (this.count !== this.sweeps) throw new Error(`${this.count} of ${this.sweeps} sweeps added`);
-    return fromBins(this.sums, this.binSize, this.spins, T);
+    if (this.count < this.bins * this.group)
+      throw new Error(`${this.count} of ${this.bins * this.group} engine bins added`);
+    return fromBins(this.sums, this.group * this.binSize, this.spins, T);
   }
 }
 
@@ -97,7 +137,8 @@ export class BinnedSeries {
 export function analyze(series: SweepSeries, spins: number, T: number, bins = 32): Observables {
   const n = series.energy.length;
   if (series.magnetization.length !== n) throw new Error('energy and magnetization series differ in length');
-  const binned = new BinnedSeries(n, spins, bins);
+  if (n < 2 * bins) throw new Error(`need at least ${2 * bins} sweeps for ${bins} bins, got ${n}`);
+  const binned = new BinnedSeries({ sweeps: n, spins, bins });
   for (let i = 0; i < n; i++) binned.add(series.energy[i]!, series.magnetization[i]!);
   return binned.observables(T);
 }
