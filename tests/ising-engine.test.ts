@@ -31,21 +31,34 @@ function spinbit(...args: string[]) {
 }
 
 describe('Ising engine RTL = reference model, bit for bit', () => {
-  const configs: { name: string; design: DesignOptions; T: number[]; h?: number }[] = [
-    { name: 'L=16 P=4 Metropolis', design: { L: 16, lanes: 4 }, T: [1.5, 2.269, 3.0] },
-    { name: 'L=64 P=16 heat-bath', design: { L: 64, lanes: 16, algorithm: 'heatbath' }, T: [1.5, 2.269, 3.0] },
+  // Records per temperature: one replica measures in bins of sweeps / 32 = 3 (33 full and one of one sweep),
+  // or of the given bin (7: 14 full, one of 2); replicas measure every sweep (host-decided swaps need it).
+  const configs: { name: string; design: DesignOptions; T: number[]; h?: number; bin?: number; records: number }[] = [
+    { name: 'L=16 P=4 Metropolis', design: { L: 16, lanes: 4 }, T: [1.5, 2.269, 3.0], records: 3 * 34 },
+    {
+      name: 'L=64 P=16 heat-bath, bins of 7',
+      design: { L: 64, lanes: 16, algorithm: 'heatbath' },
+      T: [1.5, 2.269, 3.0],
+      bin: 7,
+      records: 3 * 15,
+    },
     {
       name: 'L=16 P=4, 3 replicas, field h=0.1, 8-bit chunks',
       design: { L: 16, lanes: 4, replicas: 3, 'rng-bits': '8' },
       T: [1.8, 2.3, 2.8],
       h: 0.1,
+      records: 300,
     },
   ];
   for (const config of configs) {
     it(`${config.name}: runIsing on the virtual board with check, 3 temperatures × 100 sweeps`, async () => {
-      const scan = { temperatures: config.T, sweeps: 100, burnIn: 0, seed: 7, field: config.h };
+      const scan = { temperatures: config.T, sweeps: 100, burnIn: 0, seed: 7, field: config.h, bin: config.bin };
       const run = await runIsing({ target: { kind: 'virtual' }, design: config.design, scan, check: true });
-      expect(run.check).toMatchObject({ records: 300, replicas: config.design.replicas ?? 1, lattices: 'identical' });
+      expect(run.check).toMatchObject({
+        records: config.records,
+        replicas: config.design.replicas ?? 1,
+        lattices: 'identical',
+      });
       expect(run.scan.points).toHaveLength(3);
       for (const point of run.scan.points)
         expect(point.clocksPerSweep).toBeGreaterThanOrEqual(point.idealClocksPerSweep);
@@ -77,7 +90,8 @@ describe('Ising engine RTL = reference model, bit for bit', () => {
   });
 
   it(
-    'host writes a random lattice, reads it back, ' + 'and the engine continues from it exactly as the reference',
+    'host writes lattices, reads them back, and the engine continues from them exactly as the reference: ' +
+      'per-sweep and binned records, the sums at their extremes (all spins −1 frozen: E = −2N, M = −N)',
     async () => {
       const design = (await elaborate(ising, getBoard('icebreaker'), {
         L: 32,
@@ -97,19 +111,28 @@ describe('Ising engine RTL = reference model, bit for bit', () => {
         const reference = new ReferenceEngine(config, 99);
         await board.seed(99);
         for (let r = 0; r < 2; r++) {
-          const spins = Int8Array.from({ length: 32 * 32 }, () => (random() < 0.5 ? 1 : -1));
+          // Replica 0: every spin −1 at T = 0.01, where no spin ever flips; replica 1: random at T = 2.6.
+          const spins = Int8Array.from({ length: 32 * 32 }, () => (r === 0 || random() < 0.5 ? -1 : 1));
           const lattice = new IsingLattice(32, spins);
           reference.lattices[r] = new IsingLattice(32, spins);
           await board.writeLattice(r, lattice);
           const back = await board.readLattice(r);
           expect(Array.from(back.spins)).toEqual(Array.from(spins));
-          const table = flipThresholds('metropolis', r === 0 ? 2.0 : 2.6, 24);
+          const table = flipThresholds('metropolis', r === 0 ? 0.01 : 2.6, 24);
           await board.setTable(r, table);
           await reference.setTable(r, table);
           expect(await board.readTable(r)).toEqual(table);
         }
         const records = await board.run(25);
         expect(records).toEqual(await reference.run(25));
+        await board.setBin(4);
+        await reference.setBin(4);
+        const bins = await board.run(10); // bins of 4, 4 and 2 sweeps, two slots each
+        expect(bins.map((b) => b.sweeps)).toEqual([4, 4, 4, 4, 2, 2]);
+        expect(bins).toEqual(await reference.run(10));
+        const N = 32 * 32;
+        expect(bins[0]).toMatchObject({ sumE: BigInt(-8 * N), sumM: BigInt(-4 * N), sumAbsM: BigInt(4 * N) });
+        expect(bins[0]!.sumM4).toBe(4n * BigInt(N) ** 4n);
         for (let r = 0; r < 2; r++)
           expect(Array.from((await board.readLattice(r)).spins)).toEqual(Array.from(reference.lattices[r]!.spins));
         expect((await board.counters()).tieClocks).toBe((await reference.counters()).tieClocks);
@@ -155,15 +178,15 @@ describe('Ising engine configuration', () => {
       [
         ['--L', '1024', '--lanes', '64'],
         new RegExp(
-          'L=1024 × 1 replica\\(s\\) with 64 lanes needs 264 block RAMs .* ' +
-            'but iCEBreaker has 26 left after the link .*over by 238 blocks',
+          'L=1024 × 1 replica\\(s\\) with 64 lanes needs 266 block RAMs .* ' +
+            'but iCEBreaker has 26 left after the link .*over by 240 blocks',
         ),
       ],
       [['--L', '48'], /--L must be a power of two from 8 to 1024, got 48/],
       [['--L', '16', '--lanes', '16'], /--lanes 16 is more than L\/2 = 8/],
       [
         ['--L', '256', '--replicas', '2', '--lanes', '64'],
-        /L=256 × 2 replica\(s\) with 64 lanes needs 40 block RAMs .*over by 14 blocks/,
+        /L=256 × 2 replica\(s\) with 64 lanes needs 42 block RAMs .*over by 16 blocks/,
       ],
     ] as const) {
       const run = spinbit('build', 'ising', ...args, '--out', join(cwd, 'never'));

@@ -95,19 +95,21 @@ describe('runs of any length', () => {
     });
     expect(result.interrupted).toBe(true);
     expect(result.points.map((p) => p.T)).toEqual([2.0]);
-    expect(result.records).toBe(2 * CHUNK_SWEEPS);
+    expect(result.replicaSweeps).toBe(2 * CHUNK_SWEEPS);
+    expect(result.records).toBe(32); // the default bin: sweeps / 32, so one bin record per 64 sweeps
   });
 
   it('the lockstep check passes an identical engine and names the first differing record of another', async () => {
     const options = { temperatures: [2.1, 2.6], sweeps: 100, burnIn: 10, seed: 5 };
     const same = new CheckedEngine(new ReferenceEngine(config, 5), config, 5);
     await scan(same, config, options);
-    expect(await same.finish()).toMatchObject({ records: 220, replicas: 1, lattices: 'identical' });
+    // Per temperature: the burn-in as one bin, then 100 sweeps in bins of 3 (33 full, 1 of one sweep).
+    expect(await same.finish()).toMatchObject({ records: 70, replicas: 1, lattices: 'identical' });
 
     const other = new CheckedEngine(new ReferenceEngine(config, 6), config, 5); // another seed: other random numbers
     await expect(scan(other, config, options)).rejects.toThrow(CheckFailure);
     await expect(scan(new CheckedEngine(new ReferenceEngine(config, 6), config, 5), config, options)).rejects.toThrow(
-      /record \d+ \(replica 0, sweep \d+\): E -?\d+ M -?\d+, expected E/,
+      /bin record \d+ \(slot 0, \d+ sweeps\): sum\w+ -?\d+, expected -?\d+/,
     );
   });
 
