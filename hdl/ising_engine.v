@@ -100,7 +100,10 @@ module ising_engine #(
 
     localparam [2:0] ST_IDLE = 3'd0, ST_SEED = 3'd1, ST_BEGIN = 3'd2, ST_HALF = 3'd3, ST_DRAIN = 3'd4,
                      ST_HANDOFF = 3'd5, ST_FLUSH = 3'd6;
-    localparam integer BIN_BITS = 22;    // the BIN register: every sum stays exact for L ≤ 1024 (docs/ising.md)
+    localparam integer BIN_BITS = 22;
+    // With one replica a sweep follows the last straight away; with several, ST_BEGIN copies the next replica's
+    // table first.
+    localparam [2:0] NEXT_SWEEP = (R == 1) ? ST_HALF : ST_BEGIN;    // the BIN register: every sum stays exact for L ≤ 1024 (docs/ising.md)
 
     reg  [2:0]          state;
     reg  [R_BITS-1:0]   replica;
@@ -397,6 +400,16 @@ module ising_engine #(
     // colour, so after the colour-1 half-sweep E = 2N − 2·(colour-1 sites' neighbours equal to their new
     // spin). The sums come from the decided registers, off the decision path.
     wire               sums_valid;
+    // The colour of the step whose sums come out of the trees (colour 1 starts before colour 0's sums are out).
+    reg  [STATS_LATENCY-1:0] colour_pipe;
+    generate
+        if (STATS_LATENCY == 1) begin : colour_delay_one
+            always @(posedge clk) colour_pipe <= colour;
+        end else begin : colour_delay
+            always @(posedge clk) colour_pipe <= {colour_pipe[STATS_LATENCY-2:0], colour};
+        end
+    endgenerate
+    wire               sums_colour = colour_pipe[STATS_LATENCY-1];
     wire [P_LOG2+2:0]  agree_sum;     // Σ energy_units of a step
     wire [P_LOG2:0]    ones_sum;      // ones in a step's new word
     ising_stats u_stats (
@@ -470,15 +483,20 @@ module ising_engine #(
     end
 
     // ---- measurements: bin sums per temperature slot (ising_measure), streamed as bin records ----
-    wire meas_ready, meas_stalled, meas_busy;
-    wire meas_take  = (state == ST_HANDOFF) && meas_ready;
-    wire meas_flush = (state == ST_FLUSH) && meas_ready;
-    // The engine waits for the unit; while the unit waits for the stream, that is the link's time, not the engine's.
-    wire link_wait  = (state == ST_HANDOFF || state == ST_FLUSH) && !meas_ready && meas_stalled;
-    ising_measure #(.L_LOG2(L_LOG2), .SLOTS(R), .SLOT_BITS(R_BITS)) u_measure (
+    wire meas_ready, meas_flushing, meas_busy;
+    // A bin that ends before the run does is flushed at the next handoff (flush_pending), so the engine sweeps on
+    // while the unit finishes the bin's last record; the last bin of a run is flushed from ST_FLUSH.
+    reg  flush_pending;
+    reg  [BIN_BITS-1:0] flush_count;        // sweeps of the bin to flush
+    wire meas_take  = (state == ST_HANDOFF) && !flush_pending && meas_ready;
+    wire meas_flush = ((state == ST_HANDOFF && flush_pending) || state == ST_FLUSH) && meas_ready;
+    // The engine waits for the unit; while the unit streams bin records, that is the link's time, not the engine's
+    // (CLOCKS excludes it, ELAPSED counts it).
+    wire link_wait  = (state == ST_HANDOFF || state == ST_FLUSH) && !meas_ready && meas_flushing;
+    ising_measure #(.L_LOG2(L_LOG2), .SLOTS(R), .SLOT_BITS(R_BITS), .FIELD(MODE == 2 ? 1 : 0)) u_measure (
         .clk(clk), .rst(rst), .take(meas_take), .slot(replica), .energy(sweep_energy), .magnet(sweep_magnet),
-        .flush(meas_flush), .bin_sweeps({{(24 - BIN_BITS){1'b0}}, bin_count}), .ready(meas_ready),
-        .stalled(meas_stalled), .busy(meas_busy),
+        .flush(meas_flush), .bin_sweeps({{(24 - BIN_BITS){1'b0}}, flush_count}), .ready(meas_ready),
+        .flushing(meas_flushing), .busy(meas_busy),
         .stream_data(stream_data), .stream_valid(stream_valid), .stream_ready(stream_ready)
     );
 
@@ -505,6 +523,7 @@ module ising_engine #(
             elapsed      <= 32'd0;
             bin_size     <= {{(BIN_BITS - 1){1'b0}}, 1'b1};
             bin_count    <= {BIN_BITS{1'b0}};
+            flush_pending <= 1'b0;
         end else begin
             if (reg_write && reg_addr == REG_CLOCKS) begin
                 clocks      <= 32'd0;
@@ -551,48 +570,64 @@ module ising_engine #(
                     state         <= ST_HALF;
                 end
                 ST_HALF: begin
+                    // Nothing in flight: the last word is written this clock, so colour 1 may start reading
+                    // next clock (the sums of colour 0's last steps carry their colour down the adder trees).
+                    // After colour 1 the sums must be complete: drain the trees.
                     if (!can_issue && !s1_valid && !c_valid && !resolving) begin
-                        drain_count <= 4'd0;
-                        state       <= ST_DRAIN;
+                        if (!colour) begin
+                            colour  <= 1'b1;
+                            issue_k <= {K_BITS{1'b0}};
+                        end else begin
+                            drain_count <= 4'd0;
+                            state       <= ST_DRAIN;
+                        end
                     end
                 end
                 ST_DRAIN: begin
                     drain_count <= drain_count + 4'd1;
-                    if (drain_count == DRAIN[3:0]) begin
-                        if (!colour) begin
-                            colour  <= 1'b1;
-                            issue_k <= {K_BITS{1'b0}};
-                            state   <= ST_HALF;
-                        end else begin
-                            state <= ST_HANDOFF;
-                        end
-                    end
+                    if (drain_count == DRAIN[3:0]) state <= ST_HANDOFF;
                 end
                 ST_HANDOFF: begin
-                    // The sweep's E and M go to the measurement unit; after the last replica, a bin may end.
-                    if (meas_ready) begin
+                    // The sweep's E and M go to the measurement unit (which latches them this clock, so the
+                    // sums may restart); after the last replica, a bin may end.
+                    if (flush_pending) begin
+                        if (meas_ready) flush_pending <= 1'b0;
+                    end else if (meas_ready) begin
+                        agree_count <= 32'd0;
+                        ones_count  <= 32'd0;
+                        colour      <= 1'b0;
+                        issue_k     <= {K_BITS{1'b0}};
                         if (!last_replica) begin
                             replica <= replica + 1'b1;
-                            state   <= ST_BEGIN;
+                            state   <= NEXT_SWEEP;
                         end else begin
                             replica     <= {R_BITS{1'b0}};
                             sweeps_left <= stop_request ? 32'd0 : sweeps_left - 32'd1;
-                            bin_count   <= bin_count + 1'b1;
-                            state       <= (run_ending || bin_count + 1'b1 >= bin_size) ? ST_FLUSH : ST_BEGIN;
+                            flush_count <= bin_count + 1'b1;
+                            if (run_ending) begin
+                                state <= ST_FLUSH;
+                            end else if (bin_count + 1'b1 >= bin_size) begin
+                                bin_count     <= {BIN_BITS{1'b0}};
+                                flush_pending <= 1'b1;
+                                state         <= NEXT_SWEEP;
+                            end else begin
+                                bin_count <= bin_count + 1'b1;
+                                state     <= NEXT_SWEEP;
+                            end
                         end
                     end
                 end
                 ST_FLUSH: begin
                     if (meas_ready) begin
                         bin_count <= {BIN_BITS{1'b0}};
-                        state     <= (sweeps_left == 32'd0) ? ST_IDLE : ST_BEGIN;
+                        state     <= ST_IDLE;
                     end
                 end
                 default: state <= ST_IDLE;
             endcase
 
             if (sums_valid) begin
-                if (colour) agree_count <= agree_count + {{(29 - P_LOG2){1'b0}}, agree_sum};
+                if (sums_colour) agree_count <= agree_count + {{(29 - P_LOG2){1'b0}}, agree_sum};
                 ones_count <= ones_count + {{(31 - P_LOG2){1'b0}}, ones_sum};
             end
         end

@@ -72,9 +72,11 @@ export class Binner {
   private readonly slots: SlotSums[];
   private inBin = 0;
 
+  /** `energyTimesMagnet`: engines built without field support leave ΣE·M at 0 (only the field's energy needs it). */
   constructor(
     readonly replicas: number,
     readonly binSize: number,
+    readonly energyTimesMagnet = true,
   ) {
     if (!(Number.isInteger(binSize) && binSize >= 1 && binSize <= MAX_BIN))
       throw new RangeError(`bin size must be an integer from 1 to ${MAX_BIN}, got ${binSize}`);
@@ -95,7 +97,10 @@ export class Binner {
 
   private flush(): BinRecord[] {
     this.inBin = 0;
-    return this.slots.map((sums, slot) => sums.take(slot));
+    return this.slots.map((sums, slot) => {
+      const record = sums.take(slot);
+      return this.energyTimesMagnet ? record : { ...record, sumEM: 0n };
+    });
   }
 }
 
@@ -103,6 +108,31 @@ export class Binner {
 export function sweepOfBin(record: BinRecord): SweepRecord {
   if (record.sweeps !== 1) throw new Error(`a bin of ${record.sweeps} sweeps is not one sweep's record`);
   return { replica: record.slot, energy: Number(record.sumE), magnetization: Number(record.sumM) };
+}
+
+/** The sums of a bin record in plane order (bit a of plane j is bit j of SUM_ORDER[a]); which are signed. */
+export const SUM_ORDER = ['sumE', 'sumE2', 'sumM', 'sumAbsM', 'sumM2', 'sumEM', 'sumM4'] as const;
+const SIGNED = new Set<string>(['sumE', 'sumM', 'sumEM']);
+
+/** Bit planes the engine adds for lattice side L (hdl/ising_measure.v PLANES): every sum fits for B ≤ MAX_BIN. */
+export function planesFor(size: number): number {
+  return 4 * Math.log2(size * size) + 24;
+}
+
+/** A bin record from the stream's fields: slot, sweeps and 128 bit planes (one byte each, plane 0 first). */
+export function planesToBin(slot: number, sweeps: number, planes: bigint, size: number): BinRecord {
+  const count = planesFor(size);
+  const sums: bigint[] = SUM_ORDER.map(() => 0n);
+  for (let j = count - 1; j >= 0; j--) {
+    const plane = Number((planes >> BigInt(8 * j)) & 0xffn);
+    for (let a = 0; a < SUM_ORDER.length; a++) sums[a] = (sums[a]! << 1n) | BigInt((plane >> a) & 1);
+  }
+  const record = { slot, sweeps } as BinRecord;
+  SUM_ORDER.forEach((name, a) => {
+    const value = sums[a]!;
+    record[name] = SIGNED.has(name) && value >> BigInt(count - 1) === 1n ? value - (1n << BigInt(count)) : value;
+  });
+  return record;
 }
 
 /** Engine sweeps (per replica) of `sweeps` in bins of `binSize`: how many records a run streams per slot. */

@@ -39,7 +39,7 @@ export class CheckedEngine implements IsingEngine {
 
   constructor(
     readonly engine: CheckableEngine,
-    readonly config: IsingConfig & { chunkBits?: number },
+    readonly config: IsingConfig & { chunkBits?: number; field?: boolean },
     seed: number,
   ) {
     this.reference = new ReferenceEngine(config, seed);

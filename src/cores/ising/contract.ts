@@ -78,17 +78,14 @@ export const isingContract = defineContract({
       'slot 0 first; a full stream buffer makes the engine wait (nothing is lost; CLOCKS excludes those waits).',
     record: {
       name: 'bin',
-      doc: "a slot's exact sums over the sweeps of one bin, E and M taken after each of its sweeps",
+      doc:
+        "a slot's exact sums over the sweeps of one bin, E and M taken after each of its sweeps, as bit planes: " +
+        'byte 4 + j holds bit j of ΣE, ΣE², ΣM, Σ|M|, ΣM², ΣE·M, ΣM⁴ (bits 0 … 6); the signed sums are two’s ' +
+        'complement over P = 8·log2 L + 24 planes, planes from P on are 0; ΣE·M is 0 without field support',
       fields: [
         { name: 'slot', bits: 8, doc: 'temperature slot: replica r sweeps with table r' },
         { name: 'sweeps', bits: 24, doc: 'sweeps in this bin (B, or fewer at the end of a run)' },
-        { name: 'sumE', bits: 64, signed: true, doc: 'Σ E, E = −Σ s_i s_j (bond energy)' },
-        { name: 'sumE2', bits: 64, doc: 'Σ E²' },
-        { name: 'sumM', bits: 64, signed: true, doc: 'Σ M, M = Σ s_i' },
-        { name: 'sumAbsM', bits: 64, doc: 'Σ |M|' },
-        { name: 'sumM2', bits: 64, doc: 'Σ M²' },
-        { name: 'sumEM', bits: 64, signed: true, doc: 'Σ E·M (the field energy −hM needs it)' },
-        { name: 'sumM4', bits: 128, doc: 'Σ M⁴' },
+        { name: 'planes', bits: 1024, doc: 'bit planes 0 … 127 of the seven sums (bins.ts planesToBin)' },
       ],
     },
   },

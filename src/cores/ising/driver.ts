@@ -10,7 +10,7 @@ import { TypedBoard } from '../../../host/typed-board.ts';
 import { isingContract } from './contract.ts';
 import { shapeValue, type IsingDesignConfig } from './index.ts';
 import { hostBits, hostWordsPerReplica, packLattice, unpackLattice } from './layout.ts';
-import { type BinRecord, binsOfRun, MAX_BIN } from './bins.ts';
+import { type BinRecord, binsOfRun, MAX_BIN, planesToBin } from './bins.ts';
 import { IsingLattice } from './reference.ts';
 import type { EngineCounters } from './scan.ts';
 import { checkTableFits } from './tables.ts';
@@ -122,7 +122,7 @@ export class IsingBoard {
     const count = binsOfRun(sweeps, this.binSize) * this.config.replicas;
     const bytes = await this.readRecords(count * RECORD_BYTES, idleMs);
     return this.regs.records(bytes).map((fields, i) => {
-      const record = toBinRecord(fields);
+      const record = toBinRecord(fields, this.config.size);
       const expected = i % this.config.replicas;
       if (record.slot !== expected)
         throw new Error(`stream record ${i} is from slot ${record.slot}, expected ${expected}: the stream lost its place`);
@@ -168,22 +168,12 @@ export class IsingBoard {
   }
 }
 
-/** A decoded stream record as a BinRecord (the contract's field names are BinRecord's). */
-function toBinRecord(fields: Record<string, bigint>): BinRecord {
-  const field = (name: keyof BinRecord) => {
+/** A decoded stream record (slot, sweeps, bit planes) as a BinRecord. */
+function toBinRecord(fields: Record<string, bigint>, size: number): BinRecord {
+  const field = (name: string) => {
     const value = fields[name];
     if (value === undefined) throw new Error(`bin record without field ${name}`);
     return value;
   };
-  return {
-    slot: Number(field('slot')),
-    sweeps: Number(field('sweeps')),
-    sumE: field('sumE'),
-    sumE2: field('sumE2'),
-    sumM: field('sumM'),
-    sumAbsM: field('sumAbsM'),
-    sumM2: field('sumM2'),
-    sumEM: field('sumEM'),
-    sumM4: field('sumM4'),
-  };
+  return planesToBin(Number(field('slot')), Number(field('sweeps')), field('planes'), size);
 }

@@ -65,8 +65,8 @@ export function ebrBlocks(width: number, depth: number): number {
   return Math.min(...shapes.map(([w, d]) => Math.ceil(width / w) * Math.ceil(depth / d)));
 }
 
-/** 32-bit words of bin sums per temperature slot in the measurement unit (hdl/ising_measure.v). */
-export const MEASURE_WORDS_PER_SLOT = 16;
+/** Byte-wide bit planes of bin sums per temperature slot in the measurement unit (hdl/ising_measure.v). */
+export const MEASURE_PLANES_PER_SLOT = 128;
 
 /**
  * Block RAMs of the engine: two colour memories, the window's two delay lines when a row is ≥ 2 words, and the
@@ -78,7 +78,7 @@ export function latticeEbrBlocks(config: IsingConfig): number {
   return (
     2 * ebrBlocks(config.lanes, wordsPerColour) +
     (wordsPerRow >= 2 ? 2 * ebrBlocks(config.lanes, wordsPerRow) : 0) +
-    ebrBlocks(32, config.replicas * MEASURE_WORDS_PER_SLOT)
+    ebrBlocks(8, config.replicas * MEASURE_PLANES_PER_SLOT)
   );
 }
 

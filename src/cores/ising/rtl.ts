@@ -69,7 +69,7 @@ export function statsModule(lanes: number): Module {
   stats.body(
     `always @(posedge clk) valid_pipe <= ${latency === 1 ? 'in_valid' : `{valid_pipe[${latency - 2}:0], in_valid}`};`,
   );
-  stats.assign('out_valid', `valid_pipe[${latency - 1}]`);
+  stats.assign('out_valid', latency === 1 ? 'valid_pipe' : `valid_pipe[${latency - 1}]`);
   adderTree(stats, 'energy', 'energy_units', lanes, 3);
   adderTree(stats, 'ones', 'new_spins', lanes, 1);
   return stats;

@@ -62,7 +62,8 @@ export class ReferenceEngine implements IsingEngine {
   private binSize = 1;
 
   constructor(
-    readonly config: IsingConfig,
+    /** With `field: false` (an engine built without field support) ΣE·M stays 0, as the engine leaves it. */
+    readonly config: IsingConfig & { field?: boolean },
     seed: number,
   ) {
     this.lattices = Array.from({ length: config.replicas }, () => new IsingLattice(config.size));
@@ -83,7 +84,7 @@ export class ReferenceEngine implements IsingEngine {
   }
 
   async run(sweeps: number): Promise<BinRecord[]> {
-    const binner = new Binner(this.replicas, this.binSize);
+    const binner = new Binner(this.replicas, this.binSize, this.config.field ?? true);
     const records: BinRecord[] = [];
     for (let i = 0; i < sweeps; i++)
       records.push(
