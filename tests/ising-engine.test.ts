@@ -178,15 +178,15 @@ describe('Ising engine configuration', () => {
       [
         ['--L', '1024', '--lanes', '64'],
         new RegExp(
-          'L=1024 × 1 replica\\(s\\) with 64 lanes needs 266 block RAMs .* ' +
-            'but iCEBreaker has 26 left after the link .*over by 240 blocks',
+          'L=1024 × 1 replica\\(s\\) with 64 lanes needs 265 block RAMs .* ' +
+            'but iCEBreaker has 26 left after the link .*over by 239 blocks',
         ),
       ],
       [['--L', '48'], /--L must be a power of two from 8 to 1024, got 48/],
       [['--L', '16', '--lanes', '16'], /--lanes 16 is more than L\/2 = 8/],
       [
         ['--L', '256', '--replicas', '2', '--lanes', '64'],
-        /L=256 × 2 replica\(s\) with 64 lanes needs 42 block RAMs .*over by 16 blocks/,
+        /L=256 × 2 replica\(s\) with 64 lanes needs 41 block RAMs .*over by 15 blocks/,
       ],
     ] as const) {
       const run = spinbit('build', 'ising', ...args, '--out', join(cwd, 'never'));
