@@ -276,7 +276,10 @@ module ising_engine #(
     // `phase` sits in front of the lanes.
     wire [NT*TW-1:0] digits;
     reg  [NT*CHUNK-1:0] later;
-    wire [TW-1:0]    digit_of [0:15];    // by stored index; unused indices read "never"
+    // By stored index; unused indices read "never". Metropolis engines (MODE 0) read `digits` directly.
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [TW-1:0]    digit_of [0:15];
+    /* verilator lint_on UNUSEDSIGNAL */
     generate
         for (gk = NT; gk < 16; gk = gk + 1) begin : no_digit
             assign digit_of[gk] = {TW{1'b0}};
@@ -342,21 +345,30 @@ module ising_engine #(
             wire       spin  = resolving ? d_word[gl] : c_spin[gl];
             // 4 - a for a = 0 … 4 as logic ({a == 0, a1 ^ a0, a0}), not a subtractor on a carry chain.
             wire [2:0] agree_flipped = {agree == 3'd0, agree[1] ^ agree[0], agree[0]};
-            wire [2:0] ups = spin ? agree : agree_flipped;                       // neighbours that are +1
-            wire [3:0] full_index = spin ? 4'd5 + {1'b0, ups} : {1'b0, ups};   // tables.ts order
-            // Metropolis without a field: entry 9 for a = 4, entry 8 for a = 3 (sel8 counts only without
-            // sel9); a tied lane has a = 3 or 4, so bit 2 of its energy unit tells them apart.
-            wire       sel9 = resolving ? d_energy[gl * 3 + 2] : c_agree[gl * 3 + 2];
-            wire       sel8 = resolving ? 1'b1 : (c_agree[gl * 3 +: 2] == 2'b11);
-            reg  [TW-1:0] level;
-            always @* begin
-                if (MODE == 0)      level = sel9 ? digits[TW +: TW] : sel8 ? digits[0 +: TW] : ALWAYS[24:24-CHUNK];
-                else if (MODE == 1) level = digit_of[{1'b0, agree}];
-                else                level = digit_of[full_index];
-            end
             wire [CHUNK-1:0] u = chunks[gl * CHUNK +: CHUNK];
-            wire below = {1'b0, u} < level;
-            wire equal = {1'b0, u} == level;
+            wire below, equal;
+            if (MODE == 0) begin : metropolis_compare
+                // Metropolis without a field: entry 9 for a = 4, entry 8 for a = 3 (sel8 counts only without
+                // sel9); a tied lane has a = 3 or 4, so bit 2 of its energy unit tells them apart.
+                wire sel9 = resolving ? d_energy[gl * 3 + 2] : c_agree[gl * 3 + 2];
+                wire sel8 = resolving ? 1'b1 : (c_agree[gl * 3 +: 2] == 2'b11);
+                // Entries 8 and 9 are below 2^24 (the host checks), so their digits fit CHUNK bits: a lane
+                // compares CHUNK bits, and "always" (entries ≤ 7) is a flag, not a ninth digit bit.
+                wire [CHUNK-1:0] stored = sel9 ? digits[TW +: CHUNK] : digits[0 +: CHUNK];
+                wire             always_flips = !sel9 && !sel8;
+                assign below = always_flips || (u < stored);
+                assign equal = !always_flips && (u == stored);
+            end else begin : table_compare
+                wire [2:0] ups = spin ? agree : agree_flipped;                       // neighbours that are +1
+                wire [3:0] full_index = spin ? 4'd5 + {1'b0, ups} : {1'b0, ups};   // tables.ts order
+                reg [TW-1:0] level;
+                always @* begin
+                    if (MODE == 1) level = digit_of[{1'b0, agree}];
+                    else           level = digit_of[full_index];
+                end
+                assign below = {1'b0, u} < level;
+                assign equal = {1'b0, u} == level;
+            end
             assign flip[gl]      = resolving ? (d_pending[gl] & below) : below;
             assign tie[gl]       = (!resolving || d_pending[gl]) && equal;
             assign word_next[gl] = spin ^ flip[gl];

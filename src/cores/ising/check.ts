@@ -49,6 +49,10 @@ export class CheckedEngine implements IsingEngine {
     return this.engine.replicas;
   }
 
+  get linkBin(): number | undefined {
+    return this.engine.linkBin;
+  }
+
   async setTable(replica: number, table: ArrayLike<number>): Promise<void> {
     await this.engine.setTable(replica, table);
     await this.reference.setTable(replica, table);

@@ -35,6 +35,18 @@ export class IsingBoard {
     return this.config.replicas;
   }
 
+  /**
+   * The smallest bin the link keeps up with, with a quarter to spare: a bin's records (replicas × RECORD_BYTES,
+   * 10 bits a byte on the UART) must take no longer than the engine's fastest possible sweeps of the bin
+   * (L²/P clocks per replica sweep).
+   */
+  get linkBin(): number {
+    const { coreClockHz, baud } = this.board.identity;
+    const clocksPerByte = (10 * coreClockHz) / baud;
+    const sweepClocks = (this.config.size * this.config.size) / this.config.lanes;
+    return Math.max(1, Math.ceil((1.25 * RECORD_BYTES * clocksPerByte) / sweepClocks));
+  }
+
   /** Checks the ID and SHAPE registers against the config (the identity's config hash was checked on open). */
   async verify(): Promise<void> {
     await this.regs.checkId();

@@ -49,6 +49,8 @@ export interface IsingEngine {
   setBin(sweeps: number): Promise<void>;
   /** Runs `sweeps` engine sweeps; the bin records, in stream order (bins counted from this run's start). */
   run(sweeps: number): Promise<BinRecord[]>;
+  /** The smallest bin whose records the link carries in less time than the engine takes to sweep it (1: no link). */
+  readonly linkBin?: number;
   counters(): Promise<EngineCounters>;
 }
 
@@ -150,7 +152,7 @@ const ANALYSIS_BINS = 32;
  * The measurement's bin size: the given one (checked), else 1 where every sweep's record is needed, else the
  * analysis bin, so the link carries as few records as the analysis allows.
  */
-export function chooseBin(options: ScanOptions, replicas: number): number {
+export function chooseBin(options: ScanOptions, replicas: number, linkBin = 1): number {
   const perSweep = options.onRecords !== undefined || replicas > 1;
   const given = options.bin;
   if (given !== undefined) {
@@ -165,12 +167,17 @@ export function chooseBin(options: ScanOptions, replicas: number): number {
       throw new UserError(`--bin ${given} leaves fewer than 2 bins in --sweeps ${options.sweeps}: error bars need more`);
     return given;
   }
-  return perSweep ? 1 : Math.max(1, Math.min(MAX_BIN, Math.floor(options.sweeps / ANALYSIS_BINS)));
+  if (perSweep) return 1;
+  // The analysis bin, or more where the link needs it (then fewer than 32 analysis bins, never fewer than 2).
+  const wanted = Math.max(linkBin, Math.floor(options.sweeps / ANALYSIS_BINS));
+  return Math.max(1, Math.min(MAX_BIN, wanted, Math.floor(options.sweeps / 2)));
 }
 
 /** Analysis bins for `sweeps` sweeps in engine bins of `binSize`. */
 function analysisBins(sweeps: number, binSize: number): number {
-  return binSize === 1 ? Math.min(ANALYSIS_BINS, Math.floor(sweeps / 2)) : Math.min(ANALYSIS_BINS, Math.floor(sweeps / binSize));
+  return binSize === 1
+    ? Math.min(ANALYSIS_BINS, Math.floor(sweeps / 2))
+    : Math.min(ANALYSIS_BINS, Math.floor(sweeps / binSize));
 }
 
 export interface ScanPoint {
@@ -221,7 +228,7 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
   const N = L * L;
   const field = options.field ?? 0;
   const tables = options.temperatures.map((T) => flipThresholds(config.algorithm, T, THRESHOLD_BITS, field));
-  const binSize = chooseBin(options, engine.replicas);
+  const binSize = chooseBin(options, engine.replicas, engine.linkBin);
   const perSweep = binSize === 1;
   const bins = analysisBins(options.sweeps, binSize);
   const newSeries = () => new BinnedSeries({ sweeps: options.sweeps, spins: N, binSize, bins, field });

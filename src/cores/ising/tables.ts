@@ -92,6 +92,14 @@ export function checkTableFits(mode: 'metropolis' | 'symmetric' | 'full', table:
       );
   }
   if (mode === 'metropolis') {
+    // The engine compares the stored entries' digits in CHUNK bits: a flip with ΔE > 0 cannot be certain.
+    for (const k of [8, 9]) {
+      if (table[k]! >= always)
+        throw new UserError(
+          `flip table entry ${k} is 2^24 (a flip with ΔE = ${4 * (k - 7)} always happens: T too high?); ` +
+            'this Metropolis engine needs entries 8 and 9 below 2^24',
+        );
+    }
     for (const k of [5, 6, 7]) {
       if (table[k] !== always)
         throw new UserError(
