@@ -56,7 +56,9 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
         pm(o.binder, 4).padEnd(15),
         `${p.clocksPerSweep.toFixed(1)} (ideal ${p.idealClocksPerSweep})`.padEnd(20),
         run.target.kind === 'reference' ? '' : rates(flipsPerNs(run, p)),
-      ].join(' ').trimEnd(),
+      ]
+        .join(' ')
+        .trimEnd(),
     );
   }
   if (scan.swaps) {

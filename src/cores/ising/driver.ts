@@ -137,7 +137,9 @@ export class IsingBoard {
       const record = toBinRecord(fields, this.config.size);
       const expected = i % this.config.replicas;
       if (record.slot !== expected)
-        throw new Error(`stream record ${i} is from slot ${record.slot}, expected ${expected}: the stream lost its place`);
+        throw new Error(
+          `stream record ${i} is from slot ${record.slot}, expected ${expected}: the stream lost its place`,
+        );
       return record;
     });
   }

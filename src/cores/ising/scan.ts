@@ -89,9 +89,7 @@ export class ReferenceEngine implements IsingEngine {
     const binner = new Binner(this.replicas, this.binSize, this.config.field ?? true);
     const records: BinRecord[] = [];
     for (let i = 0; i < sweeps; i++)
-      records.push(
-        ...binner.add(engineSweep(this.lattices, this.tables, this.streams, this.config.lanes, this.count)),
-      );
+      records.push(...binner.add(engineSweep(this.lattices, this.tables, this.streams, this.config.lanes, this.count)));
     records.push(...binner.endRun());
     this.sweepsDone += sweeps * this.replicas;
     return records;
@@ -164,7 +162,9 @@ export function chooseBin(options: ScanOptions, replicas: number, linkBin = 1): 
           `sweep's record, so --bin 1 (or leave --bin out)`,
       );
     if (Math.floor(options.sweeps / given) < 2)
-      throw new UserError(`--bin ${given} leaves fewer than 2 bins in --sweeps ${options.sweeps}: error bars need more`);
+      throw new UserError(
+        `--bin ${given} leaves fewer than 2 bins in --sweeps ${options.sweeps}: error bars need more`,
+      );
     return given;
   }
   if (perSweep) return 1;
@@ -286,7 +286,8 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
     for (const [index, T] of options.temperatures.entries()) {
       await engine.setTable(0, tables[index]!);
       const at = () => index;
-      if (!(await runChunked(options.burnIn, burnInBin, at, false))) return { points, records, replicaSweeps, interrupted: true };
+      if (!(await runChunked(options.burnIn, burnInBin, at, false)))
+        return { points, records, replicaSweeps, interrupted: true };
       const before = await engine.counters();
       const series = newSeries();
       const finished = await runChunked(options.sweeps, binSize, at, true, (chunk) => {
@@ -333,7 +334,8 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
       if (measured) for (const r of chunk) series[temperatureAt[r.slot]!]!.addBin(r);
       latest = chunk.slice(-R).map(sweepOfBin);
     });
-    if (!finished) return { points: [], records, replicaSweeps, interrupted: true, swaps: { attempted, accepted, replicaAt } };
+    if (!finished)
+      return { points: [], records, replicaSweeps, interrupted: true, swaps: { attempted, accepted, replicaAt } };
     sweep = end;
     if (sweep % swapEvery === 0) {
       for (let i = (sweep / swapEvery) % 2; i + 1 < R; i += 2) {
