@@ -27,6 +27,7 @@ import { SpinbitBoard } from '../host/board.ts';
 import { validateIsingConfig } from '../src/cores/ising/config.ts';
 import { ReferenceEngine, scan } from '../src/cores/ising/scan.ts';
 import { plainCheckerboard } from './plain-checkerboard.ts';
+import { benchIsingRates } from './ising-rates.ts';
 import { up5kEnergy } from './energy.ts';
 import { laneRngModule, rngBankModule } from '../src/cores/ising/rng-rtl.ts';
 import { emitVerilog } from '../src/hdl/emit.ts';
@@ -558,8 +559,8 @@ const ISING_TARGETS: { name: string; board: string; options: Record<string, stri
 ];
 
 /**
- * `npm run bench -- ising` runs only the named sections (spine, link, ising, bdcgan, netlist, training, demo); results of the
- * others are kept.
+ * `npm run bench -- ising` runs only the named sections (spine, link, ising, ising-rates, bdcgan, netlist, training,
+ * demo); results of the others are kept.
  */
 const only = new Set(process.argv.slice(2));
 const want = (section: string) => only.size === 0 || only.has(section);
@@ -577,6 +578,7 @@ const results = {
   ...(want('spine') ? { spine: await benchSpine() } : {}),
   ...(want('link') ? { link: await benchLink() } : {}),
   ...(want('ising') ? { ising: await benchIsing() } : {}),
+  ...(want('ising-rates') ? { ising_rates: await benchIsingRates() } : {}),
   ...(want('bdcgan') ? { bdcgan: await benchBdcgan() } : {}),
   ...(want('netlist') ? { netlist: await benchNetlist() } : {}),
   ...(want('training') ? { training: await benchTraining() } : {}),
