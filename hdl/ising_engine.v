@@ -99,7 +99,7 @@ module ising_engine #(
 `include "ising_map.vh"
 
     localparam [2:0] ST_IDLE = 3'd0, ST_SEED = 3'd1, ST_BEGIN = 3'd2, ST_HALF = 3'd3, ST_DRAIN = 3'd4,
-                     ST_HANDOFF = 3'd5, ST_FLUSH = 3'd6;
+                     ST_HANDOFF = 3'd5, ST_FLUSH = 3'd6, ST_EXCHANGE = 3'd7;
     localparam integer BIN_BITS = 22;
     // With one replica a sweep follows the last straight away; with several, ST_BEGIN copies the next replica's
     // table first.
@@ -118,6 +118,11 @@ module ising_engine #(
     reg  [31:0]         clocks, tie_clocks, sweeps_done, elapsed;
     reg  [BIN_BITS-1:0] bin_size;           // sweeps per bin (0 acts as 1)
     reg  [BIN_BITS-1:0] bin_count;          // sweeps of the current bin done
+    reg  [15:0]         swap_every;         // SWAP: engine sweeps between swap rounds (0: none)
+    reg  [15:0]         swap_count;         // engine sweeps since the last round
+    reg  [31:0]         swap_rounds;        // ROUNDS
+    reg  [2:0]          after_exchange;     // where the engine goes when the round is done
+    wire [R_BITS-1:0]   slot;               // the sweeping replica's temperature slot (its table, its sums)
 
     assign busy    = (state != ST_IDLE);
     assign running = (state != ST_IDLE) && (state != ST_SEED);
@@ -162,7 +167,7 @@ module ising_engine #(
             assign table_now = thresholds;
         end else begin : table_copy
             reg [NT*25-1:0] copy;
-            always @(posedge clk) if (state == ST_BEGIN) copy <= table_of[replica];
+            always @(posedge clk) if (state == ST_BEGIN) copy <= table_of[slot];
             assign table_now = copy;
         end
     endgenerate
@@ -506,11 +511,42 @@ module ising_engine #(
     // (CLOCKS excludes it, ELAPSED counts it).
     wire link_wait  = (state == ST_HANDOFF || state == ST_FLUSH) && !meas_ready && meas_flushing;
     ising_measure #(.L_LOG2(L_LOG2), .SLOTS(R), .SLOT_BITS(R_BITS), .FIELD(MODE == 2 ? 1 : 0)) u_measure (
-        .clk(clk), .rst(rst), .take(meas_take), .slot(replica), .energy(sweep_energy), .magnet(sweep_magnet),
+        .clk(clk), .rst(rst), .take(meas_take), .slot(slot), .energy(sweep_energy), .magnet(sweep_magnet),
         .flush(meas_flush), .bin_sweeps({{(24 - BIN_BITS){1'b0}}, flush_count}), .ready(meas_ready),
         .flushing(meas_flushing), .busy(meas_busy),
         .stream_data(stream_data), .stream_valid(stream_valid), .stream_ready(stream_ready)
     );
+
+    // ---- replica exchange (R > 1): placement of replicas on temperature slots, swap rounds ----
+    localparam integer EW = 2 * L_LOG2 + 3;       // E as a signed number: |E| ≤ 2N
+    wire exchange_busy;
+    wire exchange_start = (state == ST_EXCHANGE) && !exchange_busy && !exchange_started;
+    reg  exchange_started;
+    wire [31:0]       exchange_rdata;
+    wire [R_BITS-1:0] place_is;
+    wire [15:0]       place_index    = reg_addr - REG_PLACE_BASE;
+    wire [15:0]       exchange_index = reg_addr - REG_EXCHANGE_BASE;
+    generate
+        if (R > 1) begin : exchange
+            ising_exchange #(.R(R), .R_BITS(R_BITS), .EW(EW), .KW(2 * L_LOG2 + 1)) u_exchange (
+                .clk(clk), .rst(rst),
+                .host_write(reg_write && !running && reg_addr >= REG_EXCHANGE_BASE),
+                .host_addr(exchange_index), .host_wdata(reg_wdata), .host_rdata(exchange_rdata),
+                .place_write(reg_write && !running && reg_addr >= REG_PLACE_BASE && reg_addr < REG_EXCHANGE_BASE),
+                .place_replica(place_index[R_BITS-1:0]), .place_slot(reg_wdata[R_BITS-1:0]),
+                .place_of(place_index[R_BITS-1:0]), .place_is(place_is),
+                .sweep_replica(replica), .sweep_slot(slot),
+                .energy_write(meas_take), .energy(sweep_energy[EW-1:0]),
+                .seed_write(seed_request && state == ST_IDLE), .seed(reg_wdata),
+                .start(exchange_start), .odd_round(swap_rounds[0] == 1'b0), .busy(exchange_busy)
+            );
+        end else begin : no_exchange
+            assign slot           = replica;
+            assign exchange_busy  = 1'b0;
+            assign exchange_rdata = 32'd0;
+            assign place_is       = {R_BITS{1'b0}};
+        end
+    endgenerate
 
     // ---- control ----
     wire run_request  = reg_write && reg_addr == REG_RUN && reg_wdata != 32'd0;
@@ -536,6 +572,11 @@ module ising_engine #(
             bin_size     <= {{(BIN_BITS - 1){1'b0}}, 1'b1};
             bin_count    <= {BIN_BITS{1'b0}};
             flush_pending <= 1'b0;
+            swap_every   <= 16'd0;
+            swap_count   <= 16'd0;
+            swap_rounds  <= 32'd0;
+            exchange_started <= 1'b0;
+            after_exchange <= ST_IDLE;
         end else begin
             if (reg_write && reg_addr == REG_CLOCKS) begin
                 clocks      <= 32'd0;
@@ -550,6 +591,11 @@ module ising_engine #(
             end
             if (reg_write && reg_addr == REG_STOP && running) stop_request <= 1'b1;
             if (reg_write && reg_addr == REG_BIN && !running) bin_size <= reg_wdata[BIN_BITS-1:0];
+            if (reg_write && reg_addr == REG_SWAP && !running) begin
+                swap_every  <= reg_wdata[15:0];
+                swap_count  <= 16'd0;
+                swap_rounds <= 32'd0;
+            end
             if (advance && can_issue) issue_k <= issue_k + 1'b1;
 
             case (state)
@@ -617,17 +663,32 @@ module ising_engine #(
                             sweeps_left <= stop_request ? 32'd0 : sweeps_left - 32'd1;
                             flush_count <= bin_count + 1'b1;
                             if (run_ending) begin
-                                state <= ST_FLUSH;
+                                after_exchange <= ST_FLUSH;
                             end else if (bin_count + 1'b1 >= bin_size) begin
-                                bin_count     <= {BIN_BITS{1'b0}};
-                                flush_pending <= 1'b1;
-                                state         <= NEXT_SWEEP;
+                                bin_count      <= {BIN_BITS{1'b0}};
+                                flush_pending  <= 1'b1;
+                                after_exchange <= NEXT_SWEEP;
                             end else begin
-                                bin_count <= bin_count + 1'b1;
-                                state     <= NEXT_SWEEP;
+                                bin_count      <= bin_count + 1'b1;
+                                after_exchange <= NEXT_SWEEP;
+                            end
+                            // Every swap_every engine sweeps, a round of swaps before the next sweep begins.
+                            exchange_started <= 1'b0;
+                            if (swap_every != 16'd0 && swap_count + 16'd1 >= swap_every) begin
+                                swap_count  <= 16'd0;
+                                swap_rounds <= swap_rounds + 32'd1;
+                                state       <= ST_EXCHANGE;
+                            end else begin
+                                swap_count <= swap_count + ((swap_every != 16'd0) ? 16'd1 : 16'd0);
+                                state      <= run_ending ? ST_FLUSH : NEXT_SWEEP;
                             end
                         end
                     end
+                end
+                ST_EXCHANGE: begin
+                    // Start the round (the clock after entering), then wait for it.
+                    if (!exchange_started) exchange_started <= 1'b1;
+                    else if (!exchange_busy) state <= after_exchange;
                 end
                 ST_FLUSH: begin
                     if (meas_ready) begin
@@ -648,7 +709,11 @@ module ising_engine #(
     // ---- register reads ----
     always @(posedge clk) begin
         if (reg_read) begin
-            if (replica_reg) begin
+            if (reg_addr >= REG_EXCHANGE_BASE) begin
+                reg_rdata <= exchange_rdata;
+            end else if (reg_addr >= REG_PLACE_BASE) begin
+                reg_rdata <= {{(32 - R_BITS){1'b0}}, place_is};
+            end else if (replica_reg) begin
                 reg_rdata <= {7'd0, table_entry(field_index[3:0])};
             end else begin
                 case (reg_addr)
@@ -661,6 +726,8 @@ module ising_engine #(
                     REG_TIES:   reg_rdata <= tie_clocks;
                     REG_SWEEPS: reg_rdata <= sweeps_done;
                     REG_BIN:    reg_rdata <= {{(32 - BIN_BITS){1'b0}}, bin_size};
+                    REG_SWAP:   reg_rdata <= {16'd0, swap_every};
+                    REG_ROUNDS: reg_rdata <= swap_rounds;
                     REG_ELAPSED: reg_rdata <= elapsed;
                     default:    reg_rdata <= 32'd0;
                 endcase
@@ -669,7 +736,7 @@ module ising_engine #(
     end
 
     // Bits a given shape does not use (address bits above the memory depth, host data above HOST_BITS).
-    wire unused_bits = &{1'b0, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
+    wire unused_bits = &{1'b0, exchange_start, place_index, exchange_index, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
                          replica_index, field_index, sweep_magnet, s1_k};
 endmodule
 

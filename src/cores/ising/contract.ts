@@ -53,6 +53,19 @@ export const isingContract = defineContract({
       kind: 'status',
       doc: 'clocks while running, waits for the link included (CLOCKS plus those waits): the end-to-end time',
     },
+    SWAP: {
+      address: 11,
+      kind: 'storage',
+      width: 16,
+      doc:
+        'replica exchange: engine sweeps between swap rounds (0: none); a write also clears ROUNDS and the count ' +
+        'to the next round; ignored while running',
+    },
+    ROUNDS: {
+      address: 12,
+      kind: 'status',
+      doc: 'swap rounds done since SWAP was written (round n tries the pairs i ≡ n mod 2)',
+    },
     TABLE: {
       address: 16,
       kind: 'storage',
@@ -60,8 +73,29 @@ export const isingContract = defineContract({
       block: '16·R',
       stride: 16,
       doc:
-        'replica r, threshold k at 16 + 16r + k (tables.ts order), 0 … 2²⁴; writes are ignored while running; ' +
+        'temperature slot t, threshold k at 16 + 16t + k (tables.ts order), 0 … 2²⁴; replica r sweeps with slot ' +
+        'PLACE[r]; writes are ignored while running; ' +
         'reads give the implied value of entries the engine does not store',
+    },
+    PLACE: {
+      address: 2048,
+      kind: 'storage',
+      width: 8,
+      block: 'R',
+      stride: 1,
+      doc:
+        "replica r's temperature slot at 2048 + r (reset: r); swaps move them; write while idle (the slot's " +
+        'old replica takes the written one’s place only when the host writes both)',
+    },
+    EXCHANGE: {
+      address: 4096,
+      kind: 'storage',
+      width: 32,
+      block: '32·(R − 1) + R',
+      stride: 32,
+      doc:
+        'R > 1: pair i (slots i, i + 1) at 4096 + 32i + b: b < 31 p_b = round(exp(−4|Δβ|·2^b)·2²⁴), b = 31 bit 0 ' +
+        'the sure sign (1: Δβ > 0), bits 31:1 swaps accepted; then each replica’s last E; write while idle',
     },
   },
   memories: {

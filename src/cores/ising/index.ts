@@ -23,7 +23,14 @@ import { isingContract } from './contract.ts';
 import { validateIsingConfig, type IsingConfig } from './config.ts';
 import { laneRngModule, rngBankModule } from './rng-rtl.ts';
 import { CHUNK_CHOICES, lanesPerBank } from './rng.ts';
-import { isingEngineCell, isingMeasureCell, serialMultiplierCell, statsLatency, statsModule } from './rtl.ts';
+import {
+  isingEngineCell,
+  isingExchangeCell,
+  isingMeasureCell,
+  serialMultiplierCell,
+  statsLatency,
+  statsModule,
+} from './rtl.ts';
 
 export interface IsingDesignConfig extends IsingConfig {
   /** Thresholds stored per replica: metropolis (2, no field), symmetric (5, no field) or full (10, field). */
@@ -65,6 +72,11 @@ export function ebrBlocks(width: number, depth: number): number {
   return Math.min(...shapes.map(([w, d]) => Math.ceil(width / w) * Math.ceil(depth / d)));
 }
 
+/** Words of the replica-exchange memory (hdl/ising_exchange.v): 32 per neighbouring pair, one energy per replica. */
+export function exchangeWords(replicas: number): number {
+  return replicas > 1 ? 32 * (replicas - 1) + replicas : 0;
+}
+
 /** Byte-wide bit planes of bin sums per temperature slot in the measurement unit (hdl/ising_measure.v). */
 export const MEASURE_PLANES_PER_SLOT = 128;
 
@@ -78,7 +90,8 @@ export function latticeEbrBlocks(config: IsingConfig): number {
   return (
     2 * ebrBlocks(config.lanes, wordsPerColour) +
     (wordsPerRow >= 2 ? 2 * ebrBlocks(config.lanes, wordsPerRow) : 0) +
-    ebrBlocks(8, config.replicas * MEASURE_PLANES_PER_SLOT)
+    ebrBlocks(8, config.replicas * MEASURE_PLANES_PER_SLOT) +
+    (config.replicas > 1 ? ebrBlocks(32, exchangeWords(config.replicas)) : 0)
   );
 }
 
@@ -159,7 +172,13 @@ export const ising: Design<IsingDesignConfig> = {
       depth: (base.replicas * base.size * base.size) / hostBits,
     };
     const table = isingContract.registers.TABLE;
-    const link = linkConfig(clock, baud, isingContract, { lattice }, { TABLE: table.stride * base.replicas });
+    const link = linkConfig(
+      clock,
+      baud,
+      isingContract,
+      { lattice },
+      { TABLE: table.stride * base.replicas, PLACE: base.replicas, EXCHANGE: exchangeWords(base.replicas) },
+    );
     const needed = latticeEbrBlocks(base);
     const available = board.resources.ebr - linkEbrBlocks(link);
     if (needed > available) {
@@ -220,7 +239,7 @@ export const ising: Design<IsingDesignConfig> = {
     return {
       core,
       submodules: [rom, bank, rng, stats],
-      cells: [...LINK_CELLS, isingEngineCell, isingMeasureCell, serialMultiplierCell],
+      cells: [...LINK_CELLS, isingEngineCell, isingMeasureCell, serialMultiplierCell, isingExchangeCell],
       includes: { 'ising_map.vh': verilogInclude(isingContract, 'src/cores/ising/contract.ts') },
     };
   },

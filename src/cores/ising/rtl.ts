@@ -11,6 +11,8 @@ export const isingEngineCell: LeafCell = leafCell('ising_engine.v');
 /** The engine's measurement unit (bin sums) and the multiplier it uses; instantiated inside the engine. */
 export const isingMeasureCell: LeafCell = leafCell('ising_measure.v');
 export const serialMultiplierCell: LeafCell = leafCell('serial_multiplier.v');
+/** On-chip replica exchange (engines with R > 1). */
+export const isingExchangeCell: LeafCell = leafCell('ising_exchange.v');
 
 /** Clocks from `in_valid` to `out_valid` of ising_stats for `lanes` lanes: one per level (inputs come registered). */
 export function statsLatency(lanes: number): number {
