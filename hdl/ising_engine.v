@@ -538,7 +538,7 @@ module ising_engine #(
                 .sweep_replica(replica), .sweep_slot(slot),
                 .energy_write(meas_take), .energy(sweep_energy[EW-1:0]),
                 .seed_write(seed_request && state == ST_IDLE), .seed(reg_wdata),
-                .start(exchange_start), .odd_round(swap_rounds[0] == 1'b0), .busy(exchange_busy)
+                .start(exchange_start), .odd_round(swap_rounds[0]), .busy(exchange_busy)
             );
         end else begin : no_exchange
             assign slot           = replica;

@@ -7,6 +7,7 @@
  */
 import type { IsingConfig } from './config.ts';
 import type { BinRecord } from './bins.ts';
+import type { ExchangeState, PairTable } from './exchange.ts';
 import type { IsingLattice } from './reference.ts';
 import { ReferenceEngine, type EngineCounters, type IsingEngine } from './scan.ts';
 
@@ -56,6 +57,22 @@ export class CheckedEngine implements IsingEngine {
   async setTable(replica: number, table: ArrayLike<number>): Promise<void> {
     await this.engine.setTable(replica, table);
     await this.reference.setTable(replica, table);
+  }
+
+  async setExchange(tables: PairTable[], swapEvery: number): Promise<void> {
+    if (!this.engine.setExchange) throw new Error('the engine under check has no replica exchange');
+    await this.engine.setExchange(tables, swapEvery);
+    await this.reference.setExchange(tables, swapEvery);
+  }
+
+  /** The engine's swap state, which must equal the reference's (every decision is bit-exact). */
+  async exchangeState(): Promise<ExchangeState> {
+    if (!this.engine.exchangeState) throw new Error('the engine under check has no replica exchange');
+    const got = await this.engine.exchangeState();
+    const want = await this.reference.exchangeState();
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      fail(`replica exchange state ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    return got;
   }
 
   async setBin(sweeps: number): Promise<void> {

@@ -11,6 +11,7 @@ import { isingContract } from './contract.ts';
 import { shapeValue, type IsingDesignConfig } from './index.ts';
 import { hostBits, hostWordsPerReplica, packLattice, unpackLattice } from './layout.ts';
 import { type BinRecord, binsOfRun, MAX_BIN, planesToBin } from './bins.ts';
+import { type ExchangeState, exchangeWords, type PairTable, signEntry } from './exchange.ts';
 import { IsingLattice } from './reference.ts';
 import type { EngineCounters } from './scan.ts';
 import { checkTableFits } from './tables.ts';
@@ -174,6 +175,28 @@ export class IsingBoard {
       await new Promise((r) => setTimeout(r, 2));
     }
     return out;
+  }
+
+  /** Uploads the pairs' acceptance tables (accepted counts 0), places replica r on slot r, sets SWAP. */
+  async setExchange(tables: PairTable[], swapEvery: number): Promise<void> {
+    if (this.config.replicas < 2) throw new UserError('replica exchange needs an engine built with --replicas ≥ 2');
+    await this.waitIdle();
+    const words = exchangeWords(tables);
+    for (let w = 0; w < words.length; w++) await this.regs.write('EXCHANGE', words[w]!, w);
+    for (let r = 0; r < this.config.replicas; r++) await this.regs.write('PLACE', r, r);
+    await this.regs.write('SWAP', swapEvery);
+  }
+
+  /** Swaps accepted per pair (counted in each pair's sign entry), rounds done, each replica's slot. */
+  async exchangeState(): Promise<ExchangeState> {
+    const R = this.config.replicas;
+    const accepted: number[] = [];
+    for (let i = 0; i + 1 < R; i++) accepted.push((await this.regs.read('EXCHANGE', signEntry(i))) >>> 1);
+    return {
+      accepted,
+      rounds: await this.regs.read('ROUNDS'),
+      slotOf: await this.regs.readRange('PLACE', R),
+    };
   }
 
   async counters(): Promise<EngineCounters> {

@@ -24,6 +24,15 @@ import { UserError } from '../../errors.ts';
 import type { IsingConfig } from './config.ts';
 import { finiteEnergy, finiteSpecificHeat, onsagerEnergy, yangMagnetization } from './exact.ts';
 import { type BinRecord, Binner, MAX_BIN, sweepOfBin } from './bins.ts';
+import {
+  attemptsAfter,
+  Exchange,
+  type ExchangeState,
+  exchangeTables,
+  type PairTable,
+  replicasAt,
+  SwapRandom,
+} from './exchange.ts';
 import { engineSweep, IsingLattice, type LaneStreams, type SweepCounts, type SweepRecord } from './reference.ts';
 import { CHUNK_BITS, laneStreams, THRESHOLD_BITS } from './rng.ts';
 import { BinnedSeries, type Observables } from './stats.ts';
@@ -51,6 +60,12 @@ export interface IsingEngine {
   run(sweeps: number): Promise<BinRecord[]>;
   /** The smallest bin whose records the link carries in less time than the engine takes to sweep it (1: no link). */
   readonly linkBin?: number;
+  /**
+   * Replica exchange on the engine (exchange.ts), where it has it: the pairs' tables and the sweeps between
+   * rounds (0: none). Replica r then sweeps with the table of slot `slotOf[r]`, and bins are per slot.
+   */
+  setExchange?(tables: PairTable[], swapEvery: number): Promise<void>;
+  exchangeState?(): Promise<ExchangeState>;
   counters(): Promise<EngineCounters>;
 }
 
@@ -62,15 +77,20 @@ export class ReferenceEngine implements IsingEngine {
   private readonly count: SweepCounts = { steps: 0, tieClocks: 0 };
   private sweepsDone = 0;
   private binSize = 1;
+  readonly exchange: Exchange;
 
   constructor(
     /** With `field: false` (an engine built without field support) ΣE·M stays 0, as the engine leaves it. */
     readonly config: IsingConfig & { field?: boolean },
     seed: number,
+    /** Every swap attempt with its exact acceptance (tests compare the rates). */
+    onSwapAttempt?: (pair: number, exact: number, accepted: boolean) => void,
+    temperatures?: readonly number[],
   ) {
     this.lattices = Array.from({ length: config.replicas }, () => new IsingLattice(config.size));
     this.tables = Array.from({ length: config.replicas }, () => new Array(10).fill(0));
     this.streams = laneStreams(config.lanes, seed, config.chunkBits ?? CHUNK_BITS);
+    this.exchange = new Exchange(config.replicas, new SwapRandom(seed), onSwapAttempt, temperatures);
   }
 
   get replicas(): number {
@@ -85,11 +105,25 @@ export class ReferenceEngine implements IsingEngine {
     this.binSize = sweeps;
   }
 
+  async setExchange(tables: PairTable[], swapEvery: number): Promise<void> {
+    this.exchange.configure(tables, swapEvery);
+  }
+
+  async exchangeState(): Promise<ExchangeState> {
+    return this.exchange.state();
+  }
+
+  /** Each engine sweep: replica r with its slot's table, its sums to that slot, then a round of swaps if due. */
   async run(sweeps: number): Promise<BinRecord[]> {
     const binner = new Binner(this.replicas, this.binSize, this.config.field ?? true);
     const records: BinRecord[] = [];
-    for (let i = 0; i < sweeps; i++)
-      records.push(...binner.add(engineSweep(this.lattices, this.tables, this.streams, this.config.lanes, this.count)));
+    const { slotOf } = this.exchange;
+    for (let i = 0; i < sweeps; i++) {
+      const tables = slotOf.map((slot) => this.tables[slot]!);
+      const swept = engineSweep(this.lattices, tables, this.streams, this.config.lanes, this.count);
+      records.push(...binner.add(swept.map((r) => ({ ...r, replica: slotOf[r.replica]! }))));
+      this.exchange.afterSweep(swept.map((r) => r.energy));
+    }
     records.push(...binner.endRun());
     this.sweepsDone += sweeps * this.replicas;
     return records;
@@ -143,22 +177,24 @@ export interface ScanOptions {
 /** Sweeps one engine.run() is asked for (rounded to whole bins, at least one): bounds what a run holds at once. */
 export const CHUNK_SWEEPS = 1024;
 
-/** Analysis bins for the jackknife. */
+/** Analysis bins for the jackknife, and the fewest a default bin size leaves. */
 const ANALYSIS_BINS = 32;
+const MIN_ANALYSIS_BINS = 8;
 
 /**
  * The measurement's bin size: the given one (checked), else 1 where every sweep's record is needed, else the
  * analysis bin, so the link carries as few records as the analysis allows.
  */
 export function chooseBin(options: ScanOptions, replicas: number, linkBin = 1): number {
-  const perSweep = options.onRecords !== undefined || replicas > 1;
+  const perSweep = options.onRecords !== undefined || hostSwaps(options, replicas);
   const given = options.bin;
   if (given !== undefined) {
     if (!(Number.isInteger(given) && given >= 1 && given <= MAX_BIN))
       throw new UserError(`--bin must be an integer from 1 to ${MAX_BIN}, got ${given}`);
     if (perSweep && given !== 1)
       throw new UserError(
-        `--bin ${given}: ${replicas > 1 ? 'replica exchange decided on the host' : '--records'} needs every ` +
+        `--bin ${given}: ${options.onRecords ? '--records' : 'replica exchange with a field (decided on the host)'} ` +
+          `needs every ` +
           `sweep's record, so --bin 1 (or leave --bin out)`,
       );
     if (Math.floor(options.sweeps / given) < 2)
@@ -168,9 +204,18 @@ export function chooseBin(options: ScanOptions, replicas: number, linkBin = 1): 
     return given;
   }
   if (perSweep) return 1;
-  // The analysis bin, or more where the link needs it (then fewer than 32 analysis bins, never fewer than 2).
+  // The analysis bin, or more where the link needs it — then fewer than 32 analysis bins, but never fewer than 8
+  // (error bars need them; a run that short lets the link set its pace).
   const wanted = Math.max(linkBin, Math.floor(options.sweeps / ANALYSIS_BINS));
-  return Math.max(1, Math.min(MAX_BIN, wanted, Math.floor(options.sweeps / 2)));
+  return Math.max(1, Math.min(MAX_BIN, wanted, Math.floor(options.sweeps / MIN_ANALYSIS_BINS)));
+}
+
+/**
+ * Replica exchange is decided on the host only with a field (the engine's swaps use ΔE alone) or when every
+ * replica's per-sweep record is wanted (`onRecords`: the engine's bins are per temperature, not per replica).
+ */
+export function hostSwaps(options: ScanOptions, replicas: number): boolean {
+  return replicas > 1 && ((options.field ?? 0) !== 0 || options.onRecords !== undefined);
 }
 
 /** Analysis bins for `sweeps` sweeps in engine bins of `binSize`. */
@@ -309,8 +354,33 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
     );
   }
   const swapEvery = options.swapEvery ?? 1;
-  if (!(Number.isInteger(swapEvery) && swapEvery >= 1))
-    throw new UserError(`--swap-every must be a positive integer, got ${swapEvery}`);
+  if (!(Number.isInteger(swapEvery) && swapEvery >= 1 && swapEvery < 2 ** 16))
+    throw new UserError(`--swap-every must be an integer from 1 to 65535, got ${swapEvery}`);
+
+  if (!hostSwaps(options, R) && engine.setExchange && engine.exchangeState) {
+    // On the engine: tables per temperature slot, swaps every swapEvery sweeps, bins per slot (= temperature).
+    for (let t = 0; t < R; t++) await engine.setTable(t, tables[t]!);
+    await engine.setExchange(exchangeTables(options.temperatures), swapEvery);
+    const bySlot = (slot: number) => slot;
+    if (!(await runChunked(options.burnIn, burnInBin, bySlot, false)))
+      return { points: [], records, replicaSweeps, interrupted: true };
+    const before = await engine.counters();
+    const series = options.temperatures.map(newSeries);
+    const finished = await runChunked(options.sweeps, binSize, bySlot, true, (chunk) => {
+      for (const r of chunk) series[r.slot]!.addBin(r);
+    });
+    const state = await engine.exchangeState();
+    const swaps = {
+      attempted: attemptsAfter(state.rounds, R - 1),
+      accepted: state.accepted,
+      replicaAt: replicasAt(state.slotOf),
+    };
+    if (!finished) return { points: [], records, replicaSweeps, interrupted: true, swaps };
+    const after = await engine.counters();
+    const points = options.temperatures.map((T, i) => point(T, series[i]!, before, after));
+    options.onProgress?.(R, R, 'replica exchange');
+    return { points, records, replicaSweeps, interrupted: false, swaps };
+  }
   const random = hostRandom(options.seed);
   const replicaAt = Array.from({ length: R }, (_, i) => i); // temperature index → replica holding it
   const temperatureAt = Array.from({ length: R }, (_, i) => i); // replica → temperature index it runs at
