@@ -130,8 +130,12 @@ module ising_engine #(
     // ---- per-replica thresholds; statistics of the sweeping replica ----
     reg  [R*NT*25-1:0]  thresholds;
     wire [NT*25-1:0]    table_now;          // the sweeping replica's thresholds
-    reg  [31:0]         agree_count;        // Σ over colour-1 sites: neighbours equal to the new spin
-    reg  [31:0]         ones_count;         // Σ over all sites: new spin is +1
+    // The sums need log2(N) + 2 bits (agree ≤ 2N, ones ≤ N), E and M as signed numbers log2(N) + 3 and + 2.
+    localparam integer  SUM_BITS = 2 * L_LOG2 + 2;
+    localparam integer  E_BITS   = 2 * L_LOG2 + 3;
+    localparam integer  M_BITS   = 2 * L_LOG2 + 2;
+    reg  [SUM_BITS-1:0] agree_count;        // Σ over colour-1 sites: neighbours equal to the new spin
+    reg  [SUM_BITS-1:0] ones_count;         // Σ over all sites: new spin is +1
 
     wire [15:0] field_index   = (reg_addr - REG_TABLE_BASE) & (REG_TABLE_STRIDE - 16'd1);
     wire [15:0] replica_index = (reg_addr - REG_TABLE_BASE) / REG_TABLE_STRIDE;
@@ -433,10 +437,13 @@ module ising_engine #(
         .clk(clk), .in_valid(d_complete), .energy_units(d_energy), .new_spins(d_word),
         .out_valid(sums_valid), .energy_sum(agree_sum), .ones_sum(ones_sum)
     );
-    localparam [31:0] TWO_SITES = 2 * SITES;
-    localparam [31:0] ALL_SITES = SITES;
-    wire [31:0] sweep_energy = TWO_SITES - (agree_count << 1);     // E = 2N − 2·Σ agree (two's complement)
-    wire [31:0] sweep_magnet = (ones_count << 1) - ALL_SITES;      // M = 2·ones − N
+    localparam integer TWO_SITES_VALUE = 2 * SITES;
+    localparam [E_BITS-1:0] TWO_SITES = TWO_SITES_VALUE[E_BITS-1:0];
+    localparam [M_BITS-1:0] ALL_SITES = SITES[M_BITS-1:0];
+    wire [E_BITS-1:0] energy_now = TWO_SITES - {agree_count, 1'b0};          // E = 2N − 2·Σ agree
+    wire [M_BITS-1:0] magnet_now = {ones_count[M_BITS-2:0], 1'b0} - ALL_SITES; // M = 2·ones − N
+    wire [31:0] sweep_energy = {{(32 - E_BITS){energy_now[E_BITS-1]}}, energy_now};
+    wire [31:0] sweep_magnet = {{(32 - M_BITS){magnet_now[M_BITS-1]}}, magnet_now};
 
     // ---- host access to the lattice (engine idle): read-modify-write of one HOST_BITS-bit host word ----
     localparam integer CHUNK_SEL_BITS = (CH_BITS > 0) ? CH_BITS : 1;
@@ -621,8 +628,8 @@ module ising_engine #(
                     else seed_count <= seed_count + 8'd1;
                 end
                 ST_BEGIN: begin
-                    agree_count   <= 32'd0;
-                    ones_count    <= 32'd0;
+                    agree_count   <= {SUM_BITS{1'b0}};
+                    ones_count    <= {SUM_BITS{1'b0}};
                     colour        <= 1'b0;
                     issue_k       <= {K_BITS{1'b0}};
                     state         <= ST_HALF;
@@ -651,8 +658,8 @@ module ising_engine #(
                     if (flush_pending) begin
                         if (meas_ready) flush_pending <= 1'b0;
                     end else if (meas_ready) begin
-                        agree_count <= 32'd0;
-                        ones_count  <= 32'd0;
+                        agree_count <= {SUM_BITS{1'b0}};
+                        ones_count  <= {SUM_BITS{1'b0}};
                         colour      <= 1'b0;
                         issue_k     <= {K_BITS{1'b0}};
                         if (!last_replica) begin
@@ -700,8 +707,8 @@ module ising_engine #(
             endcase
 
             if (sums_valid) begin
-                if (sums_colour) agree_count <= agree_count + {{(29 - P_LOG2){1'b0}}, agree_sum};
-                ones_count <= ones_count + {{(31 - P_LOG2){1'b0}}, ones_sum};
+                if (sums_colour) agree_count <= agree_count + {{(SUM_BITS - P_LOG2 - 3){1'b0}}, agree_sum};
+                ones_count <= ones_count + {{(SUM_BITS - P_LOG2 - 1){1'b0}}, ones_sum};
             end
         end
     end
