@@ -553,7 +553,8 @@ const ISING_TARGETS: { name: string; board: string; options: Record<string, stri
   {
     name: 'icebreaker_L256_P32',
     board: 'icebreaker',
-    options: { L: 256, lanes: 32, 'rng-bits': '8', 'clock-mhz': 24 },
+    // 22 MHz: with the measurement unit the build reaches 24.05 MHz (it missed 24 by 0.35 MHz).
+    options: { L: 256, lanes: 32, 'rng-bits': '8', 'clock-mhz': 22 },
   },
   { name: 'hx8k_L256_P64', board: 'hx8k', options: { L: 256, lanes: 64, 'rng-bits': '8', 'clock-mhz': 50 } },
 ];
