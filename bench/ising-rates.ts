@@ -87,7 +87,7 @@ export async function benchIsingRates(): Promise<Record<string, unknown>> {
     ...(await rates(
       'icebreaker',
       { L: 32, lanes: 16, replicas: 8, 'rng-bits': '8', 'clock-mhz': 22, baud: 3_000_000 },
-      { temperatures, sweeps: 2000, burnIn: 0, seed: 1, swapEvery: 1 },
+      { temperatures, sweeps: 20_000, burnIn: 0, seed: 1, swapEvery: 1 },
     )),
     note: 'swaps decided on the engine every sweep; bins per temperature',
   };

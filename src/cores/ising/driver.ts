@@ -37,15 +37,18 @@ export class IsingBoard {
   }
 
   /**
-   * The smallest bin the link keeps up with, with a quarter to spare: a bin's records (replicas × RECORD_BYTES,
-   * 10 bits a byte on the UART) must take no longer than the engine's fastest possible sweeps of the bin
-   * (L²/P clocks per replica sweep).
+   * The smallest bin the link keeps up with: a bin's records (replicas × RECORD_BYTES, 10 bits a byte on the UART)
+   * must take no longer than 80 % of the engine's fastest possible sweeps of the bin (L²/P clocks per replica
+   * sweep); and the engine waits while a flush does not fit the stream buffer, which must stay under 5 % of a bin.
    */
   get linkBin(): number {
-    const { coreClockHz, baud } = this.board.identity;
+    const { coreClockHz, baud, streamBufferBytes } = this.board.identity;
     const clocksPerByte = (10 * coreClockHz) / baud;
-    const sweepClocks = (this.config.size * this.config.size) / this.config.lanes;
-    return Math.max(1, Math.ceil((1.25 * RECORD_BYTES * clocksPerByte) / sweepClocks));
+    const bytes = this.config.replicas * RECORD_BYTES;
+    const engineSweepClocks = (this.config.replicas * this.config.size * this.config.size) / this.config.lanes;
+    const throughput = (1.25 * bytes * clocksPerByte) / engineSweepClocks;
+    const stall = (20 * Math.max(0, bytes - streamBufferBytes) * clocksPerByte) / engineSweepClocks;
+    return Math.max(1, Math.ceil(Math.max(throughput, stall)));
   }
 
   /** Checks the ID and SHAPE registers against the config (the identity's config hash was checked on open). */
