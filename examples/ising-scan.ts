@@ -19,6 +19,6 @@ for (const point of reference.scan.points) {
 
 const board = await runIsing({ target: { kind: 'virtual' }, design, scan, check: true });
 const { records, tieClocks } = board.check!;
-console.log(`virtual board: ${records} records and ${tieClocks} tie clocks identical to the reference model`);
+console.log(`virtual board: ${records} bin records and ${tieClocks} tie clocks identical to the reference model`);
 const clocks = board.scan.points.map((p) => p.clocksPerSweep.toFixed(1)).join(', ');
 console.log(`engine clocks per sweep: ${clocks} (ideal ${board.scan.points[0]!.idealClocksPerSweep})`);
