@@ -65,7 +65,7 @@ export function scanLines(run: IsingRunResult, options: ScanOptions): string[] {
     const rates = scan.swaps.attempted.map(
       (a, i) => `${i}↔${i + 1}: ${a ? ((100 * scan.swaps!.accepted[i]!) / a).toFixed(0) : '–'} %`,
     );
-    lines.push(`replica exchange acceptance: ${rates.join(', ')}`);
+    lines.push(`replica exchange acceptance (decided on the ${scan.swaps.decidedOn}): ${rates.join(', ')}`);
   }
   if (run.target.kind === 'reference') {
     const updates = spinUpdates(run);

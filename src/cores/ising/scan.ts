@@ -252,7 +252,7 @@ export interface ScanResult {
   /** The scan was stopped by its signal: `points` holds the temperatures finished before that. */
   interrupted: boolean;
   /** Replica exchange: per neighbouring pair (i, i+1), attempted and accepted swaps. */
-  swaps?: { attempted: number[]; accepted: number[]; replicaAt: number[] };
+  swaps?: { attempted: number[]; accepted: number[]; replicaAt: number[]; decidedOn: 'engine' | 'host' };
 }
 
 /** The exact values beside a point (engines take L ≤ 1024, where the finite-size formulas hold and are fast). */
@@ -374,6 +374,7 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
       attempted: attemptsAfter(state.rounds, R - 1),
       accepted: state.accepted,
       replicaAt: replicasAt(state.slotOf),
+      decidedOn: 'engine' as const,
     };
     if (!finished) return { points: [], records, replicaSweeps, interrupted: true, swaps };
     const after = await engine.counters();
@@ -405,7 +406,13 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
       latest = chunk.slice(-R).map(sweepOfBin);
     });
     if (!finished)
-      return { points: [], records, replicaSweeps, interrupted: true, swaps: { attempted, accepted, replicaAt } };
+      return {
+        points: [],
+        records,
+        replicaSweeps,
+        interrupted: true,
+        swaps: { attempted, accepted, replicaAt, decidedOn: 'host' },
+      };
     sweep = end;
     if (sweep % swapEvery === 0) {
       for (let i = (sweep / swapEvery) % 2; i + 1 < R; i += 2) {
@@ -429,5 +436,11 @@ export async function scan(engine: IsingEngine, config: IsingConfig, options: Sc
   }
   const after = await engine.counters();
   const points = options.temperatures.map((T, i) => point(T, series[i]!, before!, after));
-  return { points, records, replicaSweeps, interrupted: false, swaps: { attempted, accepted, replicaAt } };
+  return {
+    points,
+    records,
+    replicaSweeps,
+    interrupted: false,
+    swaps: { attempted, accepted, replicaAt, decidedOn: 'host' },
+  };
 }
