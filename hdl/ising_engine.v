@@ -103,7 +103,9 @@ module ising_engine #(
     localparam integer BIN_BITS = 22;
     // With one replica a sweep follows the last straight away; with several, ST_BEGIN copies the next replica's
     // table first.
-    localparam [2:0] NEXT_SWEEP = (R == 1) ? ST_HALF : ST_BEGIN;    // the BIN register: every sum stays exact for L ≤ 1024 (docs/ising.md)
+    localparam [2:0] NEXT_SWEEP = (R == 1) ? ST_HALF : ST_BEGIN;
+    // Replica exchange exists with R > 1 only: with one replica its registers read 0 and its logic folds away.
+    localparam       HAS_EXCHANGE = (R > 1);    // the BIN register: every sum stays exact for L ≤ 1024 (docs/ising.md)
 
     reg  [2:0]          state;
     reg  [R_BITS-1:0]   replica;
@@ -681,7 +683,7 @@ module ising_engine #(
                             end
                             // Every swap_every engine sweeps, a round of swaps before the next sweep begins.
                             exchange_started <= 1'b0;
-                            if (swap_every != 16'd0 && swap_count + 16'd1 >= swap_every) begin
+                            if (HAS_EXCHANGE && swap_every != 16'd0 && swap_count + 16'd1 >= swap_every) begin
                                 swap_count  <= 16'd0;
                                 swap_rounds <= swap_rounds + 32'd1;
                                 state       <= ST_EXCHANGE;
@@ -716,9 +718,9 @@ module ising_engine #(
     // ---- register reads ----
     always @(posedge clk) begin
         if (reg_read) begin
-            if (reg_addr >= REG_EXCHANGE_BASE) begin
+            if (HAS_EXCHANGE && reg_addr >= REG_EXCHANGE_BASE) begin
                 reg_rdata <= exchange_rdata;
-            end else if (reg_addr >= REG_PLACE_BASE) begin
+            end else if (HAS_EXCHANGE && reg_addr >= REG_PLACE_BASE) begin
                 reg_rdata <= {{(32 - R_BITS){1'b0}}, place_is};
             end else if (replica_reg) begin
                 reg_rdata <= {7'd0, table_entry(field_index[3:0])};
@@ -733,8 +735,8 @@ module ising_engine #(
                     REG_TIES:   reg_rdata <= tie_clocks;
                     REG_SWEEPS: reg_rdata <= sweeps_done;
                     REG_BIN:    reg_rdata <= {{(32 - BIN_BITS){1'b0}}, bin_size};
-                    REG_SWAP:   reg_rdata <= {16'd0, swap_every};
-                    REG_ROUNDS: reg_rdata <= swap_rounds;
+                    REG_SWAP:   reg_rdata <= HAS_EXCHANGE ? {16'd0, swap_every} : 32'd0;
+                    REG_ROUNDS: reg_rdata <= HAS_EXCHANGE ? swap_rounds : 32'd0;
                     REG_ELAPSED: reg_rdata <= elapsed;
                     default:    reg_rdata <= 32'd0;
                 endcase
