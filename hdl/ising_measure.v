@@ -34,7 +34,7 @@ module ising_measure #(
     input  wire [31:0]          magnet,      // M = Σ s_i
     // End of a bin, taken when `ready`: stream every slot's record and zero the sums.
     input  wire                 flush,
-    input  wire [23:0]          bin_sweeps,  // sweeps the bin holds (the records' count field)
+    input  wire [23:0]          bin_sweeps,  // sweeps the bin holds (the records' count field), held until done
     output wire                 ready,       // idle: a record or a flush may be taken this clock
     output wire                 flushing,    // streaming bin records (the link's time, not the engine's)
     output wire                 busy,        // measuring or flushing
@@ -161,12 +161,12 @@ module ising_measure #(
 
     // ---- flush: per slot a header (slot, sweeps) and 128 planes, a byte every other clock at best ----
     reg  [SLOT_BITS-1:0] flush_slot;
-    reg  [23:0]          flush_sweeps;
     reg  [7:0]           flush_byte;       // 0 … 3 header, 4 … 131 planes 0 … 127
     wire [6:0]           flush_plane = flush_byte[6:0] - 7'd4;
     wire                 header = (flush_byte < 8'd4);
     wire                 last_slot = (flush_slot == SLOTS[SLOT_BITS-1:0] - 1'b1);
-    wire [31:0]          header_word = {flush_sweeps, {(8 - SLOT_BITS){1'b0}}, flush_slot};
+    // bin_sweeps is the engine's register: it changes only at the next bin's end, which waits for this flush.
+    wire [31:0]          header_word = {bin_sweeps, {(8 - SLOT_BITS){1'b0}}, flush_slot};
     wire                 sent = (state == S_SEND) && stream_ready;
     reg  [ABITS-1:0]     clear_addr;
 
@@ -216,7 +216,6 @@ module ising_measure #(
                         state    <= S_SQUARE;
                     end else if (flush) begin
                         flush_slot   <= {SLOT_BITS{1'b0}};
-                        flush_sweeps <= bin_sweeps;
                         flush_byte   <= 8'd0;
                         state        <= S_READ;
                     end
