@@ -1,6 +1,7 @@
 /**
- * The Ising engine's RTL in Verilator against the reference model, bit for bit: three configurations ×
- * three temperatures × 100 sweeps through `spinbit run ising --sim --check` (host ↔ pty ↔ virtual board);
+ * The Ising engine's RTL in Verilator against the reference model, bit for bit: four configurations (bins, on-chip
+ * and host replica exchange) ×
+ * three or four temperatures × 100 sweeps through `spinbit run ising --sim --check` (host ↔ pty ↔ virtual board);
  * host lattice writes and reads from a random lattice; the table checks; lattices too big for a board.
  */
 import { spawnSync } from 'node:child_process';
@@ -60,7 +61,7 @@ describe('Ising engine RTL = reference model, bit for bit', () => {
     },
   ];
   for (const config of configs) {
-    it(`${config.name}: runIsing on the virtual board with check, 3 temperatures × 100 sweeps`, async () => {
+    it(`${config.name}: runIsing on the virtual board with check, ${config.T.length} temperatures × 100 sweeps`, async () => {
       const scan = { temperatures: config.T, sweeps: 100, burnIn: 0, seed: 7, field: config.h, bin: config.bin };
       const run = await runIsing({ target: { kind: 'virtual' }, design: config.design, scan, check: true });
       expect(run.check).toMatchObject({
