@@ -95,6 +95,7 @@ module ising_exchange #(
     wire [EW:0]       magnitude = delta[EW] ? -delta : delta;
     wire              sure = sign_word[0] ? !delta[EW] : (delta[EW] || delta == {(EW + 1){1'b0}});
     assign busy = (state != X_IDLE);
+    wire              pair_done = (state == X_SWAP) || (state == X_COMPARE && !({8'd0, uniform} < q));
 
     // RAM port use: reads and writes by state (the host only while the engine is idle, so never with a round).
     reg               read_enable;
@@ -192,15 +193,6 @@ module ising_exchange #(
                         k     <= k >> 1;
                         b     <= b + 5'd1;
                         state <= X_BIT;
-                    end else begin
-                        // Rejected: the next pair, or the end of the round.
-                        if (last_pair) state <= X_IDLE;
-                        else begin
-                            pair  <= after_next[R_BITS-1:0];
-                            rep_a <= replica_of[after_next[R_BITS-1:0]];
-                            rep_b <= replica_of[after_up[R_BITS-1:0]];
-                            state <= X_READ_A;
-                        end
                     end
                 end
                 X_SWAP: begin
@@ -208,16 +200,19 @@ module ising_exchange #(
                     slot_of[rep_b]    <= pair;
                     replica_of[pair]  <= rep_b;
                     replica_of[pair_up[R_BITS-1:0]] <= rep_a;
-                    if (last_pair) state <= X_IDLE;
-                    else begin
-                        pair  <= after_next[R_BITS-1:0];
-                        rep_a <= replica_of[after_next[R_BITS-1:0]];
-                        rep_b <= replica_of[after_up[R_BITS-1:0]];
-                        state <= X_READ_A;
-                    end
                 end
                 default: state <= X_IDLE;
             endcase
+            // A pair is done (swapped, or rejected at a bit): the next pair of the round, or the end of it.
+            if (pair_done) begin
+                if (last_pair) state <= X_IDLE;
+                else begin
+                    pair  <= after_next[R_BITS-1:0];
+                    rep_a <= replica_of[after_next[R_BITS-1:0]];
+                    rep_b <= replica_of[after_up[R_BITS-1:0]];
+                    state <= X_READ_A;
+                end
+            end
         end
     end
     // Address bits above the memory's depth.
