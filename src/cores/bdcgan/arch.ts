@@ -141,12 +141,14 @@ function preset(
  * called `mnist-up5k-lean`. `mnist-up5k-z64`: the earlier default (z64 and 64 channels at 7×7: 144 inputs padded
  * to 192, ≈ 35 % more clocks per image), kept so that models made for it still run. `paper`: the authors'
  * generator — z100 + y → 3 × dense 600 → dense 64·7·7 → deconv5 74→64 → deconv5 74→1, ≈ 2.8 Mbit: simulated
- * only, too large for an iCE40.
+ * only, too large for an iCE40. `paper-labels`: the same with 8 copies of each label input in the binary layers,
+ * as `mnist-up5k` has (with one copy the authors' generator drew one shape under several labels: models/paper.md).
  */
 export const PRESETS: Record<string, Architecture> = {
   'mnist-up5k': preset('mnist-up5k', 48, [], [48, 32], 4, 8),
   'mnist-up5k-z64': preset('mnist-up5k-z64', 64, [], [64, 32], 4, 8),
   paper: preset('paper', 100, [600, 600, 600], [64, 64], 5),
+  'paper-labels': preset('paper-labels', 100, [600, 600, 600], [64, 64], 5, 8),
 };
 
 export function getPreset(name: string): Architecture {
