@@ -13,16 +13,18 @@
 // half-sweep. Between half-sweeps the pipeline drains, so the next half-sweep reads the new spins.
 //
 // Pipeline: stage 1 (block-RAM words and window) → classify (each lane's agreement count, registered) →
-// compare (the lanes' random chunks against the selected threshold digit) → decided (the new word, written
-// back from there). No lane decision reaches a pipeline enable in the same clock: the any-tie OR ends at the
-// `resolving` flip-flop, and the stages hold on that register.
+// compare (the lanes' random chunks against the selected threshold's top digit) → decided (the new word,
+// ties marked) → resolved (the word with its tie settled, written back from there). No lane decision reaches
+// a pipeline enable in the same clock: the stages hold on the `stall` flip-flop.
 //
-// Decisions: lane l compares its b-bit random chunk with digit `phase` of the threshold its site selects
-// (24-bit thresholds, LEVELS = 24 / b digits, the top digit up to 2^b = "always"). Below flips, equal ties:
-// a step with a tie takes another clock — every lane's generator advances, the tied lanes compare the
-// next digit from the decided stage while the stages before it hold. Exactly u < T. MODE selects which
-// thresholds are stored: 0 Metropolis without a field (entries 8, 9; the others are "always" or their
-// mirror), 1 any table symmetric under s, n → -s, -n (entries 5 … 9, no field), 2 all ten (field).
+// Decisions: lane l compares its b-bit random chunk c with the top b bits of the 24-bit threshold T its site
+// selects (the top digit reaches 2^b = "always"). Below flips, above keeps, equal ties. One tie resolver for
+// all lanes settles a tie on the way from the decided to the resolved stage: it draws 24 - b bits r from its
+// own generator (xorshift32) and flips when r < T mod 2^(24-b), so exactly u = c·2^(24-b) + r < T. It settles
+// one tie per clock: a step with k ≥ 2 ties holds the stages before it for k - 1 clocks (rare: about
+// (P·2^-b)²/2 of the steps), a step with one tie costs nothing. MODE selects which thresholds are stored:
+// 0 Metropolis without a field (entries 8, 9; the others are "always" or their mirror), 1 any table symmetric
+// under s, n → -s, -n (entries 5 … 9, no field), 2 all ten (field).
 //
 // Statistics, recomputed every sweep from the lattice itself (nothing to keep per replica), summed from the
 // decided stage's registers: every site is written once per sweep, so M = 2·(ones written) − N; every bond
@@ -80,8 +82,8 @@ module ising_engine #(
     localparam integer MEM_BITS  = (R == 1) ? Q_BITS : ADDR_BITS;   // the replica bit is constant with R = 1
     localparam integer K_BITS    = Q_BITS + 2;
     localparam integer K_TOTAL   = (L + 2) * S;           // stream words per half-sweep, prefill included
-    localparam integer LEVELS    = 24 / CHUNK;
-    localparam integer TW        = CHUNK + 1;             // digit width: the top digit reaches 2^CHUNK
+    localparam integer TW        = CHUNK + 1;             // top digit width: it reaches 2^CHUNK
+    localparam integer REM       = 24 - CHUNK;            // bits the tie resolver draws and compares
     localparam integer NT        = (MODE == 0) ? 2 : (MODE == 1) ? 5 : 10;
     localparam integer FIRST_K   = 10 - NT;               // stored table entries: FIRST_K … 9
     localparam integer HOST_BITS = (P < 16) ? P : 16;
@@ -138,6 +140,8 @@ module ising_engine #(
     localparam integer  M_BITS   = 2 * L_LOG2 + 2;
     reg  [SUM_BITS-1:0] agree_count;        // Σ over colour-1 sites: neighbours equal to the new spin
     reg  [SUM_BITS-1:0] ones_count;         // Σ over all sites: new spin is +1
+    reg  [SUM_BITS-1:0] agree_fix;          // what settled ties changed in agree_count (two's complement)
+    reg  [SUM_BITS-1:0] ones_fix;           // … and in ones_count
 
     wire [15:0] field_index   = (reg_addr - REG_TABLE_BASE) & (REG_TABLE_STRIDE - 16'd1);
     wire [15:0] replica_index = (reg_addr - REG_TABLE_BASE) / REG_TABLE_STRIDE;
@@ -207,7 +211,7 @@ module ising_engine #(
 
     // ---- generator ----
     wire [P*CHUNK-1:0] chunks;
-    wire               evaluating;          // the lanes compare a digit this clock: it consumes a chunk
+    wire               evaluating;          // the lanes compare a new step this clock: it consumes a chunk
     wire               rng_step = ((state == ST_SEED) && !rng_restart) || evaluating;
     lane_rng u_rng (
         .clk(clk), .rst(rst || rng_restart), .step(rng_step),
@@ -225,13 +229,12 @@ module ising_engine #(
     wire                 can_issue   = (state == ST_HALF) && (issue_k < K_TOTAL[K_BITS-1:0]);
 
     // ---- pipeline: stage 1 (block-RAM words, window) → classify (registered agreement counts) → compare ----
-    // Every stage holds while the decided stage resolves a tie. `resolving` is a register, so no lane
-    // decision reaches a pipeline enable in the same clock: the any-tie OR ends at that one flip-flop.
+    // Every stage up to the decided one holds while the decided step has two or more ties left. `stall` is a
+    // register, so no lane decision reaches a pipeline enable in the same clock.
     reg                 s1_valid, s1_step, s1_first_t, s1_last_t, s1_offset;
     reg  [K_BITS-1:0]   s1_q, s1_k;
-    reg                 resolving;          // the lanes compare the decided step's next digit this clock
-    reg  [1:0]          phase;              // digit compared this clock: 0 for a new step, ≥ 1 while resolving
-    wire                advance = !resolving;
+    reg                 stall;              // the tie resolver settles one of several ties this clock
+    wire                advance = !stall;
 
     wire [P-1:0] target_word = colour ? read1 : read0;
     wire [P-1:0] other_word  = colour ? read0 : read1;
@@ -282,27 +285,25 @@ module ising_engine #(
     wire [P-1:0] row_left  = s1_offset ? row_centre : {row_centre[P-2:0], prev_top};
     wire [P-1:0] row_right = s1_offset ? {next_bottom, row_centre[P-1:1]} : row_centre;
 
-    // Digit `phase` of each stored threshold (shared by all lanes): the top digit for a new step, else the
-    // digit `later` holds — loaded every clock with the digit after the current one, so no multiplexer on
-    // `phase` sits in front of the lanes.
-    wire [NT*TW-1:0] digits;
-    reg  [NT*CHUNK-1:0] later;
+    // The top digit of each stored threshold (shared by all lanes), and what lies below it for the tie resolver.
+    wire [NT*TW-1:0]  digits;
+    wire [NT*REM-1:0] remainders;
     // By stored index; unused indices read "never". Metropolis engines (MODE 0) read `digits` directly.
     /* verilator lint_off UNUSEDSIGNAL */
     wire [TW-1:0]    digit_of [0:15];
+    wire [REM-1:0]   remainder_of [0:15];
     /* verilator lint_on UNUSEDSIGNAL */
     generate
         for (gk = NT; gk < 16; gk = gk + 1) begin : no_digit
-            assign digit_of[gk] = {TW{1'b0}};
+            assign digit_of[gk]     = {TW{1'b0}};
+            assign remainder_of[gk] = {REM{1'b0}};
         end
         for (gk = 0; gk < NT; gk = gk + 1) begin : digit
-            assign digit_of[gk] = digits[gk * TW +: TW];
             wire [24:0] value = table_now[gk * 25 +: 25];
-            wire [TW-1:0] top = value[24:24-CHUNK];
-            wire [CHUNK-1:0] middle = value[23-CHUNK:24-2*CHUNK];
-            wire [CHUNK-1:0] bottom = value[CHUNK-1:0];
-            always @(posedge clk) later[gk * CHUNK +: CHUNK] <= (phase == 2'd0) ? middle : bottom;
-            assign digits[gk * TW +: TW] = resolving ? {1'b0, later[gk * CHUNK +: CHUNK]} : top;
+            assign digits[gk * TW +: TW]       = value[24:24-CHUNK];
+            assign remainders[gk * REM +: REM] = value[REM-1:0];
+            assign digit_of[gk]     = digits[gk * TW +: TW];
+            assign remainder_of[gk] = remainders[gk * REM +: REM];
         end
     endgenerate
 
@@ -336,35 +337,34 @@ module ising_engine #(
         end
     end
 
-    // Decided stage: the step compared last clock, kept while its tied lanes compare further digits. A tied
-    // lane has not flipped, so its word bit is still the old spin and its energy unit still its agreement
-    // count: together they give the table index its next digit needs (no copy of stage c's registers).
-    reg                 d_valid;            // a step was compared last clock
+    // Decided stage: the step compared last clock, its tied lanes marked. A tied lane has not flipped, so its
+    // word bit is the old spin and its energy unit its agreement count: together they give the table entry the
+    // tie resolver needs (no copy of stage c's registers).
+    reg                 d_valid;            // a step was compared
     reg  [Q_BITS-1:0]   d_q;
-    reg  [P-1:0]        d_word;             // its new spins as decided so far
-    reg  [P-1:0]        d_pending;          // lanes still tied
-    reg  [P*3-1:0]      d_energy;           // per lane: neighbours equal to the new spin, as decided so far
-    assign evaluating = c_active || resolving;
-    wire                d_complete = d_valid && !resolving;   // its last digit was compared last clock
+    reg  [P-1:0]        d_word;             // its new spins, tied lanes unchanged
+    reg  [P-1:0]        d_tie;              // lanes still tied
+    reg  [P-1:0]        d_settled;          // tied lanes the resolver flipped in earlier clocks of this step
+    reg  [P*3-1:0]      d_energy;           // per lane: neighbours equal to the new spin, tied lanes unchanged
+    assign evaluating = c_active && advance;
+    wire                d_complete = d_valid && advance;   // its last tie (if any) is settled this clock
 
-    wire [P-1:0]   flip, tie, word_next;
+    wire [P-1:0]   tie, word_next;
     wire [P*3-1:0] energy_next;
     generate
         for (gl = 0; gl < P; gl = gl + 1) begin : lane
-            // The site compared this clock: stage c's for a new step, the decided step's while resolving.
-            wire [2:0] agree = resolving ? d_energy[gl * 3 +: 3] : c_agree[gl * 3 +: 3];
-            wire       spin  = resolving ? d_word[gl] : c_spin[gl];
+            wire [2:0] agree = c_agree[gl * 3 +: 3];
+            wire       spin  = c_spin[gl];
             // 4 - a for a = 0 … 4 as logic ({a == 0, a1 ^ a0, a0}), not a subtractor on a carry chain.
             wire [2:0] agree_flipped = {agree == 3'd0, agree[1] ^ agree[0], agree[0]};
             wire [CHUNK-1:0] u = chunks[gl * CHUNK +: CHUNK];
             wire below, equal;
             if (MODE == 0) begin : metropolis_compare
-                // Metropolis without a field: entry 9 for a = 4, entry 8 for a = 3 (sel8 counts only without
-                // sel9); a tied lane has a = 3 or 4, so bit 2 of its energy unit tells them apart.
-                wire sel9 = resolving ? d_energy[gl * 3 + 2] : c_agree[gl * 3 + 2];
-                wire sel8 = resolving ? 1'b1 : (c_agree[gl * 3 +: 2] == 2'b11);
-                // Entries 8 and 9 are below 2^24 (the host checks), so their digits fit CHUNK bits: a lane
-                // compares CHUNK bits, and "always" (entries ≤ 7) is a flag, not a ninth digit bit.
+                // Metropolis without a field: entry 9 for a = 4, entry 8 for a = 3. Entries 8 and 9 are below
+                // 2^24 (the host checks), so their top digits fit CHUNK bits: a lane compares CHUNK bits, and
+                // "always" (entries ≤ 7) is a flag, not a ninth digit bit.
+                wire sel9 = agree[2];
+                wire sel8 = (agree[1:0] == 2'b11);
                 wire [CHUNK-1:0] stored = sel9 ? digits[TW +: CHUNK] : digits[0 +: CHUNK];
                 wire             always_flips = !sel9 && !sel8;
                 assign below = always_flips || (u < stored);
@@ -380,33 +380,78 @@ module ising_engine #(
                 assign below = {1'b0, u} < level;
                 assign equal = {1'b0, u} == level;
             end
-            assign flip[gl]      = resolving ? (d_pending[gl] & below) : below;
-            assign tie[gl]       = (!resolving || d_pending[gl]) && equal;
-            assign word_next[gl] = spin ^ flip[gl];
+            assign tie[gl]       = c_active && equal;
+            assign word_next[gl] = spin ^ below;
             // Neighbours equal to the new spin: a if kept, 4 - a if flipped.
-            assign energy_next[gl * 3 +: 3] = flip[gl] ? agree_flipped : agree;
+            assign energy_next[gl * 3 +: 3] = below ? agree_flipped : agree;
         end
     endgenerate
 
-    wire   more_digits = evaluating && (|tie) && (phase != LEVELS[1:0] - 2'd1);
+    // ---- tie resolver: the lowest tied lane of the decided step, one per clock ----
+    wire [P-1:0] pick = d_tie & (~d_tie + 1'b1);          // lowest set bit
+    wire         settling = d_valid && (|d_tie);
+    // The picked lane's old spin and agreement count, gathered by AND-OR (one lane is picked).
+    // (Metropolis: a tied lane has a = 3 or 4, so bit 2 alone tells them apart.)
+    reg          pick_spin;
+    reg  [2:0]   pick_gathered;
+    integer      pl;
+    always @* begin
+        pick_spin     = 1'b0;
+        pick_gathered = 3'd0;
+        for (pl = 0; pl < P; pl = pl + 1) begin
+            pick_spin     = pick_spin | (pick[pl] & d_word[pl]);
+            pick_gathered = pick_gathered | ({3{pick[pl]}} & d_energy[pl * 3 +: 3]);
+        end
+    end
+    wire [2:0]     pick_agree = (MODE == 0) ? {pick_gathered[2], {2{!pick_gathered[2]}}} : pick_gathered;
+    wire [2:0]     pick_ups   = pick_spin ? pick_agree : {pick_agree == 3'd0, pick_agree[1] ^ pick_agree[0], pick_agree[0]};
+    wire [3:0]     pick_index = (MODE == 0) ? {3'd0, pick_agree[2]} :
+                                (MODE == 1) ? {1'b0, pick_agree} :
+                                pick_spin ? 4'd5 + {1'b0, pick_ups} : {1'b0, pick_ups};
+    wire [REM-1:0] pick_remainder = remainder_of[pick_index];
+    wire [3:0]     pick_delta = 4'd4 - {pick_agree, 1'b0};   // 4 − 2a, two's complement
+    reg  [31:0]    tie_random;                            // xorshift32; its top REM bits are the next draw
+    wire [31:0]    tie_x1 = tie_random ^ (tie_random << 13);
+    wire [31:0]    tie_x2 = tie_x1 ^ (tie_x1 >> 17);
+    wire [31:0]    tie_next = tie_x2 ^ (tie_x2 << 5);
+    localparam [31:0] TIE_SEED_MIX = 32'h9e3779b9;
+    wire [31:0]    tie_seeded = ((seed ^ TIE_SEED_MIX) == 32'd0) ? TIE_SEED_MIX : (seed ^ TIE_SEED_MIX);
+    wire           tie_flip = settling && (tie_random[31 -: REM] < pick_remainder);
+    wire [P-1:0]   settled_now = d_settled | (pick & {P{tie_flip}});
+    // ≥ 2 ties: in a new step's ties, or left after this clock's.
+    wire [P-1:0]   ties_left = d_tie & ~pick;
+    wire           tie_pair_new  = |(tie & (tie - 1'b1));
+    wire           tie_pair_left = |(ties_left & (ties_left - 1'b1));
+
+    // Resolved stage: the decided step's word with its ties settled; written back from here.
+    reg                 e_valid;
+    reg  [Q_BITS-1:0]   e_q;
+    reg  [P-1:0]        e_word;
 
     always @(posedge clk) begin
         if (rst) begin
-            s1_valid  <= 1'b0;
-            resolving <= 1'b0;
-            phase     <= 2'd0;
-            d_valid   <= 1'b0;
+            s1_valid   <= 1'b0;
+            stall      <= 1'b0;
+            d_valid    <= 1'b0;
+            d_tie      <= {P{1'b0}};
+            e_valid    <= 1'b0;
+            tie_random <= TIE_SEED_MIX;
         end else begin
-            resolving <= more_digits;
-            phase     <= more_digits ? phase + 2'd1 : 2'd0;
-            d_valid   <= evaluating;
-            if (evaluating) begin
-                d_word    <= word_next;
-                d_pending <= tie;
-                d_energy  <= energy_next;
+            if (state == ST_SEED && rng_restart) tie_random <= tie_seeded;
+            else if (settling) tie_random <= tie_next;
+            e_valid <= d_complete;
+            if (d_complete) begin
+                e_word <= d_word ^ settled_now;
+                e_q    <= d_q;
             end
-            if (!resolving) d_q <= c_q;
             if (advance) begin
+                stall     <= evaluating && tie_pair_new;
+                d_valid   <= evaluating;
+                d_word    <= word_next;
+                d_tie     <= evaluating ? tie : {P{1'b0}};
+                d_settled <= {P{1'b0}};
+                d_energy  <= energy_next;
+                d_q       <= c_q;
                 s1_valid   <= can_issue;
                 s1_step    <= issue_step;
                 s1_q       <= issue_q;
@@ -414,14 +459,20 @@ module ising_engine #(
                 s1_first_t <= (issue_q & S_MASK) == {K_BITS{1'b0}};
                 s1_last_t  <= (issue_q & S_MASK) == S_MASK;
                 s1_offset  <= issue_q[S_LOG2] ^ colour;
+            end else begin
+                stall     <= tie_pair_left;
+                d_tie     <= ties_left;
+                d_settled <= settled_now;
             end
         end
     end
 
-    // ---- write back (straight from the decided stage); statistics ----
+    // ---- write back (from the resolved stage); statistics ----
     // Every site is written once per sweep, so M = 2·(ones written) − N; every bond has one end of each
     // colour, so after the colour-1 half-sweep E = 2N − 2·(colour-1 sites' neighbours equal to their new
-    // spin). The sums come from the decided registers, off the decision path.
+    // spin). The sums come from the decided registers, off the decision path, with tied lanes as they were;
+    // each tie the resolver flips adds its change to two small accumulators instead (4 − 2a neighbours equal
+    // to the new spin, ±1 ones): cheaper than a multiplexer per lane in front of the adder trees.
     wire               sums_valid;
     // The colour of the step whose sums come out of the trees (colour 1 starts before colour 0's sums are out).
     reg  [STATS_LATENCY-1:0] colour_pipe;
@@ -442,8 +493,10 @@ module ising_engine #(
     localparam integer TWO_SITES_VALUE = 2 * SITES;
     localparam [E_BITS-1:0] TWO_SITES = TWO_SITES_VALUE[E_BITS-1:0];
     localparam [M_BITS-1:0] ALL_SITES = SITES[M_BITS-1:0];
-    wire [E_BITS-1:0] energy_now = TWO_SITES - {agree_count, 1'b0};          // E = 2N − 2·Σ agree
-    wire [M_BITS-1:0] magnet_now = {ones_count[M_BITS-2:0], 1'b0} - ALL_SITES; // M = 2·ones − N
+    wire [SUM_BITS-1:0] agree_total = agree_count + agree_fix;
+    wire [M_BITS-2:0]   ones_total  = ones_count[M_BITS-2:0] + ones_fix[M_BITS-2:0];   // ones ≤ N: no top bit
+    wire [E_BITS-1:0] energy_now = TWO_SITES - {agree_total, 1'b0};          // E = 2N − 2·Σ agree
+    wire [M_BITS-1:0] magnet_now = {ones_total, 1'b0} - ALL_SITES; // M = 2·ones − N
     wire [31:0] sweep_energy = {{(32 - E_BITS){energy_now[E_BITS-1]}}, energy_now};
     wire [31:0] sweep_magnet = {{(32 - M_BITS){magnet_now[M_BITS-1]}}, magnet_now};
 
@@ -494,10 +547,10 @@ module ising_engine #(
     wire read_enable0 = !engine_owns ? (host_phase == 2'd1) : advance && can_issue && (colour || issue_step);
     wire read_enable1 = !engine_owns ? (host_phase == 2'd1) : advance && can_issue && (!colour || issue_step);
     wire host_write   = !engine_owns && host_phase == 2'd2 && host_is_write;
-    wire write0 = engine_owns ? (d_complete && !colour) : (host_write && !host_colour);
-    wire write1 = engine_owns ? (d_complete && colour) : (host_write && host_colour);
-    wire [ADDR_BITS-1:0] write_addr = engine_owns ? {replica, d_q} : host_word_addr;
-    wire [P-1:0]         write_data = engine_owns ? d_word : host_merged;
+    wire write0 = engine_owns ? (e_valid && !colour) : (host_write && !host_colour);
+    wire write1 = engine_owns ? (e_valid && colour) : (host_write && host_colour);
+    wire [ADDR_BITS-1:0] write_addr = engine_owns ? {replica, e_q} : host_word_addr;
+    wire [P-1:0]         write_data = engine_owns ? e_word : host_merged;
 
     always @(posedge clk) begin
         if (write0) colour0[write_addr[MEM_BITS-1:0]] <= write_data;
@@ -595,7 +648,7 @@ module ising_engine #(
             end else begin
                 if (running && !link_wait) clocks <= clocks + 32'd1;
                 if (running) elapsed <= elapsed + 32'd1;
-                if (resolving) tie_clocks <= tie_clocks + 32'd1;
+                if (stall) tie_clocks <= tie_clocks + 32'd1;
                 if (meas_take) sweeps_done <= sweeps_done + 32'd1;
             end
             if (reg_write && reg_addr == REG_STOP && running) stop_request <= 1'b1;
@@ -632,6 +685,8 @@ module ising_engine #(
                 ST_BEGIN: begin
                     agree_count   <= {SUM_BITS{1'b0}};
                     ones_count    <= {SUM_BITS{1'b0}};
+                    agree_fix     <= {SUM_BITS{1'b0}};
+                    ones_fix      <= {SUM_BITS{1'b0}};
                     colour        <= 1'b0;
                     issue_k       <= {K_BITS{1'b0}};
                     state         <= ST_HALF;
@@ -640,7 +695,7 @@ module ising_engine #(
                     // Nothing in flight: the last word is written this clock, so colour 1 may start reading
                     // next clock (the sums of colour 0's last steps carry their colour down the adder trees).
                     // After colour 1 the sums must be complete: drain the trees.
-                    if (!can_issue && !s1_valid && !c_valid && !resolving) begin
+                    if (!can_issue && !s1_valid && !c_valid && !d_valid) begin
                         if (!colour) begin
                             colour  <= 1'b1;
                             issue_k <= {K_BITS{1'b0}};
@@ -662,6 +717,8 @@ module ising_engine #(
                     end else if (meas_ready) begin
                         agree_count <= {SUM_BITS{1'b0}};
                         ones_count  <= {SUM_BITS{1'b0}};
+                        agree_fix   <= {SUM_BITS{1'b0}};
+                        ones_fix    <= {SUM_BITS{1'b0}};
                         colour      <= 1'b0;
                         issue_k     <= {K_BITS{1'b0}};
                         if (!last_replica) begin
@@ -711,6 +768,12 @@ module ising_engine #(
             if (sums_valid) begin
                 if (sums_colour) agree_count <= agree_count + {{(SUM_BITS - P_LOG2 - 3){1'b0}}, agree_sum};
                 ones_count <= ones_count + {{(SUM_BITS - P_LOG2 - 1){1'b0}}, ones_sum};
+            end
+            // A settled flip: a → 4 − a neighbours equal to the new spin (colour 1 only), one more or one
+            // fewer +1 spin. (The pipeline drains between colours, so `colour` is the settled step's.)
+            if (tie_flip) begin
+                if (colour) agree_fix <= agree_fix + {{(SUM_BITS - 4){pick_delta[3]}}, pick_delta};
+                ones_fix <= pick_spin ? ones_fix - 1'b1 : ones_fix + 1'b1;
             end
         end
     end

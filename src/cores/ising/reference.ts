@@ -8,9 +8,10 @@
  * of the other, the result depends only on which uniform each site gets — which this numbering fixes.
  *
  * A site with spin s and neighbour sum n flips when u < threshold[s, n] (tables.ts: Metropolis and heat-bath
- * share this form), thresholds having 2·b bits for b-bit lane chunks. The comparison is lazy, as in hardware:
- * the step's chunk c0 is compared with the threshold's top b bits; only on a tie is another clock spent
- * (all lanes step, tied lanes take that clock's chunk c1 as the low bits). Exactly u = c0·2^b + c1 < T. The
+ * share this form), thresholds having 24 bits. The comparison is lazy, as in hardware: the step's b-bit chunk c
+ * is compared with the threshold's top digit (T's bits above 24 - b); a tie takes 24 - b bits r from the tie
+ * resolver's own stream (LaneStreams.ties), in lane order, and flips when r < T mod 2^(24-b). Exactly
+ * u = c·2^(24-b) + r < T. The
  * bond energy E = −Σ_<ij> s_i s_j and magnetization M = Σ s_i are updated per flip
  * (ΔE = 2·s·n, ΔM = −2·s) and reported after every sweep, as the hardware's accumulators will be.
  *
@@ -18,8 +19,10 @@
  */
 
 export interface LaneStreams {
-  /** Bits per chunk (thresholds have twice as many). */
+  /** Bits per chunk: the thresholds' top digit. */
   readonly bits: number;
+  /** The tie resolver's draws: next(k) is its next k-bit number. */
+  readonly ties: { next(bits: number): number };
   /** One clock: fills `out[ℓ]` with lane ℓ's next chunk, for every lane. */
   step(out: Uint32Array): void;
   /**
@@ -29,7 +32,7 @@ export interface LaneStreams {
   fill?(out: Uint32Array, clocks: number, stride: number): void;
 }
 
-/** Clocks spent: one per lockstep step, plus one per step in which some lane's comparison tied. */
+/** Clocks spent: one per lockstep step, plus k − 1 for a step with k ≥ 2 ties (the resolver settles one a clock). */
 export interface SweepCounts {
   steps: number;
   tieClocks: number;
@@ -85,11 +88,11 @@ export function siteOfColour(L: number, colour: 0 | 1, q: number): number {
  * and lane streams. `lanes` must divide L/2; spins must be ±1 and chunks below 2^bits. Read
  * lattice.bondEnergy / magnetization after it.
  *
- * The comparison is lazy and exact: with b-bit chunks a threshold is split into d = 24/b digits, the top
- * digit in [0, 2^b] (2^b means "always"). At a step every lane compares its chunk with the top digit of its
- * entry: below → flip, above → keep, equal → tied. While any lane is tied the engine spends another clock:
- * every lane's stream advances, tied lanes compare the new chunk with the next digit. At the last digit a tie
- * means u = T, which does not flip. So a site flips exactly when u < T, u being the chunks it read.
+ * The comparison is lazy and exact: with b-bit chunks a threshold T is split into its top digit
+ * ⌊T / 2^(24-b)⌋ in [0, 2^b] (2^b means "always") and the remainder below it. At a step every lane compares
+ * its chunk with the top digit of its entry: below → flip, above → keep, equal → tied. The step's tied sites,
+ * in lane order, each take the tie stream's next 24 - b bits r and flip when r < remainder. So a site flips
+ * exactly when u < T, u being its chunk and (on a tie) its draw.
  *
  * For speed, chunks come a batch of clocks at a time (ChunkQueue), and the update loop (Sweeper.row) makes no
  * calls, reads two arrays, decides without a branch and keeps ΔE and ΔM in one packed integer; the rare ties
@@ -106,11 +109,10 @@ export function sweep(
   const half = L >> 1;
   if (half % lanes !== 0) throw new RangeError(`lanes (${lanes}) must divide L/2 (${half})`);
   if (L > 2 ** 15) throw new RangeError(`L must be at most 2^15, got ${L}`); // see flipChange
-  const levels = THRESHOLD_DIGIT_BITS / streams.bits;
-  if (!Number.isInteger(levels))
-    throw new RangeError(`chunk width ${streams.bits} does not divide ${THRESHOLD_DIGIT_BITS}`);
+  if (!(Number.isInteger(streams.bits) && streams.bits >= 1 && streams.bits < THRESHOLD_DIGIT_BITS))
+    throw new RangeError(`chunk width ${streams.bits} is not from 1 to ${THRESHOLD_DIGIT_BITS - 1}`);
   const steps = (L * L) / lanes;
-  const sweeper = new Sweeper(lattice, new SweepInputs(table, streams, lanes, levels, steps));
+  const sweeper = new Sweeper(lattice, new SweepInputs(table, streams, lanes, steps));
   for (let colour = 0; colour < 2; colour++) for (let y = 0; y < L; y++) sweeper.row(y, colour);
   lattice.bondEnergy = sweeper.energy;
   lattice.magnetization = sweeper.magnetization;
@@ -137,8 +139,8 @@ function unpackChange(change: number, totals: { energy: number; magnetization: n
 
 /**
  * A top digit d as the update loop compares it, an int32: d itself when it is an integer in 0 … 2^b (every
- * real table); otherwise an integer with the same `c < d` for every chunk c below 2^b (−1, ⌈d⌉ or 2^b + 1),
- * whose `c === d` the tie code then checks against d itself.
+ * real table); otherwise (NaN, below 0, above 2^b) an integer with the same `c < d` for every chunk c below
+ * 2^b that no chunk equals (−1 or 2^b + 1).
  */
 function comparableDigit(d: number, radix: number): number {
   return Number.isNaN(d) ? -1 : Math.min(Math.max(Math.ceil(d), -1), radix + 1);
@@ -156,8 +158,8 @@ const BATCH_CHUNKS = 2048;
  */
 const scratch = {
   words: new Int32Array(UPDATE_SLOTS + BATCH_CHUNKS),
-  /** Room for the digits of any width dividing 24 (at most 24 levels). */
-  digits: new Float64Array(240),
+  /** Per entry: the remainder below the top digit. */
+  remainders: new Float64Array(10),
   tied: new Int32Array(256),
 };
 
@@ -171,15 +173,16 @@ const scratch = {
  */
 class SweepInputs {
   readonly words: Int32Array;
-  /** digits[level·10 + k]: digit `level` (0 = the top one) of entry k, exactly (odd tables included). */
-  readonly digits: Float64Array;
+  /** remainders[k]: entry k's threshold less its top digit's part, exactly (odd tables included). */
+  readonly remainders: Float64Array;
+  /** The width of the remainders: what the tie resolver draws. */
+  readonly remainderBits: number;
   readonly queue: ChunkQueue;
 
   constructor(
     table: ArrayLike<number>,
-    streams: LaneStreams,
+    readonly streams: LaneStreams,
     readonly lanes: number,
-    readonly levels: number,
     steps: number,
   ) {
     const capacity = streams.fill ? Math.max(1, Math.min(steps, Math.floor(BATCH_CHUNKS / lanes))) : 1;
@@ -190,21 +193,20 @@ class SweepInputs {
     this.words.fill(0, UPDATE_SLOTS, size);
     const chunks = new Uint32Array(this.words.buffer, 4 * UPDATE_SLOTS, capacity * lanes);
     this.queue = new ChunkQueue(streams, lanes, steps, chunks, capacity);
-    this.digits = scratch.digits;
+    this.remainders = scratch.remainders;
+    this.remainderBits = THRESHOLD_DIGIT_BITS - streams.bits;
     this.split(table, streams.bits);
   }
 
-  /** The low digits are the remainders, the top digit takes what is left (up to 2^bits, "always"). */
+  /** The remainder below the top digit, and the top digit itself (up to 2^bits, "always"). */
   private split(table: ArrayLike<number>, bits: number): void {
     const radix = 2 ** bits;
+    const below = 2 ** this.remainderBits;
     for (let k = 0; k < 10; k++) {
-      let rest = table[k]!;
-      for (let level = this.levels - 1; level > 0; level--) {
-        this.digits[level * 10 + k] = rest % radix;
-        rest = Math.floor(rest / radix);
-      }
-      this.digits[k] = rest;
-      this.words[4 * k] = comparableDigit(rest, radix);
+      const value = table[k]!;
+      const top = Math.floor(value / below);
+      this.remainders[k] = value - top * below;
+      this.words[4 * k] = comparableDigit(top, radix);
       this.words[4 * k + 1] = flipChange(k < 5 ? -1 : 1, 2 * (k % 5) - 4);
     }
   }
@@ -233,12 +235,6 @@ class ChunkQueue {
   step(): number {
     if (this.next === this.end) this.refill(this.stepsLeft);
     this.stepsLeft--;
-    return UPDATE_SLOTS + this.next++ * this.lanes;
-  }
-
-  /** An extra clock spent on a tie. */
-  tie(): number {
-    if (this.next === this.end) this.refill(this.stepsLeft + 1);
     return UPDATE_SLOTS + this.next++ * this.lanes;
   }
 
@@ -328,44 +324,34 @@ class Sweeper {
         change += words[entry + 1]! & flip;
         if (c === digit) tied[ties++] = i;
       }
-      if (ties > 0) this.settle(ties, p);
+      if (ties > 0) this.settle(ties);
     }
     unpackChange(change, this);
   }
 
   /**
-   * Spends clocks while some lane is tied (every stream advances; tied lanes compare the next digit) and flips
-   * the sites that come out below. Rare: about lanes/2^bits of the steps. First keeps the true ties among the
-   * sites whose chunk matched a stand-in top digit (see SweepInputs).
+   * Settles a step's ties in lane order, each with the tie stream's next draw against the remainder of its
+   * entry; the resolver takes one a clock, so k ties hold the lanes k − 1 clocks. Rare: about lanes/2^bits of
+   * the steps have one. (A stand-in top digit, comparableDigit, never equals a chunk: every match is a tie.)
    */
-  private settle(ties: number, p: number): void {
-    const { lanes, levels, queue, words, digits } = this.inputs;
+  private settle(ties: number): void {
+    const { streams, remainders, remainderBits } = this.inputs;
     const tied = this.tied;
     const spins = this.lattice.spins;
     const L = this.lattice.size;
-    for (let level = 0; ties > 0 && level < levels; level++) {
-      if (level > 0) {
-        p = queue.tie();
-        this.tieClocks++;
+    let settled = 0;
+    for (let i = 0; i < ties; i++) {
+      const site = tied[i]!;
+      const s = spins[site]!;
+      const n = neighbourSum(spins, L, site);
+      settled++;
+      if (streams.ties.next(remainderBits) < remainders[(5 * s + n + 9) >> 1]!) {
+        spins[site] = -s;
+        this.energy += 2 * s * n;
+        this.magnetization -= 2 * s;
       }
-      let kept = 0;
-      for (let i = 0; i < ties; i++) {
-        const site = tied[i]!;
-        const s = spins[site]!;
-        const n = neighbourSum(spins, L, site);
-        const lane = ((site & (L - 1)) >> 1) % lanes; // x = x0 + 2·lane, x0 = 2·t·lanes or one more
-        const c = words[p + lane]!;
-        const digit = digits[level * 10 + ((5 * s + n + 9) >> 1)]!;
-        if (c < digit) {
-          spins[site] = -s;
-          this.energy += 2 * s * n;
-          this.magnetization -= 2 * s;
-        } else if (c === digit && level < levels - 1) {
-          tied[kept++] = site;
-        }
-      }
-      ties = kept;
     }
+    if (settled > 1) this.tieClocks += settled - 1;
   }
 }
 

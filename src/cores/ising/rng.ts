@@ -429,6 +429,32 @@ export class LaneRandom {
   }
 }
 
+/** Mixed into the seed of the tie resolver's generator (hdl/ising_engine.v TIE_SEED_MIX). */
+export const TIE_SEED_MIX = 0x9e3779b9;
+
+/**
+ * The engine's tie resolver's generator: xorshift32 (13, 17, 5) from seed ^ TIE_SEED_MIX (TIE_SEED_MIX where
+ * that is 0). A draw of k bits is the state's top k bits; the state then steps (one step per settled tie).
+ */
+export class TieRandom {
+  private x: number;
+
+  constructor(seed: number) {
+    const mixed = (seed ^ TIE_SEED_MIX) >>> 0;
+    this.x = mixed === 0 ? TIE_SEED_MIX : mixed;
+  }
+
+  next(bits: number): number {
+    const drawn = this.x >>> (32 - bits);
+    let x = this.x;
+    x = (x ^ (x << 13)) >>> 0;
+    x = (x ^ (x >>> 17)) >>> 0;
+    x = (x ^ (x << 5)) >>> 0;
+    this.x = x;
+    return drawn;
+  }
+}
+
 /**
  * The engine's lane streams for the reference model: advance one clock, then read every lane's chunk (step),
  * or many clocks at once (fill).
@@ -438,6 +464,7 @@ export function laneStreams(lanes: number, seed: number, chunkBits: number = CHU
   return {
     bits: chunkBits,
     random,
+    ties: new TieRandom(seed),
     step(out: Uint32Array) {
       random.step();
       random.chunks(out);
