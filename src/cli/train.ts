@@ -26,7 +26,11 @@ export function addTrainCommands(program: Command): void {
     .description(
       'train the conditional binarized DCGAN generator on MNIST (BinaryNet: sign forward, straight-through gradients)',
     )
-    .option('--preset <name>', 'generator architecture: mnist-up5k, mnist-up5k-z64, paper or paper-labels (kernel 5)', 'mnist-up5k')
+    .option(
+      '--preset <name>',
+      'generator architecture: mnist-up5k, mnist-up5k-z64, paper or paper-labels (kernel 5)',
+      'mnist-up5k',
+    )
     .option('--epochs <n>', 'epochs to reach (a resumed run continues to this many)', positiveInt('--epochs'), 5)
     .option('--batch <n>', 'batch size', positiveInt('--batch'), 64)
     .addOption(number('--lr', 'Adam learning rate (both networks)', 2e-4))
