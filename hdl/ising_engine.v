@@ -140,8 +140,6 @@ module ising_engine #(
     localparam integer  M_BITS   = 2 * L_LOG2 + 2;
     reg  [SUM_BITS-1:0] agree_count;        // Σ over colour-1 sites: neighbours equal to the new spin
     reg  [SUM_BITS-1:0] ones_count;         // Σ over all sites: new spin is +1
-    reg  [SUM_BITS-1:0] agree_fix;          // what settled ties changed in agree_count (two's complement)
-    reg  [SUM_BITS-1:0] ones_fix;           // … and in ones_count
 
     wire [15:0] field_index   = (reg_addr - REG_TABLE_BASE) & (REG_TABLE_STRIDE - 16'd1);
     wire [15:0] replica_index = (reg_addr - REG_TABLE_BASE) / REG_TABLE_STRIDE;
@@ -233,7 +231,7 @@ module ising_engine #(
     // register, so no lane decision reaches a pipeline enable in the same clock.
     reg                 s1_valid, s1_step, s1_first_t, s1_last_t, s1_offset;
     reg  [K_BITS-1:0]   s1_q, s1_k;
-    reg                 stall;              // the tie resolver settles one of several ties this clock
+    wire                stall;              // the tie resolver settles one of several ties this clock
     wire                advance = !stall;
 
     wire [P-1:0] target_word = colour ? read1 : read0;
@@ -388,8 +386,12 @@ module ising_engine #(
     endgenerate
 
     // ---- tie resolver: the lowest tied lane of the decided step, one per clock ----
-    wire [P-1:0] pick = d_tie & (~d_tie + 1'b1);          // lowest set bit
-    wire         settling = d_valid && (|d_tie);
+    // One carry chain gives both the lowest tied lane and the ties left after it.
+    wire [P-1:0] tie_borrow = d_tie - 1'b1;
+    wire [P-1:0] pick       = d_tie & ~tie_borrow;       // lowest set bit
+    wire [P-1:0] ties_left  = d_tie & tie_borrow;
+    wire         settling   = d_valid && (|d_tie);
+    assign stall = d_valid && (|ties_left);              // from registers only: no lane decision in it
     // The picked lane's old spin and agreement count, gathered by AND-OR (one lane is picked).
     // (Metropolis: a tied lane has a = 3 or 4, so bit 2 alone tells them apart.)
     reg          pick_spin;
@@ -415,13 +417,9 @@ module ising_engine #(
     wire [31:0]    tie_x2 = tie_x1 ^ (tie_x1 >> 17);
     wire [31:0]    tie_next = tie_x2 ^ (tie_x2 << 5);
     localparam [31:0] TIE_SEED_MIX = 32'h9e3779b9;
-    wire [31:0]    tie_seeded = ((seed ^ TIE_SEED_MIX) == 32'd0) ? TIE_SEED_MIX : (seed ^ TIE_SEED_MIX);
+    wire [31:0]    tie_seeded = (seed ^ TIE_SEED_MIX) | 32'd1;  // never 0, the state xorshift cannot leave
     wire           tie_flip = settling && (tie_random[31 -: REM] < pick_remainder);
     wire [P-1:0]   settled_now = d_settled | (pick & {P{tie_flip}});
-    // ≥ 2 ties: in a new step's ties, or left after this clock's.
-    wire [P-1:0]   ties_left = d_tie & ~pick;
-    wire           tie_pair_new  = |(tie & (tie - 1'b1));
-    wire           tie_pair_left = |(ties_left & (ties_left - 1'b1));
 
     // Resolved stage: the decided step's word with its ties settled; written back from here.
     reg                 e_valid;
@@ -431,11 +429,10 @@ module ising_engine #(
     always @(posedge clk) begin
         if (rst) begin
             s1_valid   <= 1'b0;
-            stall      <= 1'b0;
             d_valid    <= 1'b0;
             d_tie      <= {P{1'b0}};
             e_valid    <= 1'b0;
-            tie_random <= TIE_SEED_MIX;
+            tie_random <= TIE_SEED_MIX | 32'd1;
         end else begin
             if (state == ST_SEED && rng_restart) tie_random <= tie_seeded;
             else if (settling) tie_random <= tie_next;
@@ -445,7 +442,6 @@ module ising_engine #(
                 e_q    <= d_q;
             end
             if (advance) begin
-                stall     <= evaluating && tie_pair_new;
                 d_valid   <= evaluating;
                 d_word    <= word_next;
                 d_tie     <= evaluating ? tie : {P{1'b0}};
@@ -460,7 +456,6 @@ module ising_engine #(
                 s1_last_t  <= (issue_q & S_MASK) == S_MASK;
                 s1_offset  <= issue_q[S_LOG2] ^ colour;
             end else begin
-                stall     <= tie_pair_left;
                 d_tie     <= ties_left;
                 d_settled <= settled_now;
             end
@@ -493,10 +488,17 @@ module ising_engine #(
     localparam integer TWO_SITES_VALUE = 2 * SITES;
     localparam [E_BITS-1:0] TWO_SITES = TWO_SITES_VALUE[E_BITS-1:0];
     localparam [M_BITS-1:0] ALL_SITES = SITES[M_BITS-1:0];
-    wire [SUM_BITS-1:0] agree_total = agree_count + agree_fix;
-    wire [M_BITS-2:0]   ones_total  = ones_count[M_BITS-2:0] + ones_fix[M_BITS-2:0];   // ones ≤ N: no top bit
-    wire [E_BITS-1:0] energy_now = TWO_SITES - {agree_total, 1'b0};          // E = 2N − 2·Σ agree
-    wire [M_BITS-1:0] magnet_now = {ones_total, 1'b0} - ALL_SITES; // M = 2·ones − N
+    wire [E_BITS-1:0] energy_now = TWO_SITES - {agree_count, 1'b0};          // E = 2N − 2·Σ agree
+    wire [M_BITS-1:0] magnet_now = {ones_count[M_BITS-2:0], 1'b0} - ALL_SITES; // M = 2·ones − N
+    // What a step's sums and a settled flip add, combined in a few bits before the wide accumulators (two's
+    // complement: a settled flip may take away). A settled flip: a → 4 − a neighbours equal to the new spin
+    // (colour 1 only), one more or one fewer +1 spin. (The pipeline drains between colours, so `colour` is
+    // the settled step's.)
+    localparam integer AW = P_LOG2 + 4;
+    wire [AW-1:0] agree_step = ((sums_valid && sums_colour) ? {1'b0, agree_sum} : {AW{1'b0}}) +
+                               ((tie_flip && colour) ? {{(AW - 4){pick_delta[3]}}, pick_delta} : {AW{1'b0}});
+    wire [P_LOG2+1:0] ones_step = (sums_valid ? {1'b0, ones_sum} : {(P_LOG2 + 2){1'b0}}) +
+                                  (!tie_flip ? {(P_LOG2 + 2){1'b0}} : pick_spin ? {(P_LOG2 + 2){1'b1}} : {{(P_LOG2 + 1){1'b0}}, 1'b1});
     wire [31:0] sweep_energy = {{(32 - E_BITS){energy_now[E_BITS-1]}}, energy_now};
     wire [31:0] sweep_magnet = {{(32 - M_BITS){magnet_now[M_BITS-1]}}, magnet_now};
 
@@ -685,8 +687,6 @@ module ising_engine #(
                 ST_BEGIN: begin
                     agree_count   <= {SUM_BITS{1'b0}};
                     ones_count    <= {SUM_BITS{1'b0}};
-                    agree_fix     <= {SUM_BITS{1'b0}};
-                    ones_fix      <= {SUM_BITS{1'b0}};
                     colour        <= 1'b0;
                     issue_k       <= {K_BITS{1'b0}};
                     state         <= ST_HALF;
@@ -717,8 +717,6 @@ module ising_engine #(
                     end else if (meas_ready) begin
                         agree_count <= {SUM_BITS{1'b0}};
                         ones_count  <= {SUM_BITS{1'b0}};
-                        agree_fix   <= {SUM_BITS{1'b0}};
-                        ones_fix    <= {SUM_BITS{1'b0}};
                         colour      <= 1'b0;
                         issue_k     <= {K_BITS{1'b0}};
                         if (!last_replica) begin
@@ -765,15 +763,9 @@ module ising_engine #(
                 default: state <= ST_IDLE;
             endcase
 
-            if (sums_valid) begin
-                if (sums_colour) agree_count <= agree_count + {{(SUM_BITS - P_LOG2 - 3){1'b0}}, agree_sum};
-                ones_count <= ones_count + {{(SUM_BITS - P_LOG2 - 1){1'b0}}, ones_sum};
-            end
-            // A settled flip: a → 4 − a neighbours equal to the new spin (colour 1 only), one more or one
-            // fewer +1 spin. (The pipeline drains between colours, so `colour` is the settled step's.)
-            if (tie_flip) begin
-                if (colour) agree_fix <= agree_fix + {{(SUM_BITS - 4){pick_delta[3]}}, pick_delta};
-                ones_fix <= pick_spin ? ones_fix - 1'b1 : ones_fix + 1'b1;
+            if (sums_valid || tie_flip) begin   // never in ST_BEGIN / ST_HANDOFF, where the sums restart
+                agree_count <= agree_count + {{(SUM_BITS - AW){agree_step[AW-1]}}, agree_step};
+                ones_count  <= ones_count + {{(SUM_BITS - P_LOG2 - 2){ones_step[P_LOG2+1]}}, ones_step};
             end
         end
     end

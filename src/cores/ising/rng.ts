@@ -433,15 +433,14 @@ export class LaneRandom {
 export const TIE_SEED_MIX = 0x9e3779b9;
 
 /**
- * The engine's tie resolver's generator: xorshift32 (13, 17, 5) from seed ^ TIE_SEED_MIX (TIE_SEED_MIX where
- * that is 0). A draw of k bits is the state's top k bits; the state then steps (one step per settled tie).
+ * The engine's tie resolver's generator: xorshift32 (13, 17, 5) from (seed ^ TIE_SEED_MIX) | 1 (never 0, the one
+ * state xorshift cannot leave). A draw of k bits is the state's top k bits; the state then steps (one step per settled tie).
  */
 export class TieRandom {
   private x: number;
 
   constructor(seed: number) {
-    const mixed = (seed ^ TIE_SEED_MIX) >>> 0;
-    this.x = mixed === 0 ? TIE_SEED_MIX : mixed;
+    this.x = ((seed ^ TIE_SEED_MIX) | 1) >>> 0;
   }
 
   next(bits: number): number {
