@@ -43,6 +43,7 @@ module ising_engine #(
     parameter integer MODE          = 0,
     parameter integer CHUNK         = 12,   // random bits per lane per clock: 8 or 12
     parameter integer STATS_LATENCY = 2,    // clocks from a decided step to its sums (ising_stats)
+    parameter integer DSP_COUNTERS  = 0,    // 1: the 32-bit event counters in DSP blocks (UP5K)
     parameter [31:0]  SHAPE         = 32'd0 // the SHAPE register: packed by the generator from the contract's fields
 ) (
     input  wire        clk,
@@ -119,7 +120,7 @@ module ising_engine #(
     reg                 rng_restart;
     reg  [K_BITS-1:0]   issue_k;
     reg  [3:0]          drain_count;
-    reg  [31:0]         clocks, tie_clocks, sweeps_done, elapsed;
+    wire [31:0]         clocks, tie_clocks, sweeps_done, elapsed;
     reg  [BIN_BITS-1:0] bin_size;           // sweeps per bin (0 acts as 1)
     reg  [BIN_BITS-1:0] bin_count;          // sweeps of the current bin done
     reg  [15:0]         swap_every;         // SWAP: engine sweeps between swap rounds (0: none)
@@ -612,6 +613,17 @@ module ising_engine #(
         end
     endgenerate
 
+    // ---- counters: CLOCKS, TIES, SWEEPS, ELAPSED (cleared by reset or a write to CLOCKS; DSP blocks on the UP5K) ----
+    wire counters_clear = rst || (reg_write && reg_addr == REG_CLOCKS);
+    dsp_counter #(.USE_DSP(DSP_COUNTERS)) u_clocks (
+        .clk(clk), .clear(counters_clear), .count(running && !link_wait), .value(clocks));
+    dsp_counter #(.USE_DSP(DSP_COUNTERS)) u_ties (
+        .clk(clk), .clear(counters_clear), .count(stall), .value(tie_clocks));
+    dsp_counter #(.USE_DSP(DSP_COUNTERS)) u_sweeps (
+        .clk(clk), .clear(counters_clear), .count(meas_take), .value(sweeps_done));
+    dsp_counter #(.USE_DSP(DSP_COUNTERS)) u_elapsed (
+        .clk(clk), .clear(counters_clear), .count(running), .value(elapsed));
+
     // ---- control ----
     wire run_request  = reg_write && reg_addr == REG_RUN && reg_wdata != 32'd0;
     wire seed_request = reg_write && reg_addr == REG_SEED;
@@ -629,10 +641,6 @@ module ising_engine #(
             replica      <= {R_BITS{1'b0}};
             colour       <= 1'b0;
             issue_k      <= {K_BITS{1'b0}};
-            clocks       <= 32'd0;
-            tie_clocks   <= 32'd0;
-            sweeps_done  <= 32'd0;
-            elapsed      <= 32'd0;
             bin_size     <= {{(BIN_BITS - 1){1'b0}}, 1'b1};
             bin_count    <= {BIN_BITS{1'b0}};
             flush_pending <= 1'b0;
@@ -642,17 +650,6 @@ module ising_engine #(
             exchange_started <= 1'b0;
             after_exchange <= ST_IDLE;
         end else begin
-            if (reg_write && reg_addr == REG_CLOCKS) begin
-                clocks      <= 32'd0;
-                tie_clocks  <= 32'd0;
-                sweeps_done <= 32'd0;
-                elapsed     <= 32'd0;
-            end else begin
-                if (running && !link_wait) clocks <= clocks + 32'd1;
-                if (running) elapsed <= elapsed + 32'd1;
-                if (stall) tie_clocks <= tie_clocks + 32'd1;
-                if (meas_take) sweeps_done <= sweeps_done + 32'd1;
-            end
             if (reg_write && reg_addr == REG_STOP && running) stop_request <= 1'b1;
             if (reg_write && reg_addr == REG_BIN && !running) bin_size <= reg_wdata[BIN_BITS-1:0];
             if (reg_write && reg_addr == REG_SWAP && !running) begin

@@ -26,6 +26,7 @@ import { CHUNK_CHOICES, lanesPerBank } from './rng.ts';
 import {
   isingEngineCell,
   isingExchangeCell,
+  dspCounterCell,
   isingMeasureCell,
   serialMultiplierCell,
   statsLatency,
@@ -194,7 +195,7 @@ export const ising: Design<IsingDesignConfig> = {
     return { ...base, mode, field, chunkBits, link };
   },
 
-  generate(config, _board, context) {
+  generate(config, board, context) {
     const identity = identityBytes('ising', context.configHash, context.clock, config.link);
     const bank = rngBankModule();
     const rng = laneRngModule(config.lanes, bank, config.chunkBits);
@@ -229,6 +230,8 @@ export const ising: Design<IsingDesignConfig> = {
         MODE: MODE_CODES[config.mode],
         CHUNK: config.chunkBits,
         STATS_LATENCY: statsLatency(config.lanes),
+        // The UP5K's DSP blocks hold the four 32-bit counters (≈ 130 logic cells); the HX parts have none.
+        DSP_COUNTERS: board.device === 'up5k' ? 1 : 0,
         SHAPE: `32'h${shapeValue(config).toString(16)}`,
       },
     );
@@ -239,7 +242,14 @@ export const ising: Design<IsingDesignConfig> = {
     return {
       core,
       submodules: [rom, bank, rng, stats],
-      cells: [...LINK_CELLS, isingEngineCell, isingMeasureCell, serialMultiplierCell, isingExchangeCell],
+      cells: [
+        ...LINK_CELLS,
+        isingEngineCell,
+        isingMeasureCell,
+        serialMultiplierCell,
+        isingExchangeCell,
+        dspCounterCell,
+      ],
       includes: { 'ising_map.vh': verilogInclude(isingContract, 'src/cores/ising/contract.ts') },
     };
   },
