@@ -1,18 +1,16 @@
 /** The spinbit command as a user meets it: help with examples, clear errors with exit code 2, nothing written. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { spinbitIn } from './helpers.ts';
 
 const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
 const cwd = mkdtempSync(join(tmpdir(), 'spinbit-cli-'));
 
-function spinbit(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
+const spinbit = (...args: string[]) => spinbitIn(cwd, ...args);
 
 describe('spinbit CLI', () => {
   it('lists the boards with their resources', () => {

@@ -121,7 +121,17 @@ describe('spinbit eval bdcgan', () => {
     expect(result.diversity.perLabel).toHaveLength(10);
     for (const l of result.diversity.perLabel) {
       expect([l.generated, l.real]).toEqual([5, 30]);
-      for (const figure of ['precision', 'recall', 'spread']) expect(l[figure]).toBeGreaterThanOrEqual(0);
+      // Precision counts generated images (5), recall real ones (30): each is a whole share of its count.
+      for (const [figure, count] of [
+        ['precision', 5],
+        ['recall', 30],
+      ] as const) {
+        const hits = l[figure] * count;
+        expect(Math.abs(hits - Math.round(hits)), `${figure} ${l[figure]}`).toBeLessThan(1e-9);
+        expect(hits).toBeGreaterThanOrEqual(0);
+        expect(hits).toBeLessThanOrEqual(count);
+      }
+      expect(l.spread).toBeGreaterThan(0);
     }
     const mean = (key: string) =>
       result.diversity.perLabel.reduce((s: number, l: Record<string, number>) => s + l[key]!, 0) / 10;

@@ -4,11 +4,9 @@
  * three or four temperatures × 100 sweeps through `spinbit run ising --sim --check` (host ↔ pty ↔ virtual board);
  * host lattice writes and reads from a random lattice; the table checks; lattices too big for a board.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { getBoard } from '../src/boards/index.ts';
 import { elaborate, type DesignOptions, type Elaborated } from '../src/cores/design.ts';
@@ -22,14 +20,11 @@ import { SpinbitBoard } from '../host/board.ts';
 import { IsingBoard } from '../src/cores/ising/driver.ts';
 import { VirtualBoard } from '../sim/virtual-board.ts';
 import { seededRandom } from './helpers.ts';
+import { spinbitIn } from './helpers.ts';
 
-const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
 const cwd = mkdtempSync(join(tmpdir(), 'spinbit-ising-'));
 
-function spinbit(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
+const spinbit = (...args: string[]) => spinbitIn(cwd, ...args);
 
 describe('Ising engine RTL = reference model, bit for bit', () => {
   // Records per temperature: by default bins of 12 sweeps (the link at 1 Mbaud wants 31, and a default bin leaves

@@ -7,23 +7,14 @@
  * measured. The default build runs at 18 MHz from the PLL, so this also checks the PLL's clock wiring in the
  * netlist (src/flow/netlist.ts wirePllClock).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spinbit } from './helpers.ts';
 
-const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'spinbit-netlist-bdcgan-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function spinbit(...args: string[]) {
-  // From the repository root, so the build lands in (and is reused from) build/.
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
 
 describe('B-DCGAN routed netlist co-simulation', () => {
   it('a random model: upload read back, 3 images identical to the integer reference', () => {

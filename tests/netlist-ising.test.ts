@@ -4,19 +4,10 @@
  * and replica exchange on the HX8K — each bit-exact with the reference model, record by record. (Its own file so that vitest runs it
  * beside the other netlist tests: each build and netlist model takes a minute or two.)
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { spinbit } from './helpers.ts';
 
-const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NETLIST_TIMEOUT_MS = 600_000;
-
-function spinbit(...args: string[]) {
-  // From the repository root, so the builds land in (and are reused from) build/.
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
 
 describe('Ising routed netlist co-simulation', () => {
   it(

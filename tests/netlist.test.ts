@@ -4,23 +4,13 @@
  * with one LUT changed must fail that check, naming the first value that differs. (The Ising and B-DCGAN routed
  * netlists: tests/netlist-ising.test.ts, tests/netlist-bdcgan.test.ts.)
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { getBoard } from '../src/boards/index.ts';
 import { elaborate, type Elaborated } from '../src/cores/design.ts';
 import { checkLoopback } from '../src/cores/loopback/check.ts';
 import { loopback, type LinkLoopbackConfig } from '../src/cores/loopback/index.ts';
 import { routedNetlistOf } from '../src/flow/netlist.ts';
-
-const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-function spinbit(...args: string[]) {
-  // From the repository root, so the build lands in (and is reused from) build/.
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
+import { spinbit } from './helpers.ts';
 
 // A small scratch memory keeps the check short (a routed netlist simulates ≈ 9× slower than the RTL); both tests
 // share its build.

@@ -2,16 +2,8 @@
  * `spinbit selftest`: the bring-up checks pass on the virtual board with a verdict per step, and a selftest
  * against a board that runs another design fails with the reason instead of passing.
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const BIN = fileURLToPath(new URL('../bin/spinbit.mjs', import.meta.url));
-
-function spinbit(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
+import { spinbit } from './helpers.ts';
 
 describe('spinbit selftest', () => {
   it('passes every step on the virtual iCEstick, one verdict line per step', () => {
