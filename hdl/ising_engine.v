@@ -146,7 +146,7 @@ module ising_engine #(
     wire [15:0] replica_index = (reg_addr - REG_TABLE_BASE) / REG_TABLE_STRIDE;
     wire        replica_reg   = (reg_addr >= REG_TABLE_BASE) && (replica_index < R[15:0]);
 
-    genvar gr, gk, gl;
+    genvar gr, gk, gl, gn;
     generate
         for (gr = 0; gr < R; gr = gr + 1) begin : replica_regs
             for (gk = 0; gk < NT; gk = gk + 1) begin : entry
@@ -290,19 +290,16 @@ module ising_engine #(
     // By stored index; unused indices read "never". Metropolis engines (MODE 0) read `digits` directly.
     /* verilator lint_off UNUSEDSIGNAL */
     wire [TW-1:0]    digit_of [0:15];
-    wire [REM-1:0]   remainder_of [0:15];
     /* verilator lint_on UNUSEDSIGNAL */
     generate
         for (gk = NT; gk < 16; gk = gk + 1) begin : no_digit
             assign digit_of[gk]     = {TW{1'b0}};
-            assign remainder_of[gk] = {REM{1'b0}};
         end
         for (gk = 0; gk < NT; gk = gk + 1) begin : digit
             wire [24:0] value = table_now[gk * 25 +: 25];
             assign digits[gk * TW +: TW]       = value[24:24-CHUNK];
             assign remainders[gk * REM +: REM] = value[REM-1:0];
             assign digit_of[gk]     = digits[gk * TW +: TW];
-            assign remainder_of[gk] = remainders[gk * REM +: REM];
         end
     endgenerate
 
@@ -387,40 +384,87 @@ module ising_engine #(
     endgenerate
 
     // ---- tie resolver: the lowest tied lane of the decided step, one per clock ----
-    // One carry chain gives both the lowest tied lane and the ties left after it.
-    wire [P-1:0] tie_borrow = d_tie - 1'b1;
-    wire [P-1:0] pick       = d_tie & ~tie_borrow;       // lowest set bit
-    wire [P-1:0] ties_left  = d_tie & tie_borrow;
-    wire         settling   = d_valid && (|d_tie);
-    assign stall = d_valid && (|ties_left);              // from registers only: no lane decision in it
-    // The picked lane's old spin and agreement count, gathered by AND-OR (one lane is picked).
-    // (Metropolis: a tied lane has a = 3 or 4, so bit 2 alone tells them apart.)
-    reg          pick_spin;
-    reg  [2:0]   pick_gathered;
-    integer      pl;
-    always @* begin
-        pick_spin     = 1'b0;
-        pick_gathered = 3'd0;
-        for (pl = 0; pl < P; pl = pl + 1) begin
-            pick_spin     = pick_spin | (pick[pl] & d_word[pl]);
-            pick_gathered = pick_gathered | ({3{pick[pl]}} & d_energy[pl * 3 +: 3]);
-        end
-    end
-    wire [2:0]     pick_agree = (MODE == 0) ? {pick_gathered[2], {2{!pick_gathered[2]}}} : pick_gathered;
-    wire [2:0]     pick_ups   = pick_spin ? pick_agree : {pick_agree == 3'd0, pick_agree[1] ^ pick_agree[0], pick_agree[0]};
-    wire [3:0]     pick_index = (MODE == 0) ? {3'd0, pick_agree[2]} :
-                                (MODE == 1) ? {1'b0, pick_agree} :
-                                pick_spin ? 4'd5 + {1'b0, pick_ups} : {1'b0, pick_ups};
-    wire [REM-1:0] pick_remainder = remainder_of[pick_index];
-    wire [3:0]     pick_delta = 4'd4 - {pick_agree, 1'b0};   // 4 − 2a, two's complement
+    // The draw is compared with every stored remainder at once (registers in: no lane in that path); each lane
+    // then knows whether it would flip if picked, and the picked lane — the lowest tied one, from one carry
+    // chain — takes that. What the statistics need of it (old spin, agreement count) is gathered off this path
+    // and added a clock later.
     reg  [31:0]    tie_random;                            // xorshift32; its top REM bits are the next draw
     wire [31:0]    tie_x1 = tie_random ^ (tie_random << 13);
     wire [31:0]    tie_x2 = tie_x1 ^ (tie_x1 >> 17);
     wire [31:0]    tie_next = tie_x2 ^ (tie_x2 << 5);
     localparam [31:0] TIE_SEED_MIX = 32'h9e3779b9;
     wire [31:0]    tie_seeded = (seed ^ TIE_SEED_MIX) | 32'd1;  // never 0, the state xorshift cannot leave
-    wire           tie_flip = settling && (tie_random[31 -: REM] < pick_remainder);
-    wire [P-1:0]   settled_now = d_settled | (pick & {P{tie_flip}});
+    wire [REM-1:0] tie_draw = tie_random[31 -: REM];
+    wire [15:0]    draw_below;                            // per stored entry: draw < its remainder
+    generate
+        for (gk = 0; gk < 16; gk = gk + 1) begin : draw_compare
+            if (gk < NT) begin : stored
+                assign draw_below[gk] = tie_draw < remainders[gk * REM +: REM];
+            end else begin : none
+                assign draw_below[gk] = 1'b0;
+            end
+        end
+    endgenerate
+    wire [P-1:0] tie_borrow = d_tie - 1'b1;
+    wire [P-1:0] pick       = d_tie & ~tie_borrow;       // lowest set bit
+    wire [P-1:0] would_flip;                              // per lane: the draw is below its entry's remainder
+    generate
+        for (gl = 0; gl < P; gl = gl + 1) begin : settle
+            // A tied lane has not flipped: its decided word bit is the old spin, its energy unit the count a.
+            wire [2:0] a = d_energy[gl * 3 +: 3];
+            wire       s_old = d_word[gl];
+            wire [2:0] ups = s_old ? a : {a == 3'd0, a[1] ^ a[0], a[0]};
+            wire [3:0] index = (MODE == 0) ? {3'd0, a[2]} :                 // entries 8 (a = 3), 9 (a = 4)
+                               (MODE == 1) ? {1'b0, a} :
+                               s_old ? 4'd5 + {1'b0, ups} : {1'b0, ups};
+            assign would_flip[gl] = draw_below[index];
+        end
+    endgenerate
+    wire [P-1:0] flips_now   = pick & would_flip;
+    wire [P-1:0] settled_now = d_settled | flips_now;
+    wire         settling    = d_valid && (|d_tie);
+
+    // Stall while the decided step has ≥ 2 ties: a saturating count (0 … 3) of d_tie as a tree of 2-bit adders
+    // (depth log2 P, from registers; no carry chain). Node n at tie_count[2n +: 2]: 1 … P-1 inside, P … 2P-1
+    // the lanes.
+    // (Verilator sees the one vector feeding itself as a loop; it is a tree.)
+    /* verilator lint_off UNOPTFLAT */
+    wire [4*P-1:0] tie_count;
+    assign tie_count[1:0] = 2'd0;                         // node 0: unused
+    generate
+        for (gl = 0; gl < P; gl = gl + 1) begin : tie_leaf
+            assign tie_count[2 * (P + gl) +: 2] = {1'b0, d_tie[gl]};
+        end
+        for (gn = 1; gn < P; gn = gn + 1) begin : tie_node
+            wire [2:0] sum = {1'b0, tie_count[4 * gn +: 2]} + {1'b0, tie_count[4 * gn + 2 +: 2]};
+            assign tie_count[2 * gn +: 2] = sum[2] ? 2'd3 : sum[1:0];
+        end
+    endgenerate
+    /* verilator lint_on UNOPTFLAT */
+    assign stall = d_valid && tie_count[3];               // the root's count ≥ 2
+
+    // The settled flip for the statistics, registered: the picked lane's old spin and count a (AND-OR gather).
+    reg          fix_valid, fix_spin, fix_colour;
+    reg  [2:0]   fix_agree;
+    reg          gather_spin;
+    reg  [2:0]   gather_agree;
+    integer      pl;
+    always @* begin
+        gather_spin  = 1'b0;
+        gather_agree = 3'd0;
+        for (pl = 0; pl < P; pl = pl + 1) begin
+            gather_spin  = gather_spin | (pick[pl] & d_word[pl]);
+            gather_agree = gather_agree | ({3{pick[pl]}} & d_energy[pl * 3 +: 3]);
+        end
+    end
+    always @(posedge clk) begin
+        fix_valid  <= !rst && (|flips_now);
+        fix_spin   <= gather_spin;
+        fix_colour <= colour;
+        // (Metropolis: a tied lane has a = 3 or 4, so bit 2 alone tells them apart.)
+        fix_agree  <= (MODE == 0) ? {gather_agree[2], {2{!gather_agree[2]}}} : gather_agree;
+    end
+    wire [3:0] fix_delta = 4'd4 - {fix_agree, 1'b0};    // 4 − 2a, two's complement
 
     // Resolved stage: the decided step's word with its ties settled; written back from here.
     reg                 e_valid;
@@ -457,7 +501,7 @@ module ising_engine #(
                 s1_last_t  <= (issue_q & S_MASK) == S_MASK;
                 s1_offset  <= issue_q[S_LOG2] ^ colour;
             end else begin
-                d_tie     <= ties_left;
+                d_tie     <= d_tie & tie_borrow;          // the picked lane is done
                 d_settled <= settled_now;
             end
         end
@@ -493,13 +537,12 @@ module ising_engine #(
     wire [M_BITS-1:0] magnet_now = {ones_count[M_BITS-2:0], 1'b0} - ALL_SITES; // M = 2·ones − N
     // What a step's sums and a settled flip add, combined in a few bits before the wide accumulators (two's
     // complement: a settled flip may take away). A settled flip: a → 4 − a neighbours equal to the new spin
-    // (colour 1 only), one more or one fewer +1 spin. (The pipeline drains between colours, so `colour` is
-    // the settled step's.)
+    // (colour 1 only), one more or one fewer +1 spin; it arrives a clock after the flip (fix_*), with its colour.
     localparam integer AW = P_LOG2 + 4;
     wire [AW-1:0] agree_step = ((sums_valid && sums_colour) ? {1'b0, agree_sum} : {AW{1'b0}}) +
-                               ((tie_flip && colour) ? {{(AW - 4){pick_delta[3]}}, pick_delta} : {AW{1'b0}});
+                               ((fix_valid && fix_colour) ? {{(AW - 4){fix_delta[3]}}, fix_delta} : {AW{1'b0}});
     wire [P_LOG2+1:0] ones_step = (sums_valid ? {1'b0, ones_sum} : {(P_LOG2 + 2){1'b0}}) +
-                                  (!tie_flip ? {(P_LOG2 + 2){1'b0}} : pick_spin ? {(P_LOG2 + 2){1'b1}} : {{(P_LOG2 + 1){1'b0}}, 1'b1});
+                                  (!fix_valid ? {(P_LOG2 + 2){1'b0}} : fix_spin ? {(P_LOG2 + 2){1'b1}} : {{(P_LOG2 + 1){1'b0}}, 1'b1});
     wire [31:0] sweep_energy = {{(32 - E_BITS){energy_now[E_BITS-1]}}, energy_now};
     wire [31:0] sweep_magnet = {{(32 - M_BITS){magnet_now[M_BITS-1]}}, magnet_now};
 
@@ -760,7 +803,7 @@ module ising_engine #(
                 default: state <= ST_IDLE;
             endcase
 
-            if (sums_valid || tie_flip) begin   // never in ST_BEGIN / ST_HANDOFF, where the sums restart
+            if (sums_valid || fix_valid) begin   // never in ST_BEGIN / ST_HANDOFF, where the sums restart
                 agree_count <= agree_count + {{(SUM_BITS - AW){agree_step[AW-1]}}, agree_step};
                 ones_count  <= ones_count + {{(SUM_BITS - P_LOG2 - 2){ones_step[P_LOG2+1]}}, ones_step};
             end
@@ -797,7 +840,7 @@ module ising_engine #(
     end
 
     // Bits a given shape does not use (address bits above the memory depth, host data above HOST_BITS).
-    wire unused_bits = &{1'b0, exchange_start, place_index, exchange_index, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
+    wire unused_bits = &{1'b0, tie_count[2:0], exchange_start, place_index, exchange_index, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
                          replica_index, field_index, sweep_magnet, s1_k};
 endmodule
 
