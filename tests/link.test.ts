@@ -373,6 +373,24 @@ describe('link through the virtual board (real pty, real serialport)', () => {
     }
   });
 
+  it('a pause abandons a partial frame after frame_timeout_us of simulated time, silently, as a board does', async () => {
+    // The virtual board's clock runs while a frame is partial (docs/protocol.md), so the timeout fires: here
+    // 10 ms at 12 MHz, ≈ 120 000 clocks — well inside the pause on any machine this runs on.
+    const partial = encodeRequest(0x35, Command.WRITE_MEM, new Uint8Array(300)).subarray(0, 7 + 10);
+    const identify = encodeRequest(0x45, Command.IDENTIFY);
+    const raw = await openSerial(virtual.path, 3_000_000);
+    const replies = new RawReplies(raw);
+    try {
+      raw.write(partial);
+      expect(await replies.next(1500)).toBeUndefined(); // abandoned without a reply
+      raw.write(identify);
+      const reply = await replies.next(2000);
+      expect([reply?.seq, reply?.status]).toEqual([0x45, Status.OK]);
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('two full request frames fit the credit, so bulk writes stay pipelined', async () => {
     const board = await SpinbitBoard.open(virtual.path, { expect: expectation() });
     const { maxPayload, rxBufferBytes } = board.identity;
