@@ -2,6 +2,7 @@
  * The bitstream flow with the real YoWASP tools: loopback for every board, report.json contents, the cache,
  * and failures that must leave nothing half-written (does not fit, misses timing).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,18 @@ describe('bitstream flow (YoWASP)', () => {
       expect(readdirSync(join(outDir, 'logs')).sort()).toEqual(['icepack.log', 'nextpnr.log', 'yosys.log']);
       expect(readdirSync(join(outDir, 'rtl'))).toContain('loopback_core.v');
       expect(readdirSync(work).filter((n) => n.includes('.tmp-'))).toEqual([]);
+      // The config hash as docs/protocol.md defines it, recomputed without spinbit's code: SHA-256 of
+      // config.json, which is the canonical JSON of report.json's design, board, clock and config.
+      const configJson = readFileSync(join(outDir, 'config.json'), 'utf8');
+      expect(createHash('sha256').update(configJson).digest('hex')).toBe(report.config_hash);
+      expect(JSON.parse(configJson)).toEqual({
+        board: report.board,
+        clock: report.clock,
+        config: report.config,
+        design: report.design,
+      });
+      expect(Object.keys(JSON.parse(configJson))).toEqual(['board', 'clock', 'config', 'design']);
+      expect(configJson).not.toMatch(/\s/);
     });
   }
 

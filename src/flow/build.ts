@@ -198,6 +198,12 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
   if (routed !== undefined) writeFileSync(join(staging, ROUTED_NETLIST), routed);
   writeFileSync(join(staging, bitstreamName), bitstream);
   writeFileSync(join(staging, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  // Exactly the bytes the config hash is taken over (docs/protocol.md): a client can check the identity's hash
+  // against them without spinbit.
+  writeFileSync(
+    join(staging, 'config.json'),
+    canonicalJson({ design, board: board.name, clock: elaborated.clock, config: elaborated.config }),
+  );
 
   if (!timingOk) {
     const worst = clocks.reduce((a, b) => (b.achievedMHz / b.constraintMHz < a.achievedMHz / a.constraintMHz ? b : a));
