@@ -14,12 +14,12 @@
 //
 // Pipeline: stage 1 (block-RAM words and window) → classify (each lane's agreement count, registered) →
 // compare (the lanes' random chunks against the selected threshold's top digit) → decided (the new word,
-// ties marked) → resolved (the word with its tie settled, written back from there). No lane decision reaches
-// a pipeline enable in the same clock: the stages hold on the `stall` flip-flop.
+// ties marked; written back from there with its tie settled). No lane decision reaches a pipeline enable in
+// the same clock: the stages hold on `stall`, which comes from the decided registers only.
 //
 // Decisions: lane l compares its b-bit random chunk c with the top b bits of the 24-bit threshold T its site
 // selects (the top digit reaches 2^b = "always"). Below flips, above keeps, equal ties. One tie resolver for
-// all lanes settles a tie on the way from the decided to the resolved stage: it draws 24 - b bits r from its
+// all lanes settles a tie on the way from the decided stage to the memory: it draws 24 - b bits r from its
 // own generator (xorshift32) and flips when r < T mod 2^(24-b), so exactly u = c·2^(24-b) + r < T. It settles
 // one tie per clock: a step with k ≥ 2 ties holds the stages before it for k - 1 clocks (rare: about
 // (P·2^-b)²/2 of the steps), a step with one tie costs nothing. MODE selects which thresholds are stored:
@@ -139,14 +139,14 @@ module ising_engine #(
     localparam integer  SUM_BITS = 2 * L_LOG2 + 2;
     localparam integer  E_BITS   = 2 * L_LOG2 + 3;
     localparam integer  M_BITS   = 2 * L_LOG2 + 2;
-    reg  [SUM_BITS-1:0] agree_count;        // Σ over colour-1 sites: neighbours equal to the new spin
-    reg  [SUM_BITS-1:0] ones_count;         // Σ over all sites: new spin is +1
+    wire [SUM_BITS-1:0] agree_count;        // Σ over colour-1 sites: neighbours equal to the new spin
+    wire [M_BITS-2:0]   ones_count;         // Σ over all sites: new spin is +1 (≤ N)
 
     wire [15:0] field_index   = (reg_addr - REG_TABLE_BASE) & (REG_TABLE_STRIDE - 16'd1);
     wire [15:0] replica_index = (reg_addr - REG_TABLE_BASE) / REG_TABLE_STRIDE;
     wire        replica_reg   = (reg_addr >= REG_TABLE_BASE) && (replica_index < R[15:0]);
 
-    genvar gr, gk, gl, gn;
+    genvar gr, gk, gl;
     generate
         for (gr = 0; gr < R; gr = gr + 1) begin : replica_regs
             for (gk = 0; gk < NT; gk = gk + 1) begin : entry
@@ -424,24 +424,8 @@ module ising_engine #(
     wire [P-1:0] settled_now = d_settled | flips_now;
     wire         settling    = d_valid && (|d_tie);
 
-    // Stall while the decided step has ≥ 2 ties: a saturating count (0 … 3) of d_tie as a tree of 2-bit adders
-    // (depth log2 P, from registers; no carry chain). Node n at tie_count[2n +: 2]: 1 … P-1 inside, P … 2P-1
-    // the lanes.
-    // (Verilator sees the one vector feeding itself as a loop; it is a tree.)
-    /* verilator lint_off UNOPTFLAT */
-    wire [4*P-1:0] tie_count;
-    assign tie_count[1:0] = 2'd0;                         // node 0: unused
-    generate
-        for (gl = 0; gl < P; gl = gl + 1) begin : tie_leaf
-            assign tie_count[2 * (P + gl) +: 2] = {1'b0, d_tie[gl]};
-        end
-        for (gn = 1; gn < P; gn = gn + 1) begin : tie_node
-            wire [2:0] sum = {1'b0, tie_count[4 * gn +: 2]} + {1'b0, tie_count[4 * gn + 2 +: 2]};
-            assign tie_count[2 * gn +: 2] = sum[2] ? 2'd3 : sum[1:0];
-        end
-    endgenerate
-    /* verilator lint_on UNOPTFLAT */
-    assign stall = d_valid && tie_count[3];               // the root's count ≥ 2
+    // Stall while the decided step has ≥ 2 ties: some tie is left once the lowest is taken (the same carry chain).
+    assign stall = d_valid && (|(d_tie & tie_borrow));
 
     // The settled flip for the statistics, registered: the picked lane's old spin and count a (AND-OR gather).
     reg          fix_valid, fix_spin, fix_colour;
@@ -466,26 +450,16 @@ module ising_engine #(
     end
     wire [3:0] fix_delta = 4'd4 - {fix_agree, 1'b0};    // 4 − 2a, two's complement
 
-    // Resolved stage: the decided step's word with its ties settled; written back from here.
-    reg                 e_valid;
-    reg  [Q_BITS-1:0]   e_q;
-    reg  [P-1:0]        e_word;
 
     always @(posedge clk) begin
         if (rst) begin
             s1_valid   <= 1'b0;
             d_valid    <= 1'b0;
             d_tie      <= {P{1'b0}};
-            e_valid    <= 1'b0;
             tie_random <= TIE_SEED_MIX | 32'd1;
         end else begin
             if (state == ST_SEED && rng_restart) tie_random <= tie_seeded;
             else if (settling) tie_random <= tie_next;
-            e_valid <= d_complete;
-            if (d_complete) begin
-                e_word <= d_word ^ settled_now;
-                e_q    <= d_q;
-            end
             if (advance) begin
                 d_valid   <= evaluating;
                 d_word    <= word_next;
@@ -507,7 +481,7 @@ module ising_engine #(
         end
     end
 
-    // ---- write back (from the resolved stage); statistics ----
+    // ---- write back (from the decided stage, ties settled); statistics ----
     // Every site is written once per sweep, so M = 2·(ones written) − N; every bond has one end of each
     // colour, so after the colour-1 half-sweep E = 2N − 2·(colour-1 sites' neighbours equal to their new
     // spin). The sums come from the decided registers, off the decision path, with tied lanes as they were;
@@ -534,7 +508,7 @@ module ising_engine #(
     localparam [E_BITS-1:0] TWO_SITES = TWO_SITES_VALUE[E_BITS-1:0];
     localparam [M_BITS-1:0] ALL_SITES = SITES[M_BITS-1:0];
     wire [E_BITS-1:0] energy_now = TWO_SITES - {agree_count, 1'b0};          // E = 2N − 2·Σ agree
-    wire [M_BITS-1:0] magnet_now = {ones_count[M_BITS-2:0], 1'b0} - ALL_SITES; // M = 2·ones − N
+    wire [M_BITS-1:0] magnet_now = {ones_count, 1'b0} - ALL_SITES; // M = 2·ones − N
     // What a step's sums and a settled flip add, combined in a few bits before the wide accumulators (two's
     // complement: a settled flip may take away). A settled flip: a → 4 − a neighbours equal to the new spin
     // (colour 1 only), one more or one fewer +1 spin; it arrives a clock after the flip (fix_*), with its colour.
@@ -593,10 +567,10 @@ module ising_engine #(
     wire read_enable0 = !engine_owns ? (host_phase == 2'd1) : advance && can_issue && (colour || issue_step);
     wire read_enable1 = !engine_owns ? (host_phase == 2'd1) : advance && can_issue && (!colour || issue_step);
     wire host_write   = !engine_owns && host_phase == 2'd2 && host_is_write;
-    wire write0 = engine_owns ? (e_valid && !colour) : (host_write && !host_colour);
-    wire write1 = engine_owns ? (e_valid && colour) : (host_write && host_colour);
-    wire [ADDR_BITS-1:0] write_addr = engine_owns ? {replica, e_q} : host_word_addr;
-    wire [P-1:0]         write_data = engine_owns ? e_word : host_merged;
+    wire write0 = engine_owns ? (d_complete && !colour) : (host_write && !host_colour);
+    wire write1 = engine_owns ? (d_complete && colour) : (host_write && host_colour);
+    wire [ADDR_BITS-1:0] write_addr = engine_owns ? {replica, d_q} : host_word_addr;
+    wire [P-1:0]         write_data = engine_owns ? (d_word ^ settled_now) : host_merged;
 
     always @(posedge clk) begin
         if (write0) colour0[write_addr[MEM_BITS-1:0]] <= write_data;
@@ -656,16 +630,27 @@ module ising_engine #(
         end
     endgenerate
 
+    // ---- the sweep's sums (restart when a sweep begins and when the measurement unit has taken them) ----
+    wire sums_clear = rst || (state == ST_BEGIN) || (state == ST_HANDOFF && !flush_pending && meas_ready);
+    wire [31:0] agree_total, ones_total;
+    dsp_accumulator #(.USE_DSP(DSP_COUNTERS), .SIGNED(1)) u_agree_sum (
+        .clk(clk), .clear(sums_clear), .addend({{(16 - AW){agree_step[AW-1]}}, agree_step}), .value(agree_total));
+    dsp_accumulator #(.USE_DSP(DSP_COUNTERS), .SIGNED(1)) u_ones_sum (
+        .clk(clk), .clear(sums_clear), .addend({{(16 - P_LOG2 - 2){ones_step[P_LOG2+1]}}, ones_step}),
+        .value(ones_total));
+    assign agree_count = agree_total[SUM_BITS-1:0];
+    assign ones_count  = ones_total[M_BITS-2:0];
+
     // ---- counters: CLOCKS, TIES, SWEEPS, ELAPSED (cleared by reset or a write to CLOCKS; DSP blocks on the UP5K) ----
     wire counters_clear = rst || (reg_write && reg_addr == REG_CLOCKS);
-    dsp_counter #(.USE_DSP(DSP_COUNTERS)) u_clocks (
-        .clk(clk), .clear(counters_clear), .count(running && !link_wait), .value(clocks));
-    dsp_counter #(.USE_DSP(DSP_COUNTERS)) u_ties (
-        .clk(clk), .clear(counters_clear), .count(stall), .value(tie_clocks));
-    dsp_counter #(.USE_DSP(DSP_COUNTERS)) u_sweeps (
-        .clk(clk), .clear(counters_clear), .count(meas_take), .value(sweeps_done));
-    dsp_counter #(.USE_DSP(DSP_COUNTERS)) u_elapsed (
-        .clk(clk), .clear(counters_clear), .count(running), .value(elapsed));
+    dsp_accumulator #(.USE_DSP(DSP_COUNTERS)) u_clocks (
+        .clk(clk), .clear(counters_clear), .addend({15'd0, running && !link_wait}), .value(clocks));
+    dsp_accumulator #(.USE_DSP(DSP_COUNTERS)) u_ties (
+        .clk(clk), .clear(counters_clear), .addend({15'd0, stall}), .value(tie_clocks));
+    dsp_accumulator #(.USE_DSP(DSP_COUNTERS)) u_sweeps (
+        .clk(clk), .clear(counters_clear), .addend({15'd0, meas_take}), .value(sweeps_done));
+    dsp_accumulator #(.USE_DSP(DSP_COUNTERS)) u_elapsed (
+        .clk(clk), .clear(counters_clear), .addend({15'd0, running}), .value(elapsed));
 
     // ---- control ----
     wire run_request  = reg_write && reg_addr == REG_RUN && reg_wdata != 32'd0;
@@ -725,8 +710,6 @@ module ising_engine #(
                     else seed_count <= seed_count + 8'd1;
                 end
                 ST_BEGIN: begin
-                    agree_count   <= {SUM_BITS{1'b0}};
-                    ones_count    <= {SUM_BITS{1'b0}};
                     colour        <= 1'b0;
                     issue_k       <= {K_BITS{1'b0}};
                     state         <= ST_HALF;
@@ -755,8 +738,6 @@ module ising_engine #(
                     if (flush_pending) begin
                         if (meas_ready) flush_pending <= 1'b0;
                     end else if (meas_ready) begin
-                        agree_count <= {SUM_BITS{1'b0}};
-                        ones_count  <= {SUM_BITS{1'b0}};
                         colour      <= 1'b0;
                         issue_k     <= {K_BITS{1'b0}};
                         if (!last_replica) begin
@@ -803,10 +784,6 @@ module ising_engine #(
                 default: state <= ST_IDLE;
             endcase
 
-            if (sums_valid || fix_valid) begin   // never in ST_BEGIN / ST_HANDOFF, where the sums restart
-                agree_count <= agree_count + {{(SUM_BITS - AW){agree_step[AW-1]}}, agree_step};
-                ones_count  <= ones_count + {{(SUM_BITS - P_LOG2 - 2){ones_step[P_LOG2+1]}}, ones_step};
-            end
         end
     end
 
@@ -840,7 +817,7 @@ module ising_engine #(
     end
 
     // Bits a given shape does not use (address bits above the memory depth, host data above HOST_BITS).
-    wire unused_bits = &{1'b0, tie_count[2:0], exchange_start, place_index, exchange_index, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
+    wire unused_bits = &{1'b0, agree_total, ones_total, exchange_start, place_index, exchange_index, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
                          replica_index, field_index, sweep_magnet, s1_k};
 endmodule
 

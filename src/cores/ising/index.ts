@@ -26,7 +26,7 @@ import { CHUNK_CHOICES, lanesPerBank } from './rng.ts';
 import {
   isingEngineCell,
   isingExchangeCell,
-  dspCounterCell,
+  dspAccumulatorCell,
   isingMeasureCell,
   serialMultiplierCell,
   statsLatency,
@@ -230,7 +230,7 @@ export const ising: Design<IsingDesignConfig> = {
         MODE: MODE_CODES[config.mode],
         CHUNK: config.chunkBits,
         STATS_LATENCY: statsLatency(config.lanes),
-        // The UP5K's DSP blocks hold the four 32-bit counters (≈ 130 logic cells); the HX parts have none.
+        // The UP5K's DSP blocks hold the four 32-bit counters and the two sweep sums; the HX parts have none.
         DSP_COUNTERS: board.device === 'up5k' ? 1 : 0,
         SHAPE: `32'h${shapeValue(config).toString(16)}`,
       },
@@ -248,7 +248,7 @@ export const ising: Design<IsingDesignConfig> = {
         isingMeasureCell,
         serialMultiplierCell,
         isingExchangeCell,
-        dspCounterCell,
+        dspAccumulatorCell,
       ],
       includes: { 'ising_map.vh': verilogInclude(isingContract, 'src/cores/ising/contract.ts') },
     };

@@ -14,8 +14,8 @@ export const serialMultiplierCell: LeafCell = leafCell('serial_multiplier.v');
 /** On-chip replica exchange (engines with R > 1). */
 export const isingExchangeCell: LeafCell = leafCell('ising_exchange.v');
 
-/** A 32-bit event counter, in an SB_MAC16 on the UP5K (hdl/dsp_counter.v). */
-export const dspCounterCell: LeafCell = leafCell('dsp_counter.v');
+/** A 32-bit accumulator or counter, in an SB_MAC16 on the UP5K (hdl/dsp_accumulator.v). */
+export const dspAccumulatorCell: LeafCell = leafCell('dsp_accumulator.v');
 
 /** Clocks from `in_valid` to `out_valid` of ising_stats for `lanes` lanes: one per level (inputs come registered). */
 export function statsLatency(lanes: number): number {
