@@ -66,11 +66,14 @@ module ising_measure #(
     reg  [MW-1:0]        m_reg;
     wire                 e_sign = e_reg[EW-1];
     wire                 m_sign = m_reg[MW-1];
-    // |E| / 4 and |M| / 2 (exact: E ≡ 0 mod 4, M ≡ N ≡ 0 mod 2), as x ^ sign + sign on the quotients.
-    wire [W:0]           e_abs = (e_reg[EW-1:2] ^ {(W + 1){e_sign}}) + {{W{1'b0}}, e_sign};
-    wire [W:0]           m_abs = (m_reg[MW-1:1] ^ {(W + 1){m_sign}}) + {{W{1'b0}}, m_sign};
-    wire [W-1:0]         e = e_abs[W-1:0];
-    wire [W-1:0]         m = m_abs[W-1:0];
+    // |E| / 4 and |M| / 2 (exact: E ≡ 0 mod 4, M ≡ N ≡ 0 mod 2), as x ^ sign + sign on the quotients — taken
+    // with the record into registers, so no adder sits in front of the multipliers' bit selects (that path
+    // limited the UP5K flagship to 24.5 MHz).
+    wire                 e_in_sign = energy[EW-1];
+    wire                 m_in_sign = magnet[MW-1];
+    wire [W:0]           e_abs = (energy[EW-1:2] ^ {(W + 1){e_in_sign}}) + {{W{1'b0}}, e_in_sign};
+    wire [W:0]           m_abs = (magnet[MW-1:1] ^ {(W + 1){m_in_sign}}) + {{W{1'b0}}, m_in_sign};
+    reg  [W-1:0]         e, m;
     wire                 em_negative = (FIELD != 0) && (e_sign ^ m_sign);   // E·M < 0 (or 0: adds −0)
 
     // ---- step counters: k in S_SQUARE, the plane being added in S_PLANES ----
@@ -212,6 +215,8 @@ module ising_measure #(
                         slot_reg <= slot;
                         e_reg    <= energy[EW-1:0];
                         m_reg    <= magnet[MW-1:0];
+                        e        <= e_abs[W-1:0];
+                        m        <= m_abs[W-1:0];
                         k        <= 7'd0;
                         state    <= S_SQUARE;
                     end else if (flush) begin
