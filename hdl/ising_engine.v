@@ -122,7 +122,7 @@ module ising_engine #(
     reg  [3:0]          drain_count;
     wire [31:0]         clocks, tie_clocks, sweeps_done, elapsed;
     reg  [BIN_BITS-1:0] bin_size;           // sweeps per bin (0 acts as 1)
-    reg  [BIN_BITS-1:0] bin_count;          // sweeps of the current bin done
+    wire [BIN_BITS-1:0] bin_count;          // sweeps of the current bin done (a DSP accumulator on the UP5K)
     reg  [15:0]         swap_every;         // SWAP: engine sweeps between swap rounds (0: none)
     reg  [15:0]         swap_count;         // engine sweeps since the last round
     reg  [31:0]         swap_rounds;        // ROUNDS
@@ -630,6 +630,21 @@ module ising_engine #(
         end
     endgenerate
 
+    wire run_request  = reg_write && reg_addr == REG_RUN && reg_wdata != 32'd0;
+    wire seed_request = reg_write && reg_addr == REG_SEED;
+    wire last_replica = (replica == R[R_BITS-1:0] - 1'b1);
+    wire run_ending   = (sweeps_left == 32'd1) || stop_request;
+
+    // ---- sweeps of the current bin: cleared when a run starts, a bin ends or the last bin is flushed ----
+    wire        handoff_last = (state == ST_HANDOFF) && !flush_pending && meas_ready && last_replica;
+    wire        bin_ends     = (bin_count + 1'b1 >= bin_size);
+    wire        bin_clear    = rst || (state == ST_IDLE && !seed_request && run_request) ||
+                               (handoff_last && !run_ending && bin_ends) || (state == ST_FLUSH && meas_ready);
+    wire [31:0] bin_total;
+    dsp_accumulator #(.USE_DSP(DSP_COUNTERS)) u_bin_count (
+        .clk(clk), .clear(bin_clear), .addend({15'd0, handoff_last && !run_ending && !bin_ends}), .value(bin_total));
+    assign bin_count = bin_total[BIN_BITS-1:0];
+
     // ---- the sweep's sums (restart when a sweep begins and when the measurement unit has taken them) ----
     wire sums_clear = rst || (state == ST_BEGIN) || (state == ST_HANDOFF && !flush_pending && meas_ready);
     wire [31:0] agree_total, ones_total;
@@ -653,10 +668,6 @@ module ising_engine #(
         .clk(clk), .clear(counters_clear), .addend({15'd0, running}), .value(elapsed));
 
     // ---- control ----
-    wire run_request  = reg_write && reg_addr == REG_RUN && reg_wdata != 32'd0;
-    wire seed_request = reg_write && reg_addr == REG_SEED;
-    wire last_replica = (replica == R[R_BITS-1:0] - 1'b1);
-    wire run_ending   = (sweeps_left == 32'd1) || stop_request;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -670,7 +681,6 @@ module ising_engine #(
             colour       <= 1'b0;
             issue_k      <= {K_BITS{1'b0}};
             bin_size     <= {{(BIN_BITS - 1){1'b0}}, 1'b1};
-            bin_count    <= {BIN_BITS{1'b0}};
             flush_pending <= 1'b0;
             swap_every   <= 16'd0;
             swap_count   <= 16'd0;
@@ -698,7 +708,6 @@ module ising_engine #(
                     end else if (run_request) begin
                         sweeps_left <= reg_wdata;
                         replica     <= {R_BITS{1'b0}};
-                        bin_count   <= {BIN_BITS{1'b0}};
                         state       <= ST_BEGIN;
                     end
                 end
@@ -749,12 +758,10 @@ module ising_engine #(
                             flush_count <= bin_count + 1'b1;
                             if (run_ending) begin
                                 after_exchange <= ST_FLUSH;
-                            end else if (bin_count + 1'b1 >= bin_size) begin
-                                bin_count      <= {BIN_BITS{1'b0}};
+                            end else if (bin_ends) begin
                                 flush_pending  <= 1'b1;
                                 after_exchange <= NEXT_SWEEP;
                             end else begin
-                                bin_count      <= bin_count + 1'b1;
                                 after_exchange <= NEXT_SWEEP;
                             end
                             // Every swap_every engine sweeps, a round of swaps before the next sweep begins.
@@ -776,10 +783,7 @@ module ising_engine #(
                     else if (!exchange_busy) state <= after_exchange;
                 end
                 ST_FLUSH: begin
-                    if (meas_ready) begin
-                        bin_count <= {BIN_BITS{1'b0}};
-                        state     <= ST_IDLE;
-                    end
+                    if (meas_ready) state <= ST_IDLE;
                 end
                 default: state <= ST_IDLE;
             endcase
@@ -817,7 +821,7 @@ module ising_engine #(
     end
 
     // Bits a given shape does not use (address bits above the memory depth, host data above HOST_BITS).
-    wire unused_bits = &{1'b0, agree_total, ones_total, exchange_start, place_index, exchange_index, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
+    wire unused_bits = &{1'b0, agree_total, ones_total, bin_total, exchange_start, place_index, exchange_index, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
                          replica_index, field_index, sweep_magnet, s1_k};
 endmodule
 
