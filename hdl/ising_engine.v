@@ -231,7 +231,7 @@ module ising_engine #(
     // Every stage up to the decided one holds while the decided step has two or more ties left. `stall` is a
     // register, so no lane decision reaches a pipeline enable in the same clock.
     reg                 s1_valid, s1_step, s1_first_t, s1_last_t, s1_offset;
-    reg  [K_BITS-1:0]   s1_q, s1_k;
+    reg  [K_BITS-1:0]   s1_k;
     wire                stall;              // the tie resolver settles one of several ties this clock
     wire                advance = !stall;
 
@@ -305,7 +305,6 @@ module ising_engine #(
 
     // Classify: per lane, the neighbours equal to the old spin, registered with the old spin.
     reg                 c_valid, c_step;
-    reg  [Q_BITS-1:0]   c_q;
     reg  [P-1:0]        c_spin;
     reg  [P*3-1:0]      c_agree;
     wire                c_active = c_valid && c_step;
@@ -327,7 +326,6 @@ module ising_engine #(
         else if (advance) begin
             c_valid <= s1_valid;
             c_step  <= s1_valid && s1_step;
-            c_q     <= s1_q[Q_BITS-1:0];
             c_spin  <= target_word;
             c_agree <= agree_now;
         end
@@ -337,7 +335,7 @@ module ising_engine #(
     // word bit is the old spin and its energy unit its agreement count: together they give the table entry the
     // tie resolver needs (no copy of stage c's registers).
     reg                 d_valid;            // a step was compared
-    reg  [Q_BITS-1:0]   d_q;
+    reg  [Q_BITS-1:0]   write_q;            // the decided step's word: steps complete in order, one count each
     reg  [P-1:0]        d_word;             // its new spins, tied lanes unchanged
     reg  [P-1:0]        d_tie;              // lanes still tied
     reg  [P-1:0]        d_settled;          // tied lanes the resolver flipped in earlier clocks of this step
@@ -466,10 +464,8 @@ module ising_engine #(
                 d_tie     <= evaluating ? tie : {P{1'b0}};
                 d_settled <= {P{1'b0}};
                 d_energy  <= energy_next;
-                d_q       <= c_q;
                 s1_valid   <= can_issue;
                 s1_step    <= issue_step;
-                s1_q       <= issue_q;
                 s1_k       <= issue_k;
                 s1_first_t <= (issue_q & S_MASK) == {K_BITS{1'b0}};
                 s1_last_t  <= (issue_q & S_MASK) == S_MASK;
@@ -569,7 +565,7 @@ module ising_engine #(
     wire host_write   = !engine_owns && host_phase == 2'd2 && host_is_write;
     wire write0 = engine_owns ? (d_complete && !colour) : (host_write && !host_colour);
     wire write1 = engine_owns ? (d_complete && colour) : (host_write && host_colour);
-    wire [ADDR_BITS-1:0] write_addr = engine_owns ? {replica, d_q} : host_word_addr;
+    wire [ADDR_BITS-1:0] write_addr = engine_owns ? {replica, write_q} : host_word_addr;
     wire [P-1:0]         write_data = engine_owns ? (d_word ^ settled_now) : host_merged;
 
     always @(posedge clk) begin
@@ -696,6 +692,7 @@ module ising_engine #(
                 swap_rounds <= 32'd0;
             end
             if (advance && can_issue) issue_k <= issue_k + 1'b1;
+            if (d_complete) write_q <= write_q + 1'b1;
 
             case (state)
                 ST_IDLE: begin
@@ -721,6 +718,7 @@ module ising_engine #(
                 ST_BEGIN: begin
                     colour        <= 1'b0;
                     issue_k       <= {K_BITS{1'b0}};
+                    write_q       <= {Q_BITS{1'b0}};
                     state         <= ST_HALF;
                 end
                 ST_HALF: begin
@@ -731,6 +729,7 @@ module ising_engine #(
                         if (!colour) begin
                             colour  <= 1'b1;
                             issue_k <= {K_BITS{1'b0}};
+                            write_q <= {Q_BITS{1'b0}};
                         end else begin
                             drain_count <= 4'd0;
                             state       <= ST_DRAIN;
@@ -749,6 +748,7 @@ module ising_engine #(
                     end else if (meas_ready) begin
                         colour      <= 1'b0;
                         issue_k     <= {K_BITS{1'b0}};
+                        write_q     <= {Q_BITS{1'b0}};
                         if (!last_replica) begin
                             replica <= replica + 1'b1;
                             state   <= NEXT_SWEEP;
@@ -821,7 +821,7 @@ module ising_engine #(
     end
 
     // Bits a given shape does not use (address bits above the memory depth, host data above HOST_BITS).
-    wire unused_bits = &{1'b0, agree_total, ones_total, bin_total, exchange_start, place_index, exchange_index, mem_wdata, other_index, s1_q, read_addr0, read_addr1, write_addr, host_rest,
+    wire unused_bits = &{1'b0, agree_total, ones_total, bin_total, exchange_start, place_index, exchange_index, mem_wdata, other_index, read_addr0, read_addr1, write_addr, host_rest,
                          replica_index, field_index, sweep_magnet, s1_k};
 endmodule
 
