@@ -442,7 +442,7 @@ module ising_engine #(
         end
     endgenerate
     /* verilator lint_on UNOPTFLAT */
-    assign stall = d_valid && tie_two[1];                 // the root: two ties or more
+    assign stall = d_valid && ((P == 2) ? tie_two[1] : tie_two[1]);
 
     // The settled flip for the statistics, registered: the picked lane's old spin and count a (AND-OR gather).
     reg          fix_valid, fix_spin, fix_colour;
