@@ -422,27 +422,8 @@ module ising_engine #(
     wire [P-1:0] settled_now = d_settled | flips_now;
     wire         settling    = d_valid && (|d_tie);
 
-    // Stall while the decided step has ≥ 2 ties. Boolean logic, no carry chain (the borrow chain in this path
-    // held the UP5K flagship at 27.6 MHz): per pair of lanes "any" and "two", then a tree that merges pairs of
-    // nodes — any = a1 | a2, two = t1 | t2 | (a1 & a2) — one LUT4 per output, depth log2 P.
-    // Node n at tie_any[n] / tie_two[n]: 1 … P/2-1 inside, P/2 … P-1 the lane pairs.
-    // (Verilator sees the vectors feeding themselves as a loop; they are a tree.)
-    /* verilator lint_off UNOPTFLAT */
-    wire [P-1:0] tie_any, tie_two;
-    assign tie_any[0] = 1'b0;                             // node 0: unused
-    assign tie_two[0] = 1'b0;
-    generate
-        for (gl = 0; gl < P / 2; gl = gl + 1) begin : tie_pair
-            assign tie_any[P / 2 + gl] = d_tie[2 * gl] | d_tie[2 * gl + 1];
-            assign tie_two[P / 2 + gl] = d_tie[2 * gl] & d_tie[2 * gl + 1];
-        end
-        for (gl = 1; gl < P / 2; gl = gl + 1) begin : tie_node
-            assign tie_any[gl] = tie_any[2 * gl] | tie_any[2 * gl + 1];
-            assign tie_two[gl] = tie_two[2 * gl] | tie_two[2 * gl + 1] | (tie_any[2 * gl] & tie_any[2 * gl + 1]);
-        end
-    endgenerate
-    /* verilator lint_on UNOPTFLAT */
-    assign stall = d_valid && ((P == 2) ? tie_two[1] : tie_two[1]);
+    // Stall while the decided step has ≥ 2 ties: some tie is left once the lowest is taken (the same carry chain).
+    assign stall = d_valid && (|(d_tie & tie_borrow));
 
     // The settled flip for the statistics, registered: the picked lane's old spin and count a (AND-OR gather).
     reg          fix_valid, fix_spin, fix_colour;
@@ -840,7 +821,7 @@ module ising_engine #(
     end
 
     // Bits a given shape does not use (address bits above the memory depth, host data above HOST_BITS).
-    wire unused_bits = &{1'b0, tie_any[1:0], tie_two[0], agree_total, ones_total, bin_total, exchange_start, place_index, exchange_index, mem_wdata, other_index, read_addr0, read_addr1, write_addr, host_rest,
+    wire unused_bits = &{1'b0, agree_total, ones_total, bin_total, exchange_start, place_index, exchange_index, mem_wdata, other_index, read_addr0, read_addr1, write_addr, host_rest,
                          replica_index, field_index, sweep_magnet, s1_k};
 endmodule
 
