@@ -182,13 +182,25 @@ module ising_engine #(
     endgenerate
     wire [R_BITS-1:0] addressed  = replica_index[R_BITS-1:0];
     wire [NT*25-1:0]  thresholds_at = table_of[addressed];
+    // Stored entries by index, so the register read is a multiplexer, not a multiply by 25 (which synthesis
+    // would put into a DSP block).
+    wire [24:0] stored_at [0:15];
+    generate
+        for (gk = 0; gk < 16; gk = gk + 1) begin : stored_entry
+            if (gk < NT) begin : stored
+                assign stored_at[gk] = thresholds_at[gk * 25 +: 25];
+            end else begin : none
+                assign stored_at[gk] = 25'd0;
+            end
+        end
+    endgenerate
     function [24:0] table_entry(input [3:0] field);
         integer k, mirror;
         begin
             k = {28'd0, field};
             mirror = (k >= FIRST_K) ? k : 9 - k;
             if (k > 9) table_entry = 25'd0;
-            else if (mirror >= FIRST_K) table_entry = thresholds_at[(mirror - FIRST_K) * 25 +: 25];
+            else if (mirror >= FIRST_K) table_entry = stored_at[mirror - FIRST_K];
             else table_entry = ALWAYS;
         end
     endfunction

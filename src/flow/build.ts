@@ -68,7 +68,7 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
 
   const sources: Record<string, string> = { ...elaborated.coreSources, ...elaborated.topSource };
   const pcf = `${pcfText(board)}set_frequency ${CORE_CLOCK_NET} ${elaborated.clock.mhz}\n`;
-  const yosysArgs = ['-p', yosysScript(verilogFiles(sources), elaborated.topName, board)];
+  const yosysArgs = ['-p', yosysScript(verilogFiles(sources), elaborated.topName, board, sources)];
   const nextpnrArgs = [
     `--${board.device}`,
     '--package',
@@ -233,9 +233,17 @@ function resetReport(elaborated: Elaborated): BuildReport['reset'] {
   };
 }
 
-function yosysScript(files: string[], top: string, board: Board): string {
+/**
+ * A source that places its own SB_MAC16 cells. yosys's DSP inference (synth_ice40 -dsp, the ice40_dsp pass)
+ * rewrites such cells as multipliers — clock and enables tied off, parameters replaced (YosysHQ/yosys#2922;
+ * seen here on hdl/dsp_accumulator.v) — so those designs are synthesized without it.
+ */
+const PLACED_DSP = /^\s*(\(\*[^)]*\*\)\s*)?SB_MAC16\s*(#|\()/m;
+
+function yosysScript(files: string[], top: string, board: Board, sources: Record<string, string>): string {
   const spram = board.resources.spram > 0 ? ' -spram' : '';
-  const dsp = board.resources.dsp > 0 ? ' -dsp' : '';
+  const placesDsp = Object.values(sources).some((text) => PLACED_DSP.test(text));
+  const dsp = board.resources.dsp > 0 && !placesDsp ? ' -dsp' : '';
   return [
     `read_verilog -DSYNTHESIS ${files.join(' ')}`,
     `synth_ice40 -top ${top}${spram}${dsp}`,
