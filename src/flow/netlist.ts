@@ -23,12 +23,17 @@ import { fileText, getToolchain } from './tools.ts';
 
 export const NETLIST_VERILOG = 'netlist.v';
 /** First line of a converted netlist: a netlist.v converted by an earlier version of the changes below is redone. */
-const CONVERSION_MARK = '// spinbit routed netlist, conversion 2 (carry chains, PLL clock)';
+const CONVERSION_MARK = '// spinbit routed netlist, conversion 3 (carry chains, PLL clock, DSP CE)';
 
-/** Inputs the shipped models pull up when left floating (every other floating input is pulled down). */
+/**
+ * Inputs the shipped models pull up when left floating (every other floating input is pulled down). The DSP's
+ * CE too: nextpnr drops a constant-1 CE (as it does LC CEN) and routes a constant 0 to it explicitly, so an
+ * unrouted CE is enabled on the chip.
+ */
 const PULLED_UP: Record<string, string[]> = {
   ICESTORM_LC: ['CEN'],
   ICESTORM_RAM: ['RCLKE', 'WCLKE'],
+  ICESTORM_DSP: ['CE'],
   SB_IO: ['CLOCK_ENABLE'],
 };
 
