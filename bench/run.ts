@@ -567,8 +567,9 @@ const ISING_TARGETS: { name: string; board: string; options: Record<string, stri
     // 27 MHz (9 clocks a bit at 3 Mbaud): the tie-resolver engine reaches 27.58 MHz here (issue 24).
     options: { L: 256, lanes: 32, 'rng-bits': '8', 'clock-mhz': 27 },
   },
-  // 42 MHz (14 clocks a bit): the 64-lane tie resolver's borrow chain holds the HX8K at ≈ 44.6 MHz.
-  { name: 'hx8k_L256_P64', board: 'hx8k', options: { L: 256, lanes: 64, 'rng-bits': '8', 'clock-mhz': 42 } },
+  // 39 MHz (13 clocks a bit): the 64-lane tie resolver's borrow chain holds the HX8K at 40.7–44.7 MHz (builds
+  // at 42 and 48 MHz targets); 42 MHz missed by 1.3 MHz in one run.
+  { name: 'hx8k_L256_P64', board: 'hx8k', options: { L: 256, lanes: 64, 'rng-bits': '8', 'clock-mhz': 39 } },
 ];
 
 /**
