@@ -1,9 +1,10 @@
 /**
- * The parts of docs/ that are generated from the contracts: each design's register, memory and record tables,
- * and the link bus. A doc holds them between `<!-- generated: NAME -->` and `<!-- /generated -->`; the text
+ * The parts of docs/ that are generated from the contracts — each design's register, memory and record tables,
+ * and the link bus — and from bench/results.json: the Ising flagship and rate tables (issue 26). A doc holds them between `<!-- generated: NAME -->` and `<!-- /generated -->`; the text
  * around them is written by hand. `npm run docs` rewrites them (scripts/write-docs.ts); tests/docs.test.ts
  * fails when a committed doc differs from what the contracts say.
  */
+import { readFileSync } from 'node:fs';
 import { LINK_BUS } from '../link/bus.ts';
 import { markdownTables } from '../link/contract.ts';
 import { bdcganContract } from './bdcgan/contract.ts';
@@ -17,9 +18,90 @@ function linkBusTable(): string {
   return ['| signal | bits | driven by | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/** The parts of bench/results.json (`npm run bench`) the docs quote. */
+interface FlagshipEntry {
+  board: string;
+  options: { L: number; lanes: number; 'clock-mhz': number };
+  simulation: {
+    clocks_per_sweep: number;
+    ideal_clocks_per_sweep: number;
+    tie_clocks_per_sweep: number;
+    efficiency: number;
+  };
+  build: {
+    failed?: string;
+    logic_cells: { used: number; total: number };
+    ebr: { used: number; total: number };
+    fmax_mhz: number;
+  };
+  flips_per_ns?: number;
+}
+interface RateEntry {
+  board: string;
+  L: number;
+  lanes: number;
+  clock_mhz: number;
+  bin: number;
+  clocks_per_sweep: number;
+  ideal_clocks_per_sweep: number;
+  elapsed_clocks_per_sweep: number;
+  engine_flips_per_ns: number;
+  end_to_end_flips_per_ns: number;
+}
+interface BenchResults {
+  ising: { engines: Record<string, FlagshipEntry> };
+  ising_rates: { sizes: RateEntry[] };
+}
+
+function benchResults(): BenchResults {
+  return JSON.parse(readFileSync(new URL('../../bench/results.json', import.meta.url), 'utf8')) as BenchResults;
+}
+
+const BOARD_NAMES: Record<string, string> = { icebreaker: 'iCEBreaker', hx8k: 'HX8K' };
+
+/** The Ising flagships as bench `ising` measured them: build, efficiency, flips/ns. */
+function isingFlagshipTable(): string {
+  const rows = Object.values(benchResults().ising.engines).map((e) => {
+    const b = e.build;
+    const cells = b.failed ? `(${b.failed})` : `${b.logic_cells.used} / ${b.logic_cells.total}`;
+    const ebr = b.failed ? '—' : `${b.ebr.used} / ${b.ebr.total}`;
+    const fmax = b.failed ? '—' : `${b.fmax_mhz} MHz`;
+    const s = e.simulation;
+    return (
+      `| ${BOARD_NAMES[e.board] ?? e.board}, L = ${e.options.L}, ${e.options.lanes} lanes | ${cells} | ${ebr} | ` +
+      `${fmax} | ${e.options['clock-mhz']} MHz | ${s.clocks_per_sweep} (${s.ideal_clocks_per_sweep}) | ` +
+      `${s.tie_clocks_per_sweep} | ${s.efficiency} | **${e.flips_per_ns ?? '—'}** |`
+    );
+  });
+  return [
+    '| build | logic cells | EBR | Fmax | clock | clocks/sweep (ideal) | tie stall clocks/sweep | efficiency | flips/ns |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/** The Ising rates at every L, engine and end to end, as bench `ising_rates` measured them. */
+function isingRatesTable(): string {
+  const rows = benchResults().ising_rates.sizes.map(
+    (s) =>
+      `| ${BOARD_NAMES[s.board] ?? s.board} | ${s.L} | ${s.lanes} | ${s.clock_mhz} MHz | ${s.bin} | ` +
+      `${s.clocks_per_sweep} (${s.ideal_clocks_per_sweep}) | ${s.elapsed_clocks_per_sweep} | ` +
+      `${s.engine_flips_per_ns} | ${s.end_to_end_flips_per_ns} |`,
+  );
+  return [
+    '| board | L | lanes | clock | bin | clocks/sweep (ideal) | with link waits | flips/ns engine | end to end |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
 /** Generated section name → its text, by doc file (relative to the repository root). */
 export const GENERATED_SECTIONS: Record<string, Record<string, () => string>> = {
-  'docs/ising.md': { 'ising contract': () => markdownTables(isingContract) },
+  'docs/ising.md': {
+    'ising contract': () => markdownTables(isingContract),
+    'ising flagships (bench)': isingFlagshipTable,
+    'ising rates (bench)': isingRatesTable,
+  },
   'docs/bdcgan-model.md': { 'bdcgan contract': () => markdownTables(bdcganContract) },
   'docs/protocol.md': { 'loopback contract': () => markdownTables(loopbackContract) },
   'docs/architecture.md': { 'link bus': linkBusTable },
