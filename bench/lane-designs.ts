@@ -14,7 +14,7 @@
 import { IsingLattice, sweep } from '../src/cores/ising/reference.ts';
 import { laneStreams, THRESHOLD_BITS } from '../src/cores/ising/rng.ts';
 import { flipThresholds } from '../src/cores/ising/tables.ts';
-import { fileText, getToolchain } from '../src/flow/tools.ts';
+import { type CellCounts, synthCells } from './synth.ts';
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 const LANES = 16;
@@ -87,26 +87,13 @@ endmodule
 `;
 }
 
-interface Cells {
-  lut4: number;
-  flip_flops: number;
-  carry: number;
+/** Per lane: the 16 lanes' counts divided by 16. */
+async function synth(source: string): Promise<Cells> {
+  const cells = await synthCells({ 'lanes.v': source }, 'lanes');
+  return { lut4: cells.lut4 / LANES, flip_flops: cells.flip_flops / LANES, carry: cells.carry / LANES };
 }
 
-async function synth(source: string): Promise<Cells> {
-  const result = await getToolchain('yowasp').run(
-    'yosys',
-    ['-p', 'read_verilog lanes.v; synth_ice40 -top lanes; tee -q -o stat.json stat -json'],
-    { 'lanes.v': source },
-  );
-  if (result.code !== 0) throw new Error(`synthesis of a lane failed:\n${result.log.slice(-2000)}`);
-  const cells: Record<string, number> =
-    JSON.parse(fileText(result.files, 'stat.json') ?? '{}').design?.num_cells_by_type ?? {};
-  const flipFlops = Object.entries(cells)
-    .filter(([t]) => t.startsWith('SB_DFF'))
-    .reduce((n, [, c]) => n + c, 0);
-  return { lut4: (cells.SB_LUT4 ?? 0) / LANES, flip_flops: flipFlops / LANES, carry: (cells.SB_CARRY ?? 0) / LANES };
-}
+type Cells = Pick<CellCounts, 'lut4' | 'flip_flops' | 'carry'>;
 
 /** E[max] of n lanes' clocks to decide, k bits a clock (see the file comment). */
 function lockstepClocks(n: number, k: number): number {

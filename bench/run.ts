@@ -20,7 +20,7 @@ import { BuildFailure, buildBitstream } from '../src/flow/build.ts';
 import type { BuildReport } from '../src/flow/report.ts';
 import { UserError } from '../src/errors.ts';
 import type { Elaborated } from '../src/cores/design.ts';
-import { fileText, getToolchain, onPath } from '../src/flow/tools.ts';
+import { onPath } from '../src/flow/tools.ts';
 import { LINK_CELLS, linkParams } from '../src/link/generate.ts';
 import { leafCellSource } from '../src/hdl/cells.ts';
 import { SpinbitBoard } from '../host/board.ts';
@@ -29,6 +29,7 @@ import { ReferenceEngine, scan } from '../src/cores/ising/scan.ts';
 import { plainCheckerboard } from './plain-checkerboard.ts';
 import { benchIsingRates } from './ising-rates.ts';
 import { benchLaneDesigns } from './lane-designs.ts';
+import { type CellCounts, synthCells } from './synth.ts';
 import { up5kEnergy } from './energy.ts';
 import { laneRngModule, rngBankModule } from '../src/cores/ising/rng-rtl.ts';
 import { emitVerilog } from '../src/hdl/emit.ts';
@@ -186,27 +187,6 @@ async function linkRate(design: Elaborated<LinkLoopbackConfig>): Promise<Record<
     await board.close();
     await virtual.stop();
   }
-}
-
-interface CellCounts {
-  lut4: number;
-  flip_flops: number;
-  carry: number;
-  ebr: number;
-}
-
-/** yosys synth_ice40 (YoWASP) of `top` from `sources` (`prepare`: commands after reading, e.g. chparam). */
-async function synthCells(sources: Record<string, string>, top: string, prepare = ''): Promise<CellCounts> {
-  const files = Object.keys(sources).filter((f) => f.endsWith('.v'));
-  const script = `read_verilog ${files.join(' ')}; ${prepare} synth_ice40 -top ${top}; tee -q -o stat.json stat -json`;
-  const result = await getToolchain('yowasp').run('yosys', ['-p', script], sources);
-  if (result.code !== 0) throw new Error(`synthesis of ${top} failed:\n${result.log.slice(-2000)}`);
-  const cells: Record<string, number> =
-    JSON.parse(fileText(result.files, 'stat.json') ?? '{}').design?.num_cells_by_type ?? {};
-  const flipFlops = Object.entries(cells)
-    .filter(([t]) => t.startsWith('SB_DFF'))
-    .reduce((n, [, c]) => n + c, 0);
-  return { lut4: cells.SB_LUT4 ?? 0, flip_flops: flipFlops, carry: cells.SB_CARRY ?? 0, ebr: cells.SB_RAM40_4K ?? 0 };
 }
 
 /** link_core alone, with the loopback design's parameters. */

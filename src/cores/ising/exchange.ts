@@ -10,6 +10,7 @@
  * the rounded p_b: each is within 2^−25 of p_b, so the product is within (bits of k)·2^−25 ≤ 21·2^−25 ≈ 6·10⁻⁷ of
  * exp(−4|Δβ|k) — against ≈ 10⁻⁴, what 10⁸ attempts resolve.
  */
+import { xorshift32 } from './rng.ts';
 
 /** Entries per pair in the EXCHANGE block: p_0 … p_30, then the sure sign with the accepted count. */
 export const EXCHANGE_STRIDE = 32;
@@ -50,12 +51,8 @@ export class SwapRandom {
   }
 
   next(): number {
-    let x = this.x;
-    x = (x ^ (x << 13)) >>> 0;
-    x = (x ^ (x >>> 17)) >>> 0;
-    x = (x ^ (x << 5)) >>> 0;
-    this.x = x;
-    return x >>> 8;
+    this.x = xorshift32(this.x);
+    return this.x >>> 8;
   }
 }
 

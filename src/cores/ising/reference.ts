@@ -339,19 +339,17 @@ class Sweeper {
     const tied = this.tied;
     const spins = this.lattice.spins;
     const L = this.lattice.size;
-    let settled = 0;
     for (let i = 0; i < ties; i++) {
       const site = tied[i]!;
       const s = spins[site]!;
       const n = neighbourSum(spins, L, site);
-      settled++;
       if (streams.ties.next(remainderBits) < remainders[(5 * s + n + 9) >> 1]!) {
         spins[site] = -s;
         this.energy += 2 * s * n;
         this.magnetization -= 2 * s;
       }
     }
-    if (settled > 1) this.tieClocks += settled - 1;
+    this.tieClocks += ties - 1;
   }
 }
 

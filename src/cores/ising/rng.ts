@@ -429,6 +429,13 @@ export class LaneRandom {
   }
 }
 
+/** One step of xorshift32 (13, 17, 5): the tie resolver's and the swap generator's (hdl/ising_engine.v, hdl/ising_exchange.v). */
+export function xorshift32(x: number): number {
+  x = (x ^ (x << 13)) >>> 0;
+  x = (x ^ (x >>> 17)) >>> 0;
+  return (x ^ (x << 5)) >>> 0;
+}
+
 /** Mixed into the seed of the tie resolver's generator (hdl/ising_engine.v TIE_SEED_MIX). */
 export const TIE_SEED_MIX = 0x9e3779b9;
 
@@ -445,11 +452,7 @@ export class TieRandom {
 
   next(bits: number): number {
     const drawn = this.x >>> (32 - bits);
-    let x = this.x;
-    x = (x ^ (x << 13)) >>> 0;
-    x = (x ^ (x >>> 17)) >>> 0;
-    x = (x ^ (x << 5)) >>> 0;
-    this.x = x;
+    this.x = xorshift32(this.x);
     return drawn;
   }
 }
