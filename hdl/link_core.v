@@ -28,6 +28,7 @@
 
 module link_core #(
     parameter integer CLKS_PER_BIT     = 12,
+    parameter integer EXTRA_EIGHTHS    = 0,       // clk / baud = CLKS_PER_BIT + EXTRA_EIGHTHS/8 (uart_tx.v)
     parameter integer RX_FIFO_LOG2     = 10,      // rx buffer: the host's credit, in bytes
     parameter integer STREAM_FIFO_LOG2 = 9,
     parameter integer MAX_PAYLOAD      = 496,     // at most 511; two full frames must fit the rx FIFO
@@ -124,7 +125,7 @@ module link_core #(
     wire [7:0] rx_byte;
     wire       rx_byte_valid;
     wire       rx_frame_error;   // the garbled byte is dropped; the frame's CRC or the timeout catches it
-    uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_uart_rx (
+    uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT), .EXTRA_EIGHTHS(EXTRA_EIGHTHS)) u_uart_rx (
         .clk(clk), .rst(rst), .rx(uart_rx), .data(rx_byte), .valid(rx_byte_valid), .frame_error(rx_frame_error)
     );
 
@@ -205,7 +206,7 @@ module link_core #(
     reg        tx_valid;
     reg        tx_in_crc;        // the byte in tx_data counts in the reply CRCs (sync and CRC bytes do not)
     wire       tx_ready;
-    uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_uart_tx (
+    uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT), .EXTRA_EIGHTHS(EXTRA_EIGHTHS)) u_uart_tx (
         .clk(clk), .rst(rst), .data(tx_data), .valid(tx_valid), .ready(tx_ready), .tx(uart_tx)
     );
     // The next reply byte may go once the transmitter has taken the last one and the CRC engine has digested

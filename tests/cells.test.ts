@@ -180,6 +180,8 @@ describe('leaf cells lint', () => {
       ['uart_rx', { CLKS_PER_BIT: 104 }],
       ['uart_tx', { CLKS_PER_BIT: 4 }],
       ['uart_tx', { CLKS_PER_BIT: 16 }],
+      ['uart_rx', { CLKS_PER_BIT: 9, EXTRA_EIGHTHS: 5 }],
+      ['uart_tx', { CLKS_PER_BIT: 4, EXTRA_EIGHTHS: 1 }],
       ['sync_fifo', { WIDTH: 8, DEPTH_LOG2: 1 }],
       ['sync_fifo', { WIDTH: 16, DEPTH_LOG2: 11 }],
       ['reset_sync', { HOLD_LOG2: 8 }],

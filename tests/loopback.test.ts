@@ -35,12 +35,19 @@ describe('loopback design', () => {
     expect((await elaborate(loopback, getBoard('icestick'), {})).config.mode).toBe('link');
   });
 
+  it('times a bit in eighths of a cycle when the clock is no whole multiple of the baud', async () => {
+    // 12 MHz / 2.6 Mbaud = 4.615 cycles: 4.625 (4 + 5/8) is 0.2 % off, where a whole divisor (5) was 7.7 %.
+    const a = await elaborate(loopback, icebreaker, { baud: 2_600_000 });
+    expect((a.config as { link: { clocksPerBit: number } }).link.clocksPerBit).toBe(4.625);
+    expect(Object.values(a.coreSources).join("")).toMatch(/\.EXTRA_EIGHTHS\s*\(5\)/);
+  });
+
   it('rejects impossible settings with the numbers', async () => {
     await expect(elaborate(loopback, icebreaker, { baud: 4_000_000 })).rejects.toThrow(
       /too fast for a 12 MHz core clock: needs ≥ 4 clocks per bit \(at most 3000000 baud\)/,
     );
-    await expect(elaborate(loopback, icebreaker, { baud: 2_600_000 })).rejects.toThrow(
-      /nearest divisor 5 gives 2400000 baud, 7.69 % off \(limit 1.5 %\)/,
+    await expect(elaborate(loopback, icebreaker, { baud: 2_954_000 })).rejects.toThrow(
+      /nearest divisor 4 gives 3000000 baud, 1.56 % off \(limit 1.5 %\)/,
     );
     await expect(elaborate(loopback, icebreaker, { 'scratch-words': 100 })).rejects.toThrow(/power of two/);
     await expect(elaborate(loopback, icebreaker, { 'scratch-words': 131072 })).rejects.toThrow(
@@ -69,9 +76,12 @@ describe('loopback design', () => {
   });
 
   it(
-    'link mode: identity, registers, a 64 KiB memory round trip ' + 'and the stream through the virtual board',
+    'link mode: identity, registers, a 64 KiB memory round trip and the stream through the virtual board, ' +
+      'at 3 Mbaud from a 28.875 MHz core clock (9.625 cycles a bit)',
     async () => {
-      const e = (await elaborate(loopback, icebreaker, { baud: 3_000_000 })) as Elaborated<LinkLoopbackConfig>;
+      const options = { baud: 3_000_000, 'clock-mhz': 28.875 };
+      const e = (await elaborate(loopback, icebreaker, options)) as Elaborated<LinkLoopbackConfig>;
+      expect(e.config.link.clocksPerBit).toBe(9.625);
       const result = await checkLoopback(e, { seed: 7, memoryBytes: 65536, streamBytes: 5000 });
       expect(result).toMatchObject({
         design: 'loopback',
@@ -101,17 +111,19 @@ describe('loopback design', () => {
     }
   });
 
-  it('echo mode at 3 Mbaud from a 48 MHz PLL core clock', async () => {
+  it('echo mode at 3 Mbaud from a 29.25 MHz PLL core clock (9.75 cycles a bit), the host 2 % fast and slow', async () => {
     const e = (await elaborate(loopback, icebreaker, {
       mode: 'echo',
-      'clock-mhz': 48,
+      'clock-mhz': 29.25,
       baud: 3_000_000,
     })) as Elaborated<EchoConfig>;
     expect(e.topSource['spinbit_top.v']).toContain('SB_PLL40_PAD');
-    expect(await checkEcho(e, { bytes: 1000, seed: 4, rateError: 0.02 })).toMatchObject({
-      bytesEchoed: 1000,
-      clocksPerBit: 16,
-    });
+    for (const rateError of [0.02, -0.02]) {
+      expect(await checkEcho(e, { bytes: 1000, seed: 4, rateError })).toMatchObject({
+        bytesEchoed: 1000,
+        clocksPerBit: 9.75,
+      });
+    }
   });
 
   it('a broken echo is caught: a host 6 % fast overruns the receiver and the check fails', async () => {

@@ -15,6 +15,7 @@
 #include "verilated.h"
 #include "waveform.h"
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -32,16 +33,19 @@ static volatile std::sig_atomic_t running = 1;
 static void stop(int) { running = 0; }
 
 int main(int argc, char** argv) {
-    int clocks_per_bit = 0;
+    // The bit time in eighths of a clock cycle (the UART cells' resolution, src/link/uart-timing.ts): the host
+    // side keeps the FPGA's average bit rate, each edge on the cycle at or before the ideal one.
+    int bit_eighths = 0;
     int reset_cycles = 16;
     const char* link_path = nullptr;
     const char* trace_path = nullptr;
     for (int i = 1; i + 1 < argc; i++) {
-        if (!std::strcmp(argv[i], "--clocks-per-bit")) clocks_per_bit = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--clocks-per-bit")) bit_eighths = (int)std::lround(8 * std::atof(argv[i + 1]));
         if (!std::strcmp(argv[i], "--link")) link_path = argv[i + 1];
         if (!std::strcmp(argv[i], "--reset-cycles")) reset_cycles = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--trace")) trace_path = argv[i + 1];
     }
+    const int clocks_per_bit = bit_eighths / 8;
     if (clocks_per_bit < 4) {
         std::fprintf(stderr, "virtual_board: --clocks-per-bit N (N >= 4) is required\n");
         return 2;
@@ -101,7 +105,7 @@ int main(int argc, char** argv) {
     uint16_t send_frame = 0;
     // Host-side receiver (samples uart_tx).
     bool recv_active = false;
-    int recv_count = 0;
+    int recv_count = 0, recv_bit = 0;
     uint16_t recv_bits = 0;
     uint8_t buffer[4096];
     // The core's idle output cannot see a byte still inside uart_rx (synchronizer, stop-bit sampling), so the
@@ -134,8 +138,8 @@ int main(int argc, char** argv) {
             }
             dut.uart_rx = send_active ? (send_frame >> send_bit) & 1 : 1;
             tick();
-            if (send_active && ++send_count == clocks_per_bit) {
-                send_count = 0;
+            // Bit k of a frame ends (k + 1)·bit_eighths/8 cycles after its start edge.
+            if (send_active && 8 * ++send_count >= (send_bit + 1) * bit_eighths) {
                 if (++send_bit == 10) send_active = false;
             }
             const int line = dut.uart_tx;
@@ -143,13 +147,14 @@ int main(int argc, char** argv) {
                 if (line == 0) {
                     recv_active = true;
                     recv_count = 0;
+                    recv_bit = 0;
                     recv_bits = 0;
                 }
             } else {
                 recv_count++;
-                // Bit k is sampled in its middle: clocks_per_bit/2 + k·clocks_per_bit after the start edge.
-                if (recv_count >= clocks_per_bit / 2 && (recv_count - clocks_per_bit / 2) % clocks_per_bit == 0) {
-                    const int k = (recv_count - clocks_per_bit / 2) / clocks_per_bit;
+                // Bit k is sampled in its middle: (k + 1/2)·bit_eighths/8 cycles after the start edge.
+                if (8 * recv_count >= (2 * recv_bit + 1) * bit_eighths / 2) {
+                    const int k = recv_bit++;
                     recv_bits |= (uint16_t)(line << k);
                     if (k == 9) {
                         recv_active = false;

@@ -6,7 +6,7 @@
 import type { ClockPlan } from '../boards/wrapper.ts';
 import { linkCore, linkCrc, syncFifo, uartRx, uartTx, type LeafCell } from '../hdl/cells.ts';
 import { Module } from '../hdl/module.ts';
-import { uartDivisor } from './uart-timing.ts';
+import { uartDivisor, uartParams } from './uart-timing.ts';
 import { Capability, encodeIdentity, PROTOCOL_VERSION, type MemoryInfo } from './protocol.ts';
 import { UserError } from '../errors.ts';
 import { busConnections, declareLinkBus, type LinkBusSignal } from './bus.ts';
@@ -14,6 +14,7 @@ import { registerCount, type Contract, type MemoryName } from './contract.ts';
 
 export interface LinkConfig {
   baud: number;
+  /** Core clock cycles per bit, a multiple of 1/8 (uart_tx.v spreads the fraction over the bits). */
   clocksPerBit: number;
   rxBufferLog2: number;
   streamBufferLog2: number;
@@ -138,7 +139,7 @@ export function linkParams(link: LinkConfig, identityLength: number): Record<str
   const packed = (values: number[], bits: number, total: number) =>
     `${total}'h${values.reduceRight((acc, v) => (acc << BigInt(bits)) | BigInt(v), 0n).toString(16)}`;
   return {
-    CLKS_PER_BIT: link.clocksPerBit,
+    ...uartParams(link.clocksPerBit),
     RX_FIFO_LOG2: link.rxBufferLog2,
     STREAM_FIFO_LOG2: link.streamBufferLog2,
     MAX_PAYLOAD: link.maxPayload,

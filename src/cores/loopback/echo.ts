@@ -8,6 +8,7 @@ import { ebrBits, type Board } from '../../boards/index.ts';
 import { syncFifo, uartRx, uartTx } from '../../hdl/cells.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
+import { uartParams } from '../../link/uart-timing.ts';
 import type { Elaborated } from '../design.ts';
 import { decodeUart, encodeUart } from '../../../sim/uart.ts';
 import { VectorSim } from '../../../sim/vectors.ts';
@@ -39,7 +40,8 @@ export function generateEcho(config: EchoConfig): Module {
     'leds[0] is a heartbeat; leds[1] latches a UART framing error or a FIFO overflow until reset.',
   ]);
   core
-    .localparam('CLKS_PER_BIT', config.clocksPerBit, `core clock cycles per bit at ${config.baud} baud`)
+    .localparam('CLKS_PER_BIT', uartParams(config.clocksPerBit).CLKS_PER_BIT, `whole core clock cycles per bit at ${config.baud} baud`)
+    .localparam('EXTRA_EIGHTHS', uartParams(config.clocksPerBit).EXTRA_EIGHTHS, 'and the fraction of a cycle, in eighths')
     .localparam('FIFO_DEPTH_LOG2', Math.log2(config.fifoDepth), `${config.fifoDepth}-byte echo FIFO`)
     .localparam('HEARTBEAT_BITS', config.heartbeatBits, 'top bit toggles about once a second');
   core
@@ -64,7 +66,7 @@ export function generateEcho(config: EchoConfig): Module {
     uartRx,
     'u_rx',
     { clk: 'clk', rst: 'rst', rx: 'uart_rx', data: 'rx_data', valid: 'rx_valid', frame_error: 'rx_frame_error' },
-    { CLKS_PER_BIT: 'CLKS_PER_BIT' },
+    { CLKS_PER_BIT: 'CLKS_PER_BIT', EXTRA_EIGHTHS: 'EXTRA_EIGHTHS' },
   );
   core.blank();
   core.instance(
@@ -88,7 +90,7 @@ export function generateEcho(config: EchoConfig): Module {
     uartTx,
     'u_tx',
     { clk: 'clk', rst: 'rst', data: 'tx_data', valid: 'tx_valid', ready: 'tx_ready', tx: 'uart_tx' },
-    { CLKS_PER_BIT: 'CLKS_PER_BIT' },
+    { CLKS_PER_BIT: 'CLKS_PER_BIT', EXTRA_EIGHTHS: 'EXTRA_EIGHTHS' },
   );
   core.blank();
   core.body(`
@@ -139,7 +141,7 @@ export async function checkEcho(elaborated: Elaborated<EchoConfig>, options: Ech
     { clocksPerBit, rateError, leadingIdleBits: 4 },
   );
   // Time for the echo of whatever is still queued in the FIFO when the host stops sending.
-  const drainCycles = (Math.min(count, fifoDepth + 1) + 2) * 11 * clocksPerBit;
+  const drainCycles = Math.ceil((Math.min(count, fifoDepth + 1) + 2) * 11 * clocksPerBit);
   const steps = [
     { cycles: resetCycles, values: [1, 1] },
     ...segments.map((s) => ({ cycles: s.cycles, values: [0, s.level] })),
