@@ -39,7 +39,7 @@ describe('loopback design', () => {
     // 12 MHz / 2.6 Mbaud = 4.615 cycles: 4.625 (4 + 5/8) is 0.2 % off, where a whole divisor (5) was 7.7 %.
     const a = await elaborate(loopback, icebreaker, { baud: 2_600_000 });
     expect((a.config as { link: { clocksPerBit: number } }).link.clocksPerBit).toBe(4.625);
-    expect(Object.values(a.coreSources).join("")).toMatch(/\.EXTRA_EIGHTHS\s*\(5\)/);
+    expect(Object.values(a.coreSources).join('')).toMatch(/\.EXTRA_EIGHTHS\s*\(5\)/);
   });
 
   it('rejects impossible settings with the numbers', async () => {

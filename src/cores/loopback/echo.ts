@@ -39,9 +39,10 @@ export function generateEcho(config: EchoConfig): Module {
     'loopback_core (echo mode): echoes every byte received on uart_rx back on uart_tx through a FIFO.',
     'leds[0] is a heartbeat; leds[1] latches a UART framing error or a FIFO overflow until reset.',
   ]);
+  const bitTime = uartParams(config.clocksPerBit);
   core
-    .localparam('CLKS_PER_BIT', uartParams(config.clocksPerBit).CLKS_PER_BIT, `whole core clock cycles per bit at ${config.baud} baud`)
-    .localparam('EXTRA_EIGHTHS', uartParams(config.clocksPerBit).EXTRA_EIGHTHS, 'and the fraction of a cycle, in eighths')
+    .localparam('CLKS_PER_BIT', bitTime.CLKS_PER_BIT, `whole core clock cycles per bit at ${config.baud} baud`)
+    .localparam('EXTRA_EIGHTHS', bitTime.EXTRA_EIGHTHS, 'and the fraction of a cycle, in eighths')
     .localparam('FIFO_DEPTH_LOG2', Math.log2(config.fifoDepth), `${config.fifoDepth}-byte echo FIFO`)
     .localparam('HEARTBEAT_BITS', config.heartbeatBits, 'top bit toggles about once a second');
   core
