@@ -102,6 +102,9 @@ export function createProgram(): Command {
         )
         .option('--force', 'rebuild even when the cached build is current')
         .addOption(
+          new Option('--seed <n>', 'nextpnr placement seed: another seed may reach a few MHz more').default('1'),
+        )
+        .addOption(
           new Option(
             '--json [file]',
             "also write report.json to <file> ('-': standard output, instead of the summary)",
@@ -119,6 +122,7 @@ export function createProgram(): Command {
         outDir: (flags.out as string | undefined) ?? defaultOutDir(entry.design.name, board.name),
         toolchain: flags.toolchain as 'yowasp' | 'native',
         force: Boolean(flags.force),
+        seed: Number(flags.seed),
         onEvent: (event) => printer.handle(event),
       }).finally(() => printer.stop());
       if (json) await writeJson(json, result.report);

@@ -73,7 +73,9 @@ export function formatReport(report: BuildReport, outDir: string, cached: boolea
             `needs ≥ ${report.reset.required_us} µs`,
         ]
       : []),
-    `  config ${report.config_hash.slice(0, 16)}, ${report.toolchain} toolchain`,
+    `  config ${report.config_hash.slice(0, 16)}, ${report.toolchain} toolchain` +
+      // Builds cached by an older spinbit have no seed entry (they used 1).
+      `, placement seed ${report.seed ?? 1}`,
     `  bitstream ${outDir}/${report.bitstream}`,
   ].join('\n');
 }

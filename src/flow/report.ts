@@ -31,6 +31,8 @@ export interface BuildReport {
   reset: ResetReport;
   toolchain: string;
   tool_versions: Record<string, string>;
+  /** nextpnr's placement seed. */
+  seed: number;
   resources: ResourceUse;
   target_mhz: number;
   /** Lowest achieved Fmax over all clocks. */
