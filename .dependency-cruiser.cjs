@@ -1,8 +1,9 @@
 /**
  * Dependency rules, checked by `npm run deps` (and .ci/run): no import circle anywhere, and the rooms depend
- * one way. From the bottom: util/errors → hdl, link (protocol, contract, bus), boards → host (serial
- * transport) and sim (Verilator, virtual board) → cores (designs: generator, reference, driver, check, run)
- * and run (targets) → flow → cli. Type-only imports count too.
+ * one way. From the bottom: util/errors → hdl, link (protocol, contract, bus), boards, tools (the YoWASP/native
+ * tool runner) → design (what a design is, `elaborate`) → flow (bitstreams, routed netlists) → host (serial
+ * transport) and sim (Verilator, virtual board) → run (targets) → cores (the designs: generator, reference,
+ * driver, check, run; `defineDesign` for your own) → cli. Type-only imports count too.
  */
 const room = (path) => `^${path}`;
 const forbid = (name, from, to, comment, allowed) => ({
@@ -30,10 +31,27 @@ module.exports = {
     ),
     forbid(
       'foundations-stay-below',
-      room('src/(util|hdl|link|boards|plot)/'),
+      room('src/(util|hdl|link|boards|plot|tools)/'),
+      room('(src/(design|cores|cli|run|flow|train)|host|sim|bench)/'),
+      'the builders, the tool runner and the protocol know no design and no runner',
+    ),
+    forbid(
+      'design-is-foundation',
+      room('src/design/'),
       room('(src/(cores|cli|run|flow|train)|host|sim|bench)/'),
-      'the builders and the protocol know no design and no runner (boards plan PLLs with the tool runner)',
-      room('src/flow/tools\\.ts'),
+      'what a design is, and elaborate, know no particular design, flow or runner',
+    ),
+    forbid(
+      'flow-below-designs',
+      room('src/flow/'),
+      room('(src/(cores|cli|run|train)|host|sim|bench)/'),
+      'the bitstream flow builds any elaborated design and knows none',
+    ),
+    forbid(
+      'run-below-designs',
+      room('src/run/'),
+      room('(src/(cores|cli|train)|bench)/'),
+      'targets open sessions for any design',
     ),
     forbid(
       'errors-is-a-leaf',

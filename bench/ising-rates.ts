@@ -5,10 +5,10 @@
  * (yosys without flattening: one line per module).
  */
 import { getBoard } from '../src/boards/index.ts';
-import { elaborate } from '../src/cores/design.ts';
+import { elaborate } from '../src/design/design.ts';
 import { ising } from '../src/cores/ising/index.ts';
 import { flipsPerNs, runIsing } from '../src/cores/ising/run.ts';
-import { fileText, getToolchain } from '../src/flow/tools.ts';
+import { fileText, getToolchain } from '../src/tools/tools.ts';
 
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 

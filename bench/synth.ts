@@ -1,5 +1,5 @@
 /** yosys synth_ice40 (YoWASP) cell counts for the bench: one helper for every synthesis-only figure. */
-import { fileText, getToolchain } from '../src/flow/tools.ts';
+import { fileText, getToolchain } from '../src/tools/tools.ts';
 
 export interface CellCounts {
   lut4: number;

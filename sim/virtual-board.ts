@@ -26,7 +26,7 @@ export interface VirtualBoardOptions {
   traceFile?: string;
 }
 
-/** What a virtual board needs of an elaborated design (src/cores/design.ts `Elaborated` has it). */
+/** What a virtual board needs of an elaborated design (src/design/design.ts `Elaborated` has it). */
 export interface BoardSources {
   coreSources: Record<string, string>;
   coreTop: string;

@@ -4,7 +4,7 @@
  */
 export { BOARDS, getBoard, type Board } from './boards/index.ts';
 export { DESIGNS } from './cores/index.ts';
-export { elaborate, type Design, type DesignOptions, type Elaborated } from './cores/design.ts';
+export { elaborate, type Design, type DesignOptions, type Elaborated } from './design/design.ts';
 export { buildBitstream, type BuildEvent } from './flow/build.ts';
 export type { BuildReport } from './flow/report.ts';
 export { UserError } from './errors.ts';

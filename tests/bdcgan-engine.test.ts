@@ -17,7 +17,7 @@ import { emitVerilog } from '../src/hdl/emit.ts';
 import { HDL_DIR } from '../src/hdl/cells.ts';
 import { buildModel, lint, run } from '../sim/verilator.ts';
 import { getBoard } from '../src/boards/index.ts';
-import { elaborate, type Elaborated } from '../src/cores/design.ts';
+import { elaborate, type Elaborated } from '../src/design/design.ts';
 import { bdcgan, bdcganContract, type BdcganConfig } from '../src/cores/bdcgan/index.ts';
 import { decodeModel, encodeModel, writeModelFile } from '../src/cores/bdcgan/format.ts';
 import { Command, encodeFrame, FrameDecoder, SYNC_REQUEST } from '../src/link/protocol.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BOARDS, getBoard } from '../src/boards/index.ts';
-import { elaborate } from '../src/cores/design.ts';
+import { elaborate } from '../src/design/design.ts';
 import { loopback } from '../src/cores/loopback/index.ts';
 import { BuildFailure, buildBitstream } from '../src/flow/build.ts';
 

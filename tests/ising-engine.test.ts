@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getBoard } from '../src/boards/index.ts';
-import { elaborate, type DesignOptions, type Elaborated } from '../src/cores/design.ts';
+import { elaborate, type DesignOptions, type Elaborated } from '../src/design/design.ts';
 import { runIsing } from '../src/cores/ising/run.ts';
 import { ising, type IsingDesignConfig } from '../src/cores/ising/index.ts';
 import { packLattice, unpackLattice } from '../src/cores/ising/layout.ts';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBoard } from '../src/boards/index.ts';
-import { elaborate, type Elaborated } from '../src/cores/design.ts';
+import { elaborate, type Elaborated } from '../src/design/design.ts';
 import { loopback, loopbackContract, type LinkLoopbackConfig } from '../src/cores/loopback/index.ts';
 import { idValue } from '../src/link/contract.ts';
 

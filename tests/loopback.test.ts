@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOARDS, getBoard } from '../src/boards/index.ts';
 import { lintStubs } from '../src/boards/primitives.ts';
-import { elaborate, type Elaborated } from '../src/cores/design.ts';
+import { elaborate, type Elaborated } from '../src/design/design.ts';
 import { loopback, type LinkLoopbackConfig } from '../src/cores/loopback/index.ts';
 import { checkLoopback } from '../src/cores/loopback/check.ts';
 import { checkEcho, type EchoConfig } from '../src/cores/loopback/echo.ts';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getBoard } from '../src/boards/index.ts';
-import { elaborate, type Elaborated } from '../src/cores/design.ts';
+import { elaborate, type Elaborated } from '../src/design/design.ts';
 import { checkLoopback } from '../src/cores/loopback/check.ts';
 import { loopback, type LinkLoopbackConfig } from '../src/cores/loopback/index.ts';
 import { routedNetlistOf } from '../src/flow/netlist.ts';

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { getBoard } from '../src/boards/index.ts';
 import { resetHold, TOP_NAME } from '../src/boards/wrapper.ts';
-import { elaborate } from '../src/cores/design.ts';
+import { elaborate } from '../src/design/design.ts';
 import { loopback } from '../src/cores/loopback/index.ts';
 import { leafCellSource, resetSync } from '../src/hdl/cells.ts';
 import { VectorSim } from '../sim/vectors.ts';

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/files.ts';
 import { join } from 'node:path';
 import { UserError } from '../errors.ts';
-import { getToolchain } from '../flow/tools.ts';
+import { getToolchain } from '../tools/tools.ts';
 
 export interface PllPlan {
   inputMHz: number;

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { type Command, Option } from 'commander';
 import { boardOption, netlistOption, portOption, warn, writeJson } from './options.ts';
 import { getBoard, type Board } from '../boards/index.ts';
-import { onPath } from '../flow/tools.ts';
+import { onPath } from '../tools/tools.ts';
 import { UserError } from '../errors.ts';
 
 /** FT2232H (iCEBreaker, HX8K breakout) and FT232H/FT2232 (iCEstick, UPduino) vendor:product ids. */
@@ -206,7 +206,7 @@ export function addBoardTools(program: Command): void {
       if (flags.sim && (flags.port || flags.flash))
         throw new UserError('--sim runs without a board: drop --port/--flash');
       const { loopback } = await import('../cores/loopback/index.ts');
-      const { elaborate } = await import('../cores/design.ts');
+      const { elaborate } = await import('../design/design.ts');
       const loopbackBuild = await elaborate(loopback, board, { mode: 'link' });
       const { config } = loopbackBuild;
       if (config.mode !== 'link') throw new Error('loopback elaborated without its link');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBoard } from '../boards/index.ts';
 import { imageRequests } from '../cores/bdcgan/latent.ts';
-import type { DesignOptions } from '../cores/design.ts';
+import type { DesignOptions } from '../design/design.ts';
 import { DESIGNS } from '../cores/index.ts';
 import { parseTemperatures } from '../cores/ising/config.ts';
 import { runIsing } from '../cores/ising/run.ts';

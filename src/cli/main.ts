@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BOARDS, getBoard } from '../boards/index.ts';
 import { DESIGNS } from '../cores/index.ts';
-import type { ElaboratedDesign, RegisteredDesign } from '../cores/design.ts';
+import type { ElaboratedDesign, RegisteredDesign } from '../design/design.ts';
 import { UserError } from '../errors.ts';
 import { buildBitstream, defaultOutDir } from '../flow/build.ts';
 import { lint } from '../../sim/verilator.ts';

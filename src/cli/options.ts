@@ -7,7 +7,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { BOARDS } from '../boards/index.ts';
-import type { DesignOption, DesignOptions } from '../cores/design.ts';
+import type { DesignOption, DesignOptions } from '../design/design.ts';
 
 /** A number parser for commander: `kind` decides what is accepted, the message names the flag. */
 export function numberParser(flag: string, kind: 'number' | 'integer' | 'positive' | 'seed' = 'number') {

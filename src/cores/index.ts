@@ -1,5 +1,5 @@
 /** The design registry: every design the CLI and the library can build, lint and simulate, with its self-check. */
-import { registerDesign, type RegisteredDesign } from './design.ts';
+import { registerDesign, type RegisteredDesign } from '../design/design.ts';
 import { bdcgan } from './bdcgan/index.ts';
 import { selfCheckBdcgan } from './bdcgan/run.ts';
 import { ising } from './ising/index.ts';

@@ -13,10 +13,10 @@ import { dirname, join } from 'node:path';
 import type { Board } from '../boards/index.ts';
 import { pcfText } from '../boards/index.ts';
 import { CORE_CLOCK_NET, resetHold } from '../boards/wrapper.ts';
-import { canonicalJson, SPINBIT_VERSION, type Elaborated } from '../cores/design.ts';
+import { canonicalJson, SPINBIT_VERSION, type Elaborated } from '../design/design.ts';
 import { UserError } from '../errors.ts';
 import { parseNextpnrReport, parseYosysStat, type BuildReport, type ResourceUse } from './report.ts';
-import { fileText, getToolchain, type FileMap, type ToolchainKind, type ToolName } from './tools.ts';
+import { fileText, getToolchain, type FileMap, type ToolchainKind, type ToolName } from '../tools/tools.ts';
 import { verilogFiles } from '../hdl/sources.ts';
 
 export type Stage = 'yosys' | 'nextpnr' | 'icepack';

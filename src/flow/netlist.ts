@@ -16,10 +16,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resetHold } from '../boards/wrapper.ts';
-import type { Elaborated } from '../cores/design.ts';
+import type { Elaborated } from '../design/design.ts';
 import { UserError } from '../errors.ts';
 import { buildBitstream, ROUTED_NETLIST } from './build.ts';
-import { fileText, getToolchain } from './tools.ts';
+import { fileText, getToolchain } from '../tools/tools.ts';
 
 export const NETLIST_VERILOG = 'netlist.v';
 /** First line of a converted netlist: a netlist.v converted by an earlier version of the changes below is redone. */

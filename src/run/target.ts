@@ -4,7 +4,7 @@
  * session (start the virtual board, open the port, refuse a board built from another config, name the likely
  * cause when nothing answers) and closes everything afterwards, whatever happens.
  */
-import type { Elaborated } from '../cores/design.ts';
+import type { Elaborated } from '../design/design.ts';
 import { UserError } from '../errors.ts';
 import type { LinkConfig } from '../link/generate.ts';
 

@@ -16,7 +16,7 @@ import {
   linkConfig,
   type LinkConfig,
 } from '../../link/generate.ts';
-import type { Design } from '../design.ts';
+import type { Design } from '../../design/design.ts';
 import { hitName, registerBank } from '../../link/register-bank.ts';
 import { bdcganContract } from './contract.ts';
 import { getPreset, PRESETS, type Architecture } from './arch.ts';

@@ -10,7 +10,7 @@
 import { getBoard } from '../../boards/index.ts';
 import { UserError } from '../../errors.ts';
 import { withBoard, type Target } from '../../run/target.ts';
-import { elaborate, type DesignOptions, type Elaborated, type SelfCheckOptions } from '../design.ts';
+import { elaborate, type DesignOptions, type Elaborated, type SelfCheckOptions } from '../../design/design.ts';
 import { compareImages, type ImageCheckReport } from './check.ts';
 import { decodeModel, encodeModel } from './format.ts';
 import { bdcgan, type BdcganConfig } from './index.ts';

@@ -16,7 +16,7 @@ import {
   DEFAULT_BAUD,
   type LinkConfig,
 } from '../../link/generate.ts';
-import type { Design, DesignOptions } from '../design.ts';
+import type { Design, DesignOptions } from '../../design/design.ts';
 import { packFields, verilogInclude } from '../../link/contract.ts';
 import { busConnections } from '../../link/bus.ts';
 import { isingContract } from './contract.ts';

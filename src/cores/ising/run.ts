@@ -9,7 +9,7 @@
 import { getBoard } from '../../boards/index.ts';
 import { UserError } from '../../errors.ts';
 import { withBoard, type Target } from '../../run/target.ts';
-import { elaborate, type DesignOptions, type Elaborated, type SelfCheckOptions } from '../design.ts';
+import { elaborate, type DesignOptions, type Elaborated, type SelfCheckOptions } from '../../design/design.ts';
 import { CheckedEngine, type CheckReport } from './check.ts';
 import { validateIsingConfig, type IsingConfig } from './config.ts';
 import { ising, type IsingDesignConfig } from './index.ts';

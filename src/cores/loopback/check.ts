@@ -3,7 +3,7 @@
  * virtual board on a pty, the host driver on the real serialport bindings. Identity and config hash,
  * registers, a scratch-memory round trip and the stream must all come back exactly.
  */
-import type { Elaborated, SelfCheckOptions } from '../design.ts';
+import type { Elaborated, SelfCheckOptions } from '../../design/design.ts';
 import { UserError } from '../../errors.ts';
 import { TypedBoard } from '../../../host/typed-board.ts';
 import { withBoard, type BoardTarget } from '../../run/target.ts';

@@ -9,7 +9,7 @@ import { syncFifo, uartRx, uartTx } from '../../hdl/cells.ts';
 import { Module } from '../../hdl/module.ts';
 import { UserError } from '../../errors.ts';
 import { uartParams } from '../../link/uart-timing.ts';
-import type { Elaborated } from '../design.ts';
+import type { Elaborated } from '../../design/design.ts';
 import { decodeUart, encodeUart } from '../../../sim/uart.ts';
 import { VectorSim } from '../../../sim/vectors.ts';
 import { testBytes } from './test-bytes.ts';

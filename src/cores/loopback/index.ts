@@ -21,7 +21,7 @@ import {
 import { syncFifo, uartRx, uartTx } from '../../hdl/cells.ts';
 import { hitName, registerBank, storageName } from '../../link/register-bank.ts';
 import { loopbackContract } from './contract.ts';
-import type { Design, DesignOptions } from '../design.ts';
+import type { Design, DesignOptions } from '../../design/design.ts';
 import { checkEchoFits, ECHO_FIFO_DEPTH, generateEcho, type EchoConfig } from './echo.ts';
 import { uartDivisor } from '../../link/uart-timing.ts';
 

@@ -6,7 +6,7 @@
  */
 import { BIT_TIME_STEPS, MAX_BAUD_ERROR } from '../../link/uart-timing.ts';
 import { withBoard, type BoardTarget } from '../../run/target.ts';
-import type { Elaborated } from '../design.ts';
+import type { Elaborated } from '../../design/design.ts';
 import { loopbackContract } from './contract.ts';
 import type { LinkLoopbackConfig } from './index.ts';
 
