@@ -331,12 +331,20 @@ module link_core #(
     // The checks' verdicts, registered every clock from registers only, so no comparison sits on the state
     // logic's path: each is current two clocks after its inputs settle (the check steps wait for that).
     reg sel_bad, part_word, reply_too_long, past_end, stream_short;
+    wire sel_outside;   // the memory index names none of the design's memories (all of them when it has none)
+    generate
+        if (MEM_COUNT == 0) begin : g_no_memory
+            assign sel_outside = 1'b1;
+        end else begin : g_memories
+            assign sel_outside = {{(8 - SEL_BITS){1'b0}}, sel} >= MEM_COUNT_8;
+        end
+    endgenerate
     reg [9:0] data_words, stream_have_q;   // WRITE_MEM's words; bytes the stream buffer holds
     always @(posedge clk) begin
         data_words     <= {1'b0, data_bytes >> mem_log2};
         stream_have_q  <= stream_have[9:0];
         stream_short   <= {6'd0, count} > stream_have;
-        sel_bad        <= sel_high || ({{(8 - SEL_BITS){1'b0}}, sel} >= MEM_COUNT_8);
+        sel_bad        <= sel_high || sel_outside;
         part_word      <= (data_bytes[1:0] & word_mask) != 2'd0;
         reply_too_long <= read_command && (count_big || reply_bytes > {3'd0, MAX_LEN});
         past_end       <= (reg_command || mem_command) && (address_high || range_end > limit);

@@ -4,7 +4,9 @@
  */
 export { BOARDS, getBoard, type Board } from './boards/index.ts';
 export { DESIGNS } from './cores/index.ts';
-export { elaborate, type Design, type DesignOptions, type Elaborated } from './design/design.ts';
+export { elaborate, type Design, type DesignOption, type DesignOptions, type Elaborated } from './design/design.ts';
+export { defineDesign, type DesignSpec, type OwnConfig, type OwnDesign } from './cores/define.ts';
+export { defineContract, idValue, type Contract } from './link/contract.ts';
 export { buildBitstream, type BuildEvent } from './flow/build.ts';
 export type { BuildReport } from './flow/report.ts';
 export { UserError } from './errors.ts';

@@ -7,6 +7,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { BOARDS, getBoard } from '../boards/index.ts';
 import { DESIGNS } from '../cores/index.ts';
 import type { ElaboratedDesign, RegisteredDesign } from '../design/design.ts';
+import type { OwnDesign } from '../cores/define.ts';
+import { designPathIn, loadDesign } from './design-path.ts';
+import { targetFromFlags, targetMode } from '../run/target.ts';
 import { UserError } from '../errors.ts';
 import { buildBitstream, defaultOutDir } from '../flow/build.ts';
 import { lint } from '../../sim/verilator.ts';
@@ -32,19 +35,20 @@ import {
 
 const EXIT_USER = 2;
 
-/** Adds `<parent> <design>` subcommands, one per registered design, with that design's options. */
+/** Adds `<parent> <design>` subcommands, one per design (built in, or loaded by path), with its options. */
 function addDesignSubcommands(
   parent: Command,
   configure: (command: Command, entry: RegisteredDesign) => void,
   action: (entry: RegisteredDesign, elaborated: ElaboratedDesign, flags: Record<string, unknown>) => Promise<void>,
+  designs: Record<string, RegisteredDesign>,
 ): void {
-  for (const entry of Object.values(DESIGNS)) {
+  for (const [name, entry] of Object.entries(designs)) {
     const { design } = entry;
-    const command = parent.command(design.name).description(design.summary).addOption(boardOption());
+    const command = parent.command(name).description(design.summary).addOption(boardOption());
     addDesignOptions(command, design.options);
     command.addHelpText(
       'after',
-      `\nExample:\n  spinbit ${parent.name()} ${design.name} ${design.exampleOptions ?? '--board icebreaker'}`,
+      `\nExample:\n  spinbit ${parent.name()} ${name} ${design.exampleOptions ?? '--board icebreaker'}`,
     );
     configure(command, entry);
     command.action(async (flags: Record<string, unknown>) => {
@@ -57,11 +61,17 @@ function addDesignSubcommands(
   }
   parent.addHelpText(
     'after',
-    `\nDesigns: ${Object.keys(DESIGNS).join(', ')}. Boards: ${Object.keys(BOARDS).join(', ')}.`,
+    `\nDesigns: ${Object.keys(DESIGNS).join(', ')}, or a design module's path (docs/own-design.md). ` +
+      `Boards: ${Object.keys(BOARDS).join(', ')}.`,
   );
 }
 
-export function createProgram(): Command {
+/**
+ * The command line. `own` is a design loaded by path (`spinbit build ./my-design.ts`): offered under that path
+ * next to the built-in designs.
+ */
+export function createProgram(own?: { path: string; design: OwnDesign }): Command {
+  const designs: Record<string, RegisteredDesign> = { ...DESIGNS, ...(own ? { [own.path]: own.design } : {}) };
   const program = new Command('spinbit')
     .description('TypeScript FPGA co-design: generated iCE40 accelerators, YoWASP bitstreams, Verilator co-simulation')
     .version('0.1.0')
@@ -84,6 +94,19 @@ export function createProgram(): Command {
     .addHelpText('after', '\nExample:\n  spinbit designs')
     .action(() => {
       for (const { design } of Object.values(DESIGNS)) console.log(`${design.name.padEnd(10)} ${design.summary}`);
+    });
+
+  program
+    .command('init')
+    .description('start a project of your own: an engine in Verilog, its contract, a reference model and a test')
+    .argument('<dir>', 'a new (or empty) folder')
+    .addHelpText('after', '\nExample:\n  spinbit init my-neuron && cd my-neuron && npm install && npm test')
+    .action(async (dir: string) => {
+      const { initProject } = await import('./init.ts');
+      const made = initProject(dir);
+      console.log(`made ${made.dir}: ${made.files.join(', ')}`);
+      console.log(`next:\n  cd ${dir}\n  npm install\n  npm test            # the check on the virtual board`);
+      console.log('  npx spinbit build ./design.ts --board icebreaker');
     });
 
   const build = program
@@ -128,6 +151,7 @@ export function createProgram(): Command {
       if (json) await writeJson(json, result.report);
       if (json !== '-') console.log(formatReport(result.report, result.outDir, result.cached));
     },
+    designs,
   );
 
   const lintCommand = program
@@ -146,6 +170,7 @@ export function createProgram(): Command {
       const files = Object.keys({ ...elaborated.coreSources, ...elaborated.topSource }).sort();
       console.log(`lint clean (verilator -Wall): ${files.join(', ')}`);
     },
+    designs,
   );
 
   const sim = program
@@ -164,6 +189,7 @@ export function createProgram(): Command {
         `${entry.design.name} self-check${what} passed in ${seconds.toFixed(1)} s: ${JSON.stringify(summary)}`,
       );
     },
+    designs,
   );
 
   const boardSim = program
@@ -215,6 +241,7 @@ export function createProgram(): Command {
       process.once('SIGTERM', stop);
       await board.waitForExit();
     },
+    designs,
   );
 
   const run = program
@@ -223,6 +250,7 @@ export function createProgram(): Command {
     .addHelpText('after', '\nExample:\n  spinbit run ising --ref --T 2.0:2.6:0.1');
   addRunIsing(run);
   addRunBdcgan(run);
+  if (own) addRunOwn(run, own.path, own.design);
   addModelCommands(program);
   addTrainCommands(program);
   addBoardTools(program);
@@ -293,6 +321,35 @@ export function createProgram(): Command {
   return program;
 }
 
+/** `spinbit run ./my-design.ts --sim|--port P`: the design's check on that target. */
+function addRunOwn(run: Command, path: string, design: OwnDesign): void {
+  const command = run
+    .command(path)
+    .description(`${design.design.summary}: its check against the reference model, on a target`)
+    .option('--sim', 'on the virtual board (the RTL in Verilator behind a pty)')
+    .addOption(netlistOption())
+    .addOption(portOption('on a board flashed with the matching `spinbit build` bitstream'))
+    .addOption(seedOption('stimulus seed'))
+    .addOption(boardOption('board the design is built for'));
+  addDesignOptions(command, design.design.options);
+  command.addHelpText('after', `\nExample:\n  spinbit run ${path} --sim\n  spinbit run ${path} --port /dev/ttyUSB1`);
+  command.action(async (flags: Record<string, unknown>) => {
+    if (flags.ref) throw new UserError('a design of your own runs on a board: use --sim or --port');
+    const target = targetFromFlags(flags);
+    if (target.kind === 'reference') throw new UserError('a design of your own runs on a board: use --sim or --port');
+    const { elaborated } = await design.elaborate(
+      getBoard(flags.board as string),
+      pickDesignOptions(flags, design.design.options),
+    );
+    const started = performance.now();
+    const summary = await design.runCheck(elaborated, target, flags.seed as number);
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `${design.design.name} check on ${targetMode(target)} passed in ${seconds.toFixed(1)} s: ${JSON.stringify(summary)}`,
+    );
+  });
+}
+
 /** Whether a config has a link (loopback's echo mode has none). */
 function hasLink(config: unknown): config is { link: { clocksPerBit: number } } {
   return typeof config === 'object' && config !== null && 'link' in config;
@@ -340,13 +397,15 @@ function commandPath(command: Command): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = createProgram();
+  let program: Command | undefined;
   try {
+    const path = designPathIn(argv);
+    program = createProgram(path ? { path, design: await loadDesign(path) } : undefined);
     await program.parseAsync(argv, { from: 'user' });
     // A command may have set its own code without failing (an interrupted run exits 130, as Ctrl-C does).
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    if (error instanceof CommanderError) {
+    if (error instanceof CommanderError && program) {
       // Help and version requests are not errors; commander has already printed its message otherwise.
       if (
         error.code === 'commander.helpDisplayed' ||

@@ -12,8 +12,10 @@ import { readModuleInterface } from './verilog-interface.ts';
 export const HDL_DIR = fileURLToPath(new URL('../../hdl/', import.meta.url));
 
 export interface LeafCell extends CellInterface {
-  /** File name in hdl/. */
+  /** File name in hdl/ (or the base name of `path`): the name it has among a design's sources. */
   file: string;
+  /** Where a cell outside hdl/ lives (a design of your own, `leafCellAt`). */
+  path?: string;
 }
 
 const sources = new Map<string, string>();
@@ -29,8 +31,18 @@ export function leafCell(file: string): LeafCell {
   return cell;
 }
 
+/**
+ * The hand-written Verilog module in the file at `path` (anywhere: a design of your own), its interface read
+ * from its header like hdl/'s cells. Read afresh each time: an edited file is what the next build sees.
+ */
+export function leafCellAt(path: string): LeafCell {
+  const file = basename(path);
+  if (!file.endsWith('.v')) throw new Error(`${path}: a Verilog cell's file name ends in .v`);
+  return { ...readModuleInterface(readFileSync(path, 'utf8'), basename(file, '.v'), path), file, path };
+}
+
 export function leafCellSource(cell: LeafCell): string {
-  return sourceOf(cell.file);
+  return cell.path ? readFileSync(cell.path, 'utf8') : sourceOf(cell.file);
 }
 
 function sourceOf(file: string): string {
