@@ -29,6 +29,7 @@ export const TIERS: Record<string, string[]> = {
     'ising-rng-rtl',
     'link',
     'loopback',
+    'own-design',
     'reset',
     'selftest',
     'uart',

@@ -17,7 +17,8 @@ import { verilogFiles } from '../src/hdl/sources.ts';
 /** The waveform helper every harness includes (sim/waveform.h), written beside it in each build. */
 const WAVEFORM_HEADER = readFileSync(new URL('./waveform.h', import.meta.url), 'utf8');
 
-export const SIM_CACHE_DIR = resolve('build', 'sim-cache');
+/** build/sim-cache of the working folder, or SPINBIT_SIM_CACHE (one cache for several projects, e.g. in CI). */
+export const SIM_CACHE_DIR = resolve(process.env.SPINBIT_SIM_CACHE ?? join('build', 'sim-cache'));
 
 let cachedVersion: string | undefined;
 
