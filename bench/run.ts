@@ -22,7 +22,7 @@ import { UserError } from '../src/errors.ts';
 import type { Elaborated } from '../src/design/design.ts';
 import { onPath } from '../src/tools/tools.ts';
 import { LINK_CELLS, linkParams } from '../src/link/generate.ts';
-import { leafCellSource } from '../src/hdl/cells.ts';
+import { cellSources } from '../src/hdl/cells.ts';
 import { SpinbitBoard } from '../host/board.ts';
 import { validateIsingConfig } from '../src/cores/ising/config.ts';
 import { ReferenceEngine, scan } from '../src/cores/ising/scan.ts';
@@ -191,7 +191,7 @@ async function linkRate(design: Elaborated<LinkLoopbackConfig>): Promise<Record<
 
 /** link_core alone, with the loopback design's parameters. */
 async function linkCoreSize(design: Elaborated<LinkLoopbackConfig>): Promise<CellCounts> {
-  const sources = Object.fromEntries(LINK_CELLS.map((c) => [c.file, leafCellSource(c)]));
+  const sources = cellSources(LINK_CELLS);
   const chparam = Object.entries(linkParams(design.config.link, 64))
     .map(([k, v]) => `-set ${k} ${v}`)
     .join(' ');

@@ -80,14 +80,7 @@ module link_core #(
     output wire        idle           // nothing in flight (lets the virtual board sleep)
 );
     // ---- protocol constants (docs/protocol.md) ----
-    localparam [7:0] SYNC_REQUEST = 8'h5A;
-    localparam [7:0] SYNC_REPLY   = 8'hA5;
-    localparam [2:0] ST_OK          = 3'd0;
-    localparam [2:0] ST_BAD_CRC     = 3'd1;
-    localparam [2:0] ST_UNKNOWN_CMD = 3'd2;
-    localparam [2:0] ST_BAD_LENGTH  = 3'd3;
-    localparam [2:0] ST_BUSY        = 3'd4;
-    localparam [2:0] ST_BAD_ADDRESS = 3'd5;
+`include "link_protocol.vh"   // SYNC_*, CMD_*, ST_*: generated from src/link/protocol.ts
 
     localparam integer RX_DEPTH      = 1 << RX_FIFO_LOG2;
     localparam integer TIMEOUT_WIDTH = $clog2(TIMEOUT_CYCLES + 1);
@@ -485,12 +478,12 @@ module link_core #(
                         3'd0: seq <= rx_data;
                         3'd1: begin
                             cmd            <= rx_data;
-                            is_identify    <= (rx_data == 8'h01);
-                            is_read_regs   <= (rx_data == 8'h02);
-                            is_write_reg   <= (rx_data == 8'h03);
-                            is_read_mem    <= (rx_data == 8'h04);
-                            is_write_mem   <= (rx_data == 8'h05);
-                            is_read_stream <= (rx_data == 8'h06);
+                            is_identify    <= (rx_data == CMD_IDENTIFY);
+                            is_read_regs   <= (rx_data == CMD_READ_REGS);
+                            is_write_reg   <= (rx_data == CMD_WRITE_REG);
+                            is_read_mem    <= (rx_data == CMD_READ_MEM);
+                            is_write_mem   <= (rx_data == CMD_WRITE_MEM);
+                            is_read_stream <= (rx_data == CMD_READ_STREAM);
                         end
                         3'd2: ;   // status byte: ignored in requests
                         3'd3: len_lo <= rx_data;

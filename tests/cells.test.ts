@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ICE40_CELLS_SIM, SB_PLL40_CORE, SB_PLL40_PAD } from '../src/boards/primitives.ts';
 import { bdcganEngineCell } from '../src/cores/bdcgan/rtl.ts';
 import { isingEngineCell } from '../src/cores/ising/rtl.ts';
-import { HDL_DIR, LEAF_CELLS, leafCell, leafCellSource, syncFifo, type LeafCell } from '../src/hdl/cells.ts';
+import { cellSources, HDL_DIR, LEAF_CELLS, leafCell, syncFifo, type LeafCell } from '../src/hdl/cells.ts';
 import { emitVerilog } from '../src/hdl/emit.ts';
 import { Module, type CellInterface } from '../src/hdl/module.ts';
 import { readModuleInterface } from '../src/hdl/verilog-interface.ts';
@@ -204,7 +204,7 @@ describe('leaf cells lint', () => {
         '`default_nettype wire',
         '',
       ].join('\n');
-      await lint({ 'lint_top.v': wrapper, [cell.file]: leafCellSource(cell) }, 'lint_top');
+      await lint({ 'lint_top.v': wrapper, ...cellSources([cell]) }, 'lint_top');
     }
   });
 });

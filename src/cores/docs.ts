@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { LINK_BUS } from '../link/bus.ts';
 import { markdownTables } from '../link/contract.ts';
+import { commandTable, protocolVerilogInclude, statusTable } from '../link/protocol.ts';
 import { bdcganContract } from './bdcgan/contract.ts';
 import { isingContract } from './ising/contract.ts';
 import { loopbackContract } from './loopback/contract.ts';
@@ -103,8 +104,17 @@ export const GENERATED_SECTIONS: Record<string, Record<string, () => string>> = 
     'ising rates (bench)': isingRatesTable,
   },
   'docs/bdcgan-model.md': { 'bdcgan contract': () => markdownTables(bdcganContract) },
-  'docs/protocol.md': { 'loopback contract': () => markdownTables(loopbackContract) },
+  'docs/protocol.md': {
+    'protocol commands': commandTable,
+    'protocol statuses': statusTable,
+    'loopback contract': () => markdownTables(loopbackContract),
+  },
   'docs/architecture.md': { 'link bus': linkBusTable },
+};
+
+/** Whole files generated from the tables (not docs): `npm run docs` writes them, tests/docs.test.ts checks them. */
+export const GENERATED_FILES: Record<string, () => string> = {
+  'hdl/link_protocol.vh': protocolVerilogInclude,
 };
 
 /** `text` with every generated section replaced by its current contents; an unknown or unclosed marker is an error. */

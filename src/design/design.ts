@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Board } from '../boards/index.ts';
 import { planPll } from '../boards/pll.ts';
 import { boardTop, TOP_NAME, type ClockPlan } from '../boards/wrapper.ts';
-import { leafCellSource, resetSync, type LeafCell } from '../hdl/cells.ts';
+import { cellSources, leafCellSource, resetSync, type LeafCell } from '../hdl/cells.ts';
 import { emitVerilog } from '../hdl/emit.ts';
 import type { Module } from '../hdl/module.ts';
 import { UserError } from '../errors.ts';
@@ -162,7 +162,7 @@ export async function elaborate<Config>(
   const { core, submodules, cells, includes } = design.generate(config, board, { configHash, clock });
   const coreSources: Record<string, string> = { ...includes };
   for (const module of [core, ...submodules]) coreSources[`${module.name}.v`] = emitVerilog(module, { header });
-  for (const cell of new Set(cells)) coreSources[cell.file] = leafCellSource(cell);
+  Object.assign(coreSources, cellSources(new Set(cells)));
   const top = boardTop(board, core, clock);
   return {
     design: design.name,

@@ -16,16 +16,18 @@ export interface LeafCell extends CellInterface {
   file: string;
   /** Where a cell outside hdl/ lives (a design of your own, `leafCellAt`). */
   path?: string;
+  /** Files in hdl/ the cell `include`s: they travel with it into every source set. */
+  includes?: string[];
 }
 
 const sources = new Map<string, string>();
 const cells = new Map<string, LeafCell>();
 
 /** The cell in hdl/`file`, whose module is named like the file (as Verilator's DECLFILENAME wants). */
-export function leafCell(file: string): LeafCell {
+export function leafCell(file: string, includes?: string[]): LeafCell {
   let cell = cells.get(file);
   if (!cell) {
-    cell = { ...readModuleInterface(sourceOf(file), basename(file, '.v'), `hdl/${file}`), file };
+    cell = { ...readModuleInterface(sourceOf(file), basename(file, '.v'), `hdl/${file}`), file, includes };
     cells.set(file, cell);
   }
   return cell;
@@ -45,6 +47,16 @@ export function leafCellSource(cell: LeafCell): string {
   return cell.path ? readFileSync(cell.path, 'utf8') : sourceOf(cell.file);
 }
 
+/** The Verilog of `cells` by file name, with the files they include: a source set for Verilator or yosys. */
+export function cellSources(cells: Iterable<LeafCell>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const cell of cells) {
+    out[cell.file] = leafCellSource(cell);
+    for (const include of cell.includes ?? []) out[include] = sourceOf(include);
+  }
+  return out;
+}
+
 function sourceOf(file: string): string {
   let source = sources.get(file);
   if (source === undefined) {
@@ -58,7 +70,7 @@ export const uartRx = leafCell('uart_rx.v');
 export const uartTx = leafCell('uart_tx.v');
 export const syncFifo = leafCell('sync_fifo.v');
 export const resetSync = leafCell('reset_sync.v');
-export const linkCore = leafCell('link_core.v');
+export const linkCore = leafCell('link_core.v', ['link_protocol.vh']);
 export const linkCrc = leafCell('link_crc.v');
 
 /** The shared cells; the engines in hdl/ are exported by their designs' rtl.ts. */
