@@ -829,6 +829,11 @@ module ising_engine #(
     end
 
     // ---- register reads ----
+    // STATUS, packed at the contract's field positions (STATUS_*_LSB from ising_map.vh).
+    wire [31:0] status_word = ({31'd0, running}          << STATUS_RUNNING_LSB) |
+                              ({31'd0, state == ST_SEED} << STATUS_SEEDING_LSB) |
+                              ({31'd0, stop_request}     << STATUS_STOP_REQUESTED_LSB) |
+                              ({31'd0, meas_busy}        << STATUS_MEASURING_LSB);
     always @(posedge clk) begin
         if (reg_read) begin
             if (HAS_EXCHANGE && reg_addr >= REG_EXCHANGE_BASE) begin
@@ -843,7 +848,7 @@ module ising_engine #(
                     REG_SHAPE:  reg_rdata <= SHAPE;
                     REG_RUN:    reg_rdata <= sweeps_left;
                     REG_SEED:   reg_rdata <= seed;
-                    REG_STATUS: reg_rdata <= {28'd0, meas_busy, stop_request, state == ST_SEED, running};
+                    REG_STATUS: reg_rdata <= status_word;
                     REG_CLOCKS: reg_rdata <= clocks;
                     REG_TIES:   reg_rdata <= tie_clocks;
                     REG_SWEEPS: reg_rdata <= sweeps_done;

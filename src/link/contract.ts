@@ -67,7 +67,11 @@ export interface Contract {
   memories: Readonly<Record<string, MemorySpec>>;
   /** What the stream carries: free text, plus a record layout when it carries fixed records. */
   stream: { doc: string; record?: RecordSpec };
-  /** Bit fields of registers whose value is packed from the config (e.g. SHAPE), by register name. */
+  /**
+   * Bit fields of registers, by register name: values packed from the config (SHAPE) or flags of the engine's
+   * state (STATUS). The Verilog packs them with the generated `<REGISTER>_<FIELD>_LSB` constants (or
+   * `fieldsVerilog` in a generated core), the host unpacks them with `unpackFields`.
+   */
   fields?: Readonly<Record<string, readonly FieldSpec[]>>;
 }
 
@@ -136,6 +140,30 @@ export function packFields(fields: readonly FieldSpec[], values: Record<string, 
     shift += field.bits;
   }
   return packed;
+}
+
+/** A register value split into its named fields. */
+export function unpackFields(fields: readonly FieldSpec[], value: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let shift = 0;
+  for (const field of fields) {
+    out[field.name] = Math.floor(value / 2 ** shift) % 2 ** field.bits;
+    shift += field.bits;
+  }
+  return out;
+}
+
+/**
+ * The Verilog concatenation that packs `values` (one expression per field, of the field's width): as wide as the
+ * fields together, the first field least significant (a register bank pads it to 32 bits).
+ */
+export function fieldsVerilog(fields: readonly FieldSpec[], values: Record<string, string>): string {
+  const parts = fields.map((f) => {
+    const value = values[f.name];
+    if (value === undefined) throw new Error(`field ${f.name} has no Verilog expression`);
+    return value;
+  });
+  return parts.length === 1 ? parts[0]! : `{${parts.reverse().join(', ')}}`;
 }
 
 /** Bytes of one stream record. */

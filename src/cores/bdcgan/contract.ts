@@ -14,7 +14,7 @@ export const bdcganContract = defineContract({
       kind: 'action',
       doc: 'write n (1 … 32): make images for jobs 0 … n − 1 (ignored while busy)',
     },
-    STATUS: { address: 3, kind: 'status', width: 1, doc: 'bit 0 busy (making images, or pixels not yet sent)' },
+    STATUS: { address: 3, kind: 'status', width: 1, doc: "the engine's state (fields below)" },
     MODEL_TAG: {
       address: 4,
       kind: 'storage',
@@ -33,4 +33,7 @@ export const bdcganContract = defineContract({
     },
   },
   stream: { doc: '784 pixels (bytes, row-major) per image, images in job order.' },
+  fields: {
+    STATUS: [{ name: 'BUSY', bits: 1, doc: 'making images, or pixels not yet sent' }],
+  },
 });

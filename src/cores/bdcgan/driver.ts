@@ -5,6 +5,7 @@
  * memory in one write, one START makes them all, and their pixels arrive through the stream.
  */
 import { UserError } from '../../errors.ts';
+import { unpackFields } from '../../link/contract.ts';
 import type { SpinbitBoard } from '../../../host/board.ts';
 import { TypedBoard } from '../../../host/typed-board.ts';
 import { architectureDifference } from './arch.ts';
@@ -36,7 +37,7 @@ export class BdcganBoard {
     await this.regs.checkId();
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const busy = ((await this.regs.read('STATUS')) & 1) !== 0;
+      const busy = unpackFields(bdcganContract.fields.STATUS, await this.regs.read('STATUS')).BUSY === 1;
       const stale = await this.board.readStream();
       if (!busy && stale.length === 0) return;
       if (Date.now() > deadline)

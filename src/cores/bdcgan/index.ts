@@ -18,6 +18,7 @@ import {
 } from '../../link/generate.ts';
 import type { Design } from '../../design/design.ts';
 import { hitName, registerBank } from '../../link/register-bank.ts';
+import { fieldsVerilog } from '../../link/contract.ts';
 import { bdcganContract } from './contract.ts';
 import { getPreset, PRESETS, type Architecture } from './arch.ts';
 import { imageLayout, TABLE_WORDS, WIDTHS } from './image.ts';
@@ -165,7 +166,12 @@ export const bdcgan: Design<BdcganConfig> = {
       .reg('read_sel', 2)
       .reg('read_data', 16)
       .blank();
-    registerBank(core, bdcganContract, { STATUS: 'busy', CLOCKS: 'clocks' }, ['MEM_MODEL', 'MEM_TABLE', 'MEM_JOBS']);
+    registerBank(
+      core,
+      bdcganContract,
+      { STATUS: fieldsVerilog(bdcganContract.fields.STATUS, { BUSY: 'busy' }), CLOCKS: 'clocks' },
+      ['MEM_MODEL', 'MEM_TABLE', 'MEM_JOBS'],
+    );
     core.blank();
     const rom = instantiateLink(core, config.link, identity, 'busy');
     core.blank();

@@ -27,7 +27,7 @@ export const isingContract = defineContract({
       address: 5,
       kind: 'status',
       width: 4,
-      doc: 'bit 0 running, bit 1 seeding, bit 2 stop requested, bit 3 measuring (bin records still to stream)',
+      doc: "the engine's state: running, seeding, stop requested, measuring (fields below)",
     },
     CLOCKS: {
       address: 6,
@@ -124,6 +124,12 @@ export const isingContract = defineContract({
     },
   },
   fields: {
+    STATUS: [
+      { name: 'RUNNING', bits: 1, doc: 'sweeping (RUN is counting down)' },
+      { name: 'SEEDING', bits: 1, doc: 'restarting the lane generator (SEED)' },
+      { name: 'STOP_REQUESTED', bits: 1, doc: 'STOP was written; the run ends after this sweep' },
+      { name: 'MEASURING', bits: 1, doc: 'bin records still to stream' },
+    ],
     SHAPE: [
       { name: 'L_LOG2', bits: 8, doc: 'log2 L' },
       { name: 'P_LOG2', bits: 8, doc: 'log2 lanes' },

@@ -4,7 +4,7 @@
  * sweeps and collects the bin records (bins.ts) from the stream. Register map and record format: contract.ts (docs/ising.md).
  */
 import { UserError } from '../../errors.ts';
-import { recordBytes } from '../../link/contract.ts';
+import { recordBytes, unpackFields } from '../../link/contract.ts';
 import type { SpinbitBoard } from '../../../host/board.ts';
 import { TypedBoard } from '../../../host/typed-board.ts';
 import { isingContract } from './contract.ts';
@@ -64,8 +64,8 @@ export class IsingBoard {
   }
 
   async status(): Promise<{ running: boolean; seeding: boolean; measuring: boolean }> {
-    const status = await this.regs.read('STATUS');
-    return { running: (status & 1) !== 0, seeding: (status & 2) !== 0, measuring: (status & 8) !== 0 };
+    const status = unpackFields(isingContract.fields.STATUS, await this.regs.read('STATUS'));
+    return { running: status.RUNNING === 1, seeding: status.SEEDING === 1, measuring: status.MEASURING === 1 };
   }
 
   async waitIdle(timeoutMs = 10_000): Promise<void> {
