@@ -43,6 +43,7 @@ module ising_measure #(
     output wire                 stream_valid,
     input  wire                 stream_ready
 );
+`include "ising_map.vh"   // BIN_*_LSB: the bin record's layout, from the contract
     localparam integer W       = 2 * L_LOG2;      // log2 N: e, m ≤ N/2 = 2^(W−1) fit W bits
     localparam integer EW      = W + 3;           // E as a signed number: |E| ≤ 2N = 2^(W+1)
     localparam integer MW      = W + 2;           // M as a signed number: |M| ≤ N = 2^W
@@ -168,8 +169,11 @@ module ising_measure #(
     wire [6:0]           flush_plane = flush_byte[6:0] - 7'd4;
     wire                 header = (flush_byte < 8'd4);
     wire                 last_slot = (flush_slot == SLOTS[SLOT_BITS-1:0] - 1'b1);
-    // bin_sweeps is the engine's register: it changes only at the next bin's end, which waits for this flush.
-    wire [31:0]          header_word = {bin_sweeps, {(8 - SLOT_BITS){1'b0}}, flush_slot};
+    // The record's first four bytes, at the contract's field positions (BIN_*_LSB from ising_map.vh; the planes
+    // follow from byte 4 on, BIN_PLANES_LSB = 32). bin_sweeps is the engine's register: it changes only at the
+    // next bin's end, which waits for this flush.
+    wire [31:0]          header_word = ({{(32 - SLOT_BITS){1'b0}}, flush_slot} << BIN_SLOT_LSB) |
+                                       ({8'd0, bin_sweeps} << BIN_SWEEPS_LSB);
     wire                 sent = (state == S_SEND) && stream_ready;
     reg  [ABITS-1:0]     clear_addr;
 

@@ -240,6 +240,24 @@ export function verilogConstants(contract: Contract): VerilogConstant[] {
   for (const [name, spec] of Object.entries(contract.memories)) {
     out.push({ name: `MEM_${name.toUpperCase()}`, width: 8, value: spec.index, comment: firstClause(spec.doc) });
   }
+  const record = contract.stream.record;
+  if (record) {
+    // Where each field of a stream record sits (bit offset from the first byte's least significant bit).
+    const prefix = record.name.toUpperCase();
+    let lsb = 0;
+    for (const field of record.fields) {
+      out.push(
+        {
+          name: `${prefix}_${field.name.toUpperCase()}_LSB`,
+          width: 16,
+          value: lsb,
+          comment: `${record.name} record: ${firstClause(field.doc)}`,
+        },
+        { name: `${prefix}_${field.name.toUpperCase()}_BITS`, width: 16, value: field.bits, comment: `its width` },
+      );
+      lsb += field.bits;
+    }
+  }
   for (const [register, fields] of Object.entries(contract.fields ?? {})) {
     let lsb = 0;
     for (const field of fields) {
