@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PRESETS, type Architecture } from '../src/cores/bdcgan/arch.ts';
-import { modelImage } from '../src/cores/bdcgan/image.ts';
+import { IMAGE_PIXELS, PRESETS, type Architecture } from '../src/cores/bdcgan/arch.ts';
+import { modelImage, TABLE_WORDS } from '../src/cores/bdcgan/image.ts';
 import { generate, quantizeLatent } from '../src/cores/bdcgan/reference.ts';
 import { activationBits, layersModule, modelRowBits } from '../src/cores/bdcgan/rtl.ts';
 import { emitVerilog } from '../src/hdl/emit.ts';
@@ -18,19 +18,19 @@ import { HDL_DIR } from '../src/hdl/cells.ts';
 import { buildModel, lint, run } from '../sim/verilator.ts';
 import { getBoard } from '../src/boards/index.ts';
 import { elaborate, type Elaborated } from '../src/design/design.ts';
-import { bdcgan, bdcganContract, type BdcganConfig } from '../src/cores/bdcgan/index.ts';
+import { bdcgan, bdcganContract, JOB_WORDS, type BdcganConfig } from '../src/cores/bdcgan/index.ts';
 import { decodeModel, encodeModel, writeModelFile } from '../src/cores/bdcgan/format.ts';
 import { Command, encodeFrame, FrameDecoder, SYNC_REQUEST } from '../src/link/protocol.ts';
 import { VirtualBoard } from '../sim/virtual-board.ts';
 import { SpinbitBoard } from '../host/board.ts';
-import { BdcganBoard } from '../src/cores/bdcgan/driver.ts';
+import { BdcganBoard, packJob } from '../src/cores/bdcgan/driver.ts';
 import { openSerial } from '../host/serial.ts';
 import type { Transport } from '../host/link.ts';
 import { randomModel, seededRandom } from './helpers.ts';
 
 const WIDTH = 64;
 
-// Drives the engine's host ports: model words, table words, then batches of jobs (16 words each), each batch
+// Drives the engine's host ports: model words, table words, then batches of jobs (JOB_WORDS each), each batch
 // started with its count; prints every image as hex pixels and the clock its last pixel left.
 const HARNESS = String.raw`
 #include "Vdut.h"
@@ -50,7 +50,7 @@ int main(int argc, char **argv) {
     dut->model_write = 1; dut->model_addr = a; dut->model_wdata = v; tick();
   }
   dut->model_write = 0;
-  for (unsigned a = 0; a < 514; a++) {
+  for (unsigned a = 0; a < ${TABLE_WORDS}; a++) {
     unsigned v; if (scanf("%x", &v) != 1) return 2;
     dut->table_write = 1; dut->table_addr = a; dut->table_wdata = v; tick();
   }
@@ -58,7 +58,7 @@ int main(int argc, char **argv) {
   unsigned batches; if (scanf("%u", &batches) != 1) return 2;
   for (unsigned n = 0; n < batches; n++) {
     unsigned jobs; if (scanf("%u", &jobs) != 1) return 2;
-    for (unsigned a = 0; a < 16 * jobs; a++) {
+    for (unsigned a = 0; a < ${JOB_WORDS} * jobs; a++) {
       unsigned v; if (scanf("%x", &v) != 1) return 2;
       dut->job_write = 1; dut->job_addr = a; dut->job_wdata = v; tick();
     }
@@ -67,7 +67,7 @@ int main(int argc, char **argv) {
     unsigned long begin = clocks;
     for (unsigned j = 0; j < jobs; j++) {
       unsigned got = 0;
-      while (got < 784 && clocks - begin < 50000000UL) {
+      while (got < ${IMAGE_PIXELS} && clocks - begin < 50000000UL) {
         // the consumer pauses now and then, as the link does
         dut->pixel_ready = (clocks % 7) != 3;
         dut->clk = 0; dut->eval();
@@ -104,18 +104,9 @@ async function engine(arch: Architecture) {
   return buildModel({ sources: sourcesFor(arch), top: 'bdcgan_engine', harness: HARNESS, flags });
 }
 
-/** The 16 job words of one image: z values, z presence, label. */
-function jobWords(arch: Architecture, z: Int8Array, label: number): number[] {
-  const zWords = Math.ceil(arch.latent / 16);
-  const pack = (bit: (i: number) => boolean) =>
-    Array.from({ length: zWords }, (_, w) => {
-      let v = 0;
-      for (let j = 0; j < 16; j++) if (bit(16 * w + j)) v |= 1 << j;
-      return v;
-    });
-  const words = [...pack((i) => (z[i] ?? 0) > 0), ...pack((i) => (z[i] ?? 0) !== 0), label];
-  return [...words, ...new Array(16 - words.length).fill(0)];
-}
+/** The job words of one image, packed as the driver packs them. */
+const jobWords = (arch: Architecture, z: Int8Array, label: number): number[] =>
+  Array.from(packJob(arch.latent, { z, label }));
 
 describe('B-DCGAN engine RTL = integer reference', () => {
   it('is lint-clean under verilator -Wall (both presets)', async () => {

@@ -19,6 +19,7 @@ import {
   pickDesignOptions,
   seedOption,
 } from './options.ts';
+import { IMAGE_PIXELS } from '../cores/bdcgan/arch.ts';
 
 /** What a generation run prints (the demo prints the same lines). */
 export function generationLines(run: BdcganRunResult, summary: { n: number; arch: string; hash: string }): string[] {
@@ -51,8 +52,8 @@ export async function writeDigitOutputs(
 ): Promise<string[]> {
   const lines: string[] = [];
   if (files.raw) {
-    const bytes = new Uint8Array(images.length * 784);
-    for (const [i, image] of images.entries()) bytes.set(image, i * 784);
+    const bytes = new Uint8Array(images.length * IMAGE_PIXELS);
+    for (const [i, image] of images.entries()) bytes.set(image, i * IMAGE_PIXELS);
     writeFileAtomic(files.raw, bytes);
     lines.push(`raw images written to ${files.raw}`);
   }

@@ -19,6 +19,7 @@
  * at distance 0, and "inside a ball" (distance ≤ radius, as in the paper) does not depend on rounding.
  */
 import type { MnistSet } from './mnist.ts';
+import { IMAGE_PIXELS } from '../cores/bdcgan/arch.ts';
 
 /** The k of the k-NN manifolds (the paper's recommended value). */
 export const DIVERSITY_K = 3;
@@ -179,7 +180,7 @@ export function digitsByLabel(set: MnistSet, perLabel: number, classes = 10): Ui
   const out = Array.from({ length: classes }, (): Uint8Array[] => []);
   for (let i = 0; i < set.count; i++) {
     const bucket = out[set.labels[i]!];
-    if (bucket && bucket.length < perLabel) bucket.push(set.images.subarray(i * 784, (i + 1) * 784));
+    if (bucket && bucket.length < perLabel) bucket.push(set.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS));
   }
   return out;
 }

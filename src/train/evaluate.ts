@@ -5,6 +5,7 @@
  */
 import { loadMnist } from './mnist.ts';
 import { initTf, tf } from './tf.ts';
+import { IMAGE_PIXELS } from '../cores/bdcgan/arch.ts';
 
 export interface Accuracy {
   accuracy: number;
@@ -22,15 +23,18 @@ export async function nearestNeighbourAccuracy(
   const chunk = 6000;
   const queries = tf.tensor2d(Float32Array.from(images.flatMap((im) => Array.from(im, (v) => v / 255))), [
     images.length,
-    784,
+    IMAGE_PIXELS,
   ]);
   const best = new Float32Array(images.length).fill(Infinity);
   const predicted = new Array<number>(images.length).fill(-1);
   for (let first = 0; first < train.count; first += chunk) {
     const count = Math.min(chunk, train.count - first);
-    const pixels = Float32Array.from(train.images.subarray(first * 784, (first + count) * 784), (v) => v / 255);
+    const pixels = Float32Array.from(
+      train.images.subarray(first * IMAGE_PIXELS, (first + count) * IMAGE_PIXELS),
+      (v) => v / 255,
+    );
     const [index, distance] = tf.tidy(() => {
-      const reference = tf.tensor2d(pixels, [count, 784]);
+      const reference = tf.tensor2d(pixels, [count, IMAGE_PIXELS]);
       const norms = tf.sum(tf.square(reference), 1);
       const d = tf.sub(norms, tf.mul(tf.matMul(queries, tf.transpose(reference)), 2)); // [queries, count]
       return [tf.argMin(d, 1), tf.min(d, 1)];

@@ -11,7 +11,14 @@
  * exported integer model computes what was trained. `fullPrecision` trains the same architecture with float
  * weights and BN + ReLU activations (the comparison twin; it has no integer export).
  */
-import { deconvPadding, labelCopies, layerInputs, type Architecture, type LayerSpec } from '../cores/bdcgan/arch.ts';
+import {
+  deconvPadding,
+  IMAGE_PIXELS,
+  labelCopies,
+  layerInputs,
+  type Architecture,
+  type LayerSpec,
+} from '../cores/bdcgan/arch.ts';
 import {
   foldBatchNorm,
   sigmoidTable,
@@ -418,7 +425,7 @@ export class Discriminator {
   ) {
     const random = mulberry32(seed ^ 0x5eed);
     const tag = `#${++networks}`;
-    const sizes = [784 + labels, 512, 256];
+    const sizes = [IMAGE_PIXELS + labels, 512, 256];
     const dense = (name: string, inputs: number, outputs: number) => [
       tf.variable(initTensor([inputs, outputs], Math.sqrt(2 / inputs), random), true, `${name}.weight${tag}`),
       tf.variable(tf.zeros([outputs]), true, `${name}.bias${tag}`),
@@ -436,7 +443,7 @@ export class Discriminator {
   forward(images: tf.Tensor3D, oneHot: Rank2): { logits: tf.Tensor1D; classes: tf.Tensor2D } {
     const batch = images.shape[0];
     const v = this.variables;
-    let h: tf.Tensor = tf.concat([tf.sub(tf.mul(tf.reshape(images, [batch, 784]), 2), 1) as Rank2, oneHot], 1);
+    let h: tf.Tensor = tf.concat([tf.sub(tf.mul(tf.reshape(images, [batch, IMAGE_PIXELS]), 2), 1) as Rank2, oneHot], 1);
     h = tf.leakyRelu(tf.add(mm(h, v[0]!), v[1]!), 0.2);
     if (this.options.minibatchStd) {
       // Minibatch standard deviation (Karras et al., ProGAN): how much the batch's features vary, averaged, as

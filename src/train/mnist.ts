@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
+import { IMAGE_SIDE } from '../cores/bdcgan/arch.ts';
 
 export interface MnistSet {
   images: Uint8Array;
@@ -45,7 +46,7 @@ export function loadMnist(set: 'train' | 't10k' = 'train'): MnistSet {
   const dir = dataDir();
   const images = readIdx(join(dir, `${set}-images-idx3-ubyte`), 0x803);
   const labels = readIdx(join(dir, `${set}-labels-idx1-ubyte`), 0x801);
-  if (images.dims[0] !== labels.dims[0] || images.dims[1] !== 28 || images.dims[2] !== 28) {
+  if (images.dims[0] !== labels.dims[0] || images.dims[1] !== IMAGE_SIDE || images.dims[2] !== IMAGE_SIDE) {
     const shape = images.dims.join('×');
     throw new UserError(`MNIST ${set}: ${shape} images do not match ${labels.dims[0]} labels of 28×28`);
   }

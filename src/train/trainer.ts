@@ -18,6 +18,7 @@ import { mulberry32 } from '../util/random.ts';
 import { baseName, classLoss, Discriminator, Generator, logitLoss } from './gan.ts';
 import { loadMnist, type MnistSet } from './mnist.ts';
 import { initTf, tf } from './tf.ts';
+import { IMAGE_PIXELS, IMAGE_SIDE } from '../cores/bdcgan/arch.ts';
 
 export interface Recipe {
   preset: string;
@@ -87,7 +88,7 @@ export class Trainer {
     if (!(recipe.batch >= 2 && recipe.batch <= 1024))
       throw new UserError(`--batch must be from 2 to 1024, got ${recipe.batch}`);
     const subset = {
-      images: all.images.subarray(0, recipe.images * 784),
+      images: all.images.subarray(0, recipe.images * IMAGE_PIXELS),
       labels: all.labels.subarray(0, recipe.images),
       count: recipe.images,
     };
@@ -111,11 +112,12 @@ export class Trainer {
   step(indices: ArrayLike<number>, random: () => number): { lossD: number; lossG: number } {
     const batch = indices.length;
     const { labels: classes } = this.generator.arch;
-    const pixels = new Float32Array(batch * 784);
+    const pixels = new Float32Array(batch * IMAGE_PIXELS);
     const realLabels = new Int32Array(batch);
     for (let i = 0; i < batch; i++) {
       const n = indices[i]!;
-      for (let p = 0; p < 784; p++) pixels[i * 784 + p] = this.data.images[n * 784 + p]! / 255;
+      for (let p = 0; p < IMAGE_PIXELS; p++)
+        pixels[i * IMAGE_PIXELS + p] = this.data.images[n * IMAGE_PIXELS + p]! / 255;
       realLabels[i] = this.data.labels[n]!;
     }
     const fakeD = this.latent(random, batch);
@@ -124,7 +126,7 @@ export class Trainer {
     const half = Math.floor(batch / 2);
     // Mode seeking pairs image i with image i + half: same label, another z.
     if (modeSeeking > 0) fakeG.labels.copyWithin(half, 0, half);
-    const real = tf.tensor3d(pixels, [batch, 28, 28]);
+    const real = tf.tensor3d(pixels, [batch, IMAGE_SIDE, IMAGE_SIDE]);
     const oneHot = (labels: Int32Array) => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat() as tf.Tensor2D;
     const lossD = this.optD.minimize(
       () => {
@@ -284,7 +286,10 @@ export class Trainer {
  * which the generator minimises: a generator that maps every z of a label to one digit pays for it directly.
  */
 export function modeSeekingLoss(images: tf.Tensor3D, z: tf.Tensor2D, half: number): tf.Scalar {
-  const [a, b] = [tf.slice(images, [0, 0, 0], [half, 28, 28]), tf.slice(images, [half, 0, 0], [half, 28, 28])];
+  const [a, b] = [
+    tf.slice(images, [0, 0, 0], [half, IMAGE_SIDE, IMAGE_SIDE]),
+    tf.slice(images, [half, 0, 0], [half, IMAGE_SIDE, IMAGE_SIDE]),
+  ];
   const [za, zb] = [tf.slice(z, [0, 0], [half, -1]), tf.slice(z, [half, 0], [half, -1])];
   const ratio = tf.div(tf.mean(tf.abs(tf.sub(a, b))), tf.add(tf.mean(tf.abs(tf.sub(za, zb))), 1e-5));
   return tf.div(1, tf.add(ratio, 1e-5)) as tf.Scalar;
@@ -318,7 +323,7 @@ export function floatImages(generator: Generator, zs: Int8Array[], labels: numbe
     const images = tf.tidy(() => generator.forward(z, Int32Array.from(labels.slice(first, first + 256)), false));
     const data = images.dataSync();
     for (let i = 0; i < part.length; i++)
-      out.push(Uint8Array.from(data.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255)));
+      out.push(Uint8Array.from(data.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), (v) => Math.round(v * 255)));
     tf.dispose([z, images]);
   }
   return out;
@@ -331,7 +336,7 @@ export async function saveEpoch(trainer: Trainer, dir: string): Promise<{ grid: 
   const { writeImageGridPng } = await import('../plot/png.ts');
   const { images, labels } = trainer.samples(8);
   const grid = join(dir, `samples-epoch-${String(trainer.epoch).padStart(2, '0')}.png`);
-  await writeImageGridPng(grid, images, 28, labels.map(String), 8);
+  await writeImageGridPng(grid, images, IMAGE_SIDE, labels.map(String), 8);
   writeFileSync(join(dir, 'log.json'), `${JSON.stringify({ recipe: trainer.recipe, epochs: trainer.log }, null, 2)}\n`);
   if (trainer.recipe.fullPrecision) return { grid };
   const model = join(dir, 'model.sbgan');

@@ -9,6 +9,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { UserError } from '../../errors.ts';
 
+/** The generator's image: one 28 × 28 plane of 8-bit pixels, as MNIST's (every preset ends in it). */
+export const IMAGE_SIDE = 28;
+export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
+
 export type LayerSpec =
   | {
       kind: 'dense';

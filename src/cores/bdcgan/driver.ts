@@ -86,20 +86,12 @@ export class BdcganBoard {
     return { skipped: false, seconds: (performance.now() - started) / 1000, bytes };
   }
 
-  /** The job memory words of one image: z values, z presence, label. */
-  jobWords({ z, label }: GenerateRequest): Uint16Array {
-    const { zWords } = this.config;
-    const words = new Uint16Array(JOB_WORDS);
-    for (let i = 0; i < this.config.arch.latent; i++) {
-      const v = z[i] ?? 0;
-      if (v > 0) words[i >> 4]! |= 1 << (i & 15);
-      if (v !== 0) words[zWords + (i >> 4)]! |= 1 << (i & 15);
-    }
-    words[2 * zWords] = label;
-    return words;
+  /** The job memory words of one image (packJob). */
+  jobWords(request: GenerateRequest): Uint16Array {
+    return packJob(this.config.arch.latent, request);
   }
 
-  /** Images for (z, label) requests: 784 pixels each, row-major, in request order. */
+  /** Images for (z, label) requests: IMAGE_BYTES (784) pixels each, row-major, in request order. */
   async generateMany(requests: GenerateRequest[], onImage?: (done: number) => void): Promise<Uint8Array[]> {
     const images: Uint8Array[] = [];
     for (let first = 0; first < requests.length; first += this.config.jobs) {
@@ -121,4 +113,21 @@ export class BdcganBoard {
   async generate(z: Int8Array, label: number): Promise<Uint8Array> {
     return (await this.generateMany([{ z, label }]))[0]!;
   }
+}
+
+/**
+ * The job memory words of one image, as the engine reads them (contract memory `jobs`): ⌈latent/16⌉ words of z
+ * signs (bit i%16 of word i/16 set for z_i = +1), as many of z presence (set for z_i ≠ 0), then the label.
+ */
+export function packJob(latent: number, { z, label }: GenerateRequest): Uint16Array {
+  const zWords = Math.ceil(latent / 16);
+  const words = new Uint16Array(JOB_WORDS);
+  if (2 * zWords + 1 > JOB_WORDS) throw new Error(`a latent of ${latent} does not fit ${JOB_WORDS} job words`);
+  for (let i = 0; i < latent; i++) {
+    const v = z[i] ?? 0;
+    if (v > 0) words[i >> 4]! |= 1 << (i & 15);
+    if (v !== 0) words[zWords + (i >> 4)]! |= 1 << (i & 15);
+  }
+  words[2 * zWords] = label;
+  return words;
 }

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../util/files.ts';
 import { UserError } from '../../errors.ts';
-import { layerInputs, PRESETS, type Architecture, type LayerSpec } from './arch.ts';
+import { IMAGE_SIDE, layerInputs, PRESETS, type Architecture, type LayerSpec } from './arch.ts';
 import type { BinaryLayer, LastLayer, Model } from './reference.ts';
 
 export const MODEL_MAGIC = 'SPNBGAN1';
@@ -112,7 +112,8 @@ export function validateArchitecture(arch: Architecture): void {
       size *= 2;
     } else fail(`layer ${i}: unknown kind`);
   });
-  if (channels !== 1 || size !== 28) fail(`the generator must end in one 28×28 plane, ends in ${channels}×${size}²`);
+  if (channels !== 1 || size !== IMAGE_SIDE)
+    fail(`the generator must end in one 28×28 plane, ends in ${channels}×${size}²`);
 }
 
 export function encodeModel(model: Model, meta: Record<string, unknown> = {}): Uint8Array {

@@ -20,7 +20,7 @@ import type { Design } from '../../design/design.ts';
 import { hitName, registerBank } from '../../link/register-bank.ts';
 import { fieldsVerilog } from '../../link/contract.ts';
 import { bdcganContract } from './contract.ts';
-import { getPreset, PRESETS, type Architecture } from './arch.ts';
+import { getPreset, IMAGE_PIXELS, PRESETS, type Architecture } from './arch.ts';
 import { imageLayout, TABLE_WORDS, WIDTHS } from './image.ts';
 import { activationBits, bdcganEngineCell, layersModule, modelRowBits } from './rtl.ts';
 
@@ -42,7 +42,7 @@ export interface BdcganConfig {
 export { bdcganContract } from './contract.ts';
 /** Pixels stream at 784 bytes per image: the link runs at 3 Mbaud (the FT2232H's safe fast rate) unless told. */
 export const BDCGAN_BAUD = 3_000_000;
-export const IMAGE_BYTES = 784;
+export const IMAGE_BYTES = IMAGE_PIXELS;
 /**
  * The core clock on UP5K boards unless told: 18 MHz from the PLL. The mnist-up5k build closes timing at
  * 22.7 MHz on the iCEBreaker (bench/results.json), so 18 keeps a margin for placement variance, and 3 Mbaud
