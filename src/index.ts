@@ -3,7 +3,7 @@
  * use exactly these. See README ("Use as a library") and examples/.
  */
 export { BOARDS, getBoard, type Board } from './boards/index.ts';
-export { DESIGNS } from './cores/index.ts';
+export { DESIGNS, loadDesign, resolveDesign } from './cores/index.ts';
 export { elaborate, type Design, type DesignOption, type DesignOptions, type Elaborated } from './design/design.ts';
 export { defineDesign, type DesignSpec, type OwnConfig, type OwnDesign } from './cores/define.ts';
 export { defineContract, idValue, type Contract } from './link/contract.ts';

@@ -5,10 +5,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { BOARDS, getBoard } from '../boards/index.ts';
-import { DESIGNS } from '../cores/index.ts';
+import { DESIGNS, loadDesign } from '../cores/index.ts';
 import type { ElaboratedDesign, RegisteredDesign } from '../design/design.ts';
 import type { OwnDesign } from '../cores/define.ts';
-import { designPathIn, loadDesign } from './design-path.ts';
+import { designPathIn } from './design-path.ts';
 import { targetFromFlags, targetMode } from '../run/target.ts';
 import { UserError } from '../errors.ts';
 import { buildBitstream, defaultOutDir } from '../flow/build.ts';
