@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { LINK_BUS } from '../link/bus.ts';
 import { markdownTables } from '../link/contract.ts';
-import { commandTable, protocolVerilogInclude, statusTable } from '../link/protocol.ts';
+import { commandTable, identityTable, protocolVerilogInclude, statusTable } from '../link/protocol.ts';
 import { bdcganContract } from './bdcgan/contract.ts';
 import { isingContract } from './ising/contract.ts';
 import { loopbackContract } from './loopback/contract.ts';
@@ -181,6 +181,7 @@ export const GENERATED_SECTIONS: Record<string, Record<string, () => string>> = 
   'docs/protocol.md': {
     'protocol commands': commandTable,
     'protocol statuses': statusTable,
+    'identity layout': identityTable,
     'loopback contract': () => markdownTables(loopbackContract),
   },
   'docs/architecture.md': { 'link bus': linkBusTable },

@@ -267,28 +267,90 @@ export interface Identity {
 
 export const CONFIG_HASH_BYTES = 8;
 
+/**
+ * The identity block's fixed part, in order (little endian): the one table encodeIdentity, decodeIdentity and
+ * docs/protocol.md's identity table come from. After it: per memory its word bytes (1) and depth (4), then the
+ * design name.
+ */
+export const IDENTITY_FIELDS = [
+  { name: 'magic', bytes: 4, doc: `magic \`${IDENTITY_MAGIC}\` (ASCII)` },
+  { name: 'protocolVersion', bytes: 1, doc: `protocol version (${PROTOCOL_VERSION})` },
+  {
+    name: 'capabilities',
+    bytes: 1,
+    doc: 'capabilities: bit 0 registers, bit 1 memories, bit 2 stream; bits 3–7 reserved (0; ignore them)',
+  },
+  {
+    name: 'configHash',
+    bytes: CONFIG_HASH_BYTES,
+    doc: "config hash: the first 8 bytes of the SHA-256 of the design's canonical config JSON",
+  },
+  { name: 'coreClockHz', bytes: 4, doc: 'core clock, Hz' },
+  { name: 'baud', bytes: 4, doc: 'baud' },
+  { name: 'rxBufferBytes', bytes: 2, doc: "rx buffer bytes (the host's credit)" },
+  { name: 'maxPayload', bytes: 2, doc: 'max payload bytes' },
+  { name: 'streamBufferBytes', bytes: 2, doc: 'stream buffer bytes' },
+  { name: 'frameTimeoutUs', bytes: 4, doc: 'frame timeout, µs' },
+  { name: 'registerCount', bytes: 2, doc: 'register count' },
+  { name: 'memoryCount', bytes: 1, doc: 'memory count M' },
+  { name: 'nameLength', bytes: 1, doc: 'design name length N' },
+] as const;
+type IdentityFieldName = (typeof IDENTITY_FIELDS)[number]['name'];
+const MEMORY_ENTRY_BYTES = 5;
+
+/** Byte offset of each fixed field, and the fixed part's size. */
+const IDENTITY_OFFSET = {} as Record<IdentityFieldName, number>;
+export const IDENTITY_FIXED_BYTES = IDENTITY_FIELDS.reduce((offset, field) => {
+  IDENTITY_OFFSET[field.name] = offset;
+  return offset + field.bytes;
+}, 0);
+
 export function encodeIdentity(id: Identity): Uint8Array {
   const name = new TextEncoder().encode(id.design);
   if (name.length > 255) throw new Error('design name too long for the identity block');
-  const bytes: number[] = [...new TextEncoder().encode(IDENTITY_MAGIC), id.protocolVersion, id.capabilities];
   const hash = id.configHash.slice(0, CONFIG_HASH_BYTES * 2);
-  for (let i = 0; i < CONFIG_HASH_BYTES; i++) bytes.push(parseInt(hash.slice(2 * i, 2 * i + 2), 16));
-  const u16 = (v: number) => bytes.push(v & 0xff, (v >> 8) & 0xff);
-  const u32 = (v: number) => bytes.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
-  u32(id.coreClockHz);
-  u32(id.baud);
-  u16(id.rxBufferBytes);
-  u16(id.maxPayload);
-  u16(id.streamBufferBytes);
-  u32(id.frameTimeoutUs);
-  u16(id.registerCount);
-  bytes.push(id.memories.length, name.length);
+  const numbers: Record<Exclude<IdentityFieldName, 'magic' | 'configHash'>, number> = {
+    protocolVersion: id.protocolVersion,
+    capabilities: id.capabilities,
+    coreClockHz: id.coreClockHz,
+    baud: id.baud,
+    rxBufferBytes: id.rxBufferBytes,
+    maxPayload: id.maxPayload,
+    streamBufferBytes: id.streamBufferBytes,
+    frameTimeoutUs: id.frameTimeoutUs,
+    registerCount: id.registerCount,
+    memoryCount: id.memories.length,
+    nameLength: name.length,
+  };
+  const bytes: number[] = [];
+  const little = (value: number, count: number) => {
+    for (let i = 0; i < count; i++) bytes.push(Math.floor(value / 2 ** (8 * i)) & 0xff);
+  };
+  for (const field of IDENTITY_FIELDS) {
+    if (field.name === 'magic') bytes.push(...new TextEncoder().encode(IDENTITY_MAGIC));
+    else if (field.name === 'configHash')
+      for (let i = 0; i < CONFIG_HASH_BYTES; i++) bytes.push(parseInt(hash.slice(2 * i, 2 * i + 2), 16));
+    else little(numbers[field.name], field.bytes);
+  }
   for (const m of id.memories) {
     bytes.push(m.wordBytes);
-    u32(m.depth);
+    little(m.depth, MEMORY_ENTRY_BYTES - 1);
   }
   bytes.push(...name);
   return Uint8Array.from(bytes);
+}
+
+/** The identity table of docs/protocol.md. */
+export function identityTable(): string {
+  const rows = IDENTITY_FIELDS.map((f) => `| ${IDENTITY_OFFSET[f.name]} | ${f.bytes} | ${f.doc} |`);
+  const fixed = IDENTITY_FIXED_BYTES;
+  return [
+    '| offset | size | field |',
+    '| --- | --- | --- |',
+    ...rows,
+    `| ${fixed} | ${MEMORY_ENTRY_BYTES}·M | per memory: word bytes (1, 2 or 4), depth in words (u32) |`,
+    `| ${fixed}+${MEMORY_ENTRY_BYTES}M | N | design name (ASCII) |`,
+  ].join('\n');
 }
 
 export class IdentityError extends Error {
@@ -299,31 +361,39 @@ export function decodeIdentity(bytes: Uint8Array): Identity {
   const fail = (why: string): never => {
     throw new IdentityError(`not a spinbit identity block: ${why}`);
   };
-  if (bytes.length < 36) fail(`${bytes.length} bytes, expected at least 36`);
-  if (new TextDecoder().decode(bytes.subarray(0, 4)) !== IDENTITY_MAGIC) fail('bad magic');
+  const fixed = IDENTITY_FIXED_BYTES;
+  if (bytes.length < fixed) fail(`${bytes.length} bytes, expected at least ${fixed}`);
+  const at = IDENTITY_OFFSET;
+  if (new TextDecoder().decode(bytes.subarray(at.magic, at.magic + 4)) !== IDENTITY_MAGIC) fail('bad magic');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const memoryCount = bytes[34]!;
-  const nameLength = bytes[35]!;
-  if (bytes.length !== 36 + memoryCount * 5 + nameLength) fail(`length ${bytes.length} does not match its contents`);
+  const number = (name: IdentityFieldName): number => {
+    const size = IDENTITY_FIELDS.find((f) => f.name === name)!.bytes;
+    return size === 1 ? bytes[at[name]]! : size === 2 ? view.getUint16(at[name], true) : view.getUint32(at[name], true);
+  };
+  const memoryCount = number('memoryCount');
+  const nameLength = number('nameLength');
+  if (bytes.length !== fixed + memoryCount * MEMORY_ENTRY_BYTES + nameLength)
+    fail(`length ${bytes.length} does not match its contents`);
   const memories: Identity['memories'] = [];
   for (let i = 0; i < memoryCount; i++) {
-    const wordBytes = bytes[36 + 5 * i]!;
+    const entry = fixed + MEMORY_ENTRY_BYTES * i;
+    const wordBytes = bytes[entry]!;
     if (wordBytes !== 1 && wordBytes !== 2 && wordBytes !== 4) fail(`memory ${i} has ${wordBytes}-byte words`);
-    memories.push({ wordBytes: wordBytes as 1 | 2 | 4, depth: view.getUint32(37 + 5 * i, true) });
+    memories.push({ wordBytes: wordBytes as 1 | 2 | 4, depth: view.getUint32(entry + 1, true) });
   }
   return {
-    protocolVersion: bytes[4]!,
-    capabilities: bytes[5]!,
-    configHash: Buffer.from(bytes.subarray(6, 14)).toString('hex'),
-    coreClockHz: view.getUint32(14, true),
-    baud: view.getUint32(18, true),
-    rxBufferBytes: view.getUint16(22, true),
-    maxPayload: view.getUint16(24, true),
-    streamBufferBytes: view.getUint16(26, true),
-    frameTimeoutUs: view.getUint32(28, true),
-    registerCount: view.getUint16(32, true),
+    protocolVersion: number('protocolVersion'),
+    capabilities: number('capabilities'),
+    configHash: Buffer.from(bytes.subarray(at.configHash, at.configHash + CONFIG_HASH_BYTES)).toString('hex'),
+    coreClockHz: number('coreClockHz'),
+    baud: number('baud'),
+    rxBufferBytes: number('rxBufferBytes'),
+    maxPayload: number('maxPayload'),
+    streamBufferBytes: number('streamBufferBytes'),
+    frameTimeoutUs: number('frameTimeoutUs'),
+    registerCount: number('registerCount'),
     memories,
-    design: new TextDecoder().decode(bytes.subarray(36 + memoryCount * 5)),
+    design: new TextDecoder().decode(bytes.subarray(fixed + memoryCount * MEMORY_ENTRY_BYTES)),
   };
 }
 
