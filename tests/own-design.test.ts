@@ -48,6 +48,13 @@ describe('a design of your own', () => {
     const lint = spinbitIn(project, 'lint', './design.ts', '--width', '24');
     expect(lint.code, lint.err).toBe(0);
     expect(lint.out).toMatch(/lint clean .*neuron_core\.v.*xnor_neuron\.v/);
+    const ran = run(
+      process.execPath,
+      [SPINBIT_BIN, 'run', './design.ts', '--sim', '--width', '24', '--seed', '3'],
+      project,
+    );
+    expect(ran.code, ran.out).toBe(0);
+    expect(ran.out).toMatch(/neuron check on sim passed in [\d.]+ s: \{"operations":400,"readbacks":50,"seed":3\}/);
 
     // A reference that counts the positions where weight and activation differ instead of agree: the check must
     // see the engine disagree (the engine's Verilator model is the cached one).
