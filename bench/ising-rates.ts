@@ -60,12 +60,15 @@ async function cellsByBlock(board: string, options: Record<string, string | numb
     const flipFlops = Object.entries(cells)
       .filter(([t]) => t.startsWith('SB_DFF'))
       .reduce((n, [, c]) => n + c, 0);
-    out[name.replace(/^\\/, '').replace(/^\$paramod\\(\w+).*/, '$1')] = {
-      lut4: cells.SB_LUT4 ?? 0,
-      flip_flops: flipFlops,
-      carry: cells.SB_CARRY ?? 0,
-      ebr: cells.SB_RAM40_4K ?? 0,
-      dsp: cells.SB_MAC16 ?? 0,
+    // One line per module; a module built with several parameter sets (the three rng_bank variants) adds up.
+    const key = name.replace(/^\\/, '').replace(/^\$paramod(?:\$[0-9a-f]+)?\\(\w+).*/, '$1');
+    const before = out[key] ?? { lut4: 0, flip_flops: 0, carry: 0, ebr: 0, dsp: 0 };
+    out[key] = {
+      lut4: before.lut4 + (cells.SB_LUT4 ?? 0),
+      flip_flops: before.flip_flops + flipFlops,
+      carry: before.carry + (cells.SB_CARRY ?? 0),
+      ebr: before.ebr + (cells.SB_RAM40_4K ?? 0),
+      dsp: before.dsp + (cells.SB_MAC16 ?? 0),
     };
   }
   return out;
