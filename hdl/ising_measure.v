@@ -55,7 +55,11 @@ module ising_measure #(
     localparam [6:0]   LAST_PLANE = PLANES[6:0] - 7'd1;
     localparam [6:0]   EW7 = EW[6:0];
     localparam [6:0]   MW7 = MW[6:0];
-    localparam [7:0]   LAST_BYTE  = 8'd131;       // 4 header bytes, 128 planes
+    // A record: its header fields (the bytes before BIN_PLANES_LSB: slot and sweeps), then 128 plane bytes.
+    localparam [31:0]  PLANES_LSB_32 = {16'd0, BIN_PLANES_LSB};
+    localparam integer HEADER_BYTES = PLANES_LSB_32 / 32'd8;
+    localparam [7:0]   HEADER_END = HEADER_BYTES[7:0];
+    localparam [7:0]   LAST_BYTE  = HEADER_END + 8'd127;
 
     localparam [2:0] S_CLEAR = 3'd0, S_IDLE = 3'd1, S_SQUARE = 3'd2, S_PLANES = 3'd3, S_READ = 3'd4,
                      S_SEND = 3'd5;
@@ -165,15 +169,21 @@ module ising_measure #(
 
     // ---- flush: per slot a header (slot, sweeps) and 128 planes, a byte every other clock at best ----
     reg  [SLOT_BITS-1:0] flush_slot;
-    reg  [7:0]           flush_byte;       // 0 … 3 header, 4 … 131 planes 0 … 127
-    wire [6:0]           flush_plane = flush_byte[6:0] - 7'd4;
-    wire                 header = (flush_byte < 8'd4);
+    reg  [7:0]           flush_byte;       // header bytes, then planes 0 … 127
+    wire [6:0]           flush_plane = flush_byte[6:0] - HEADER_END[6:0];   // wraps for header bytes: unused there
+    wire                 header = (flush_byte < HEADER_END);
     wire                 last_slot = (flush_slot == SLOTS[SLOT_BITS-1:0] - 1'b1);
-    // The record's first four bytes, at the contract's field positions (BIN_*_LSB from ising_map.vh; the planes
-    // follow from byte 4 on, BIN_PLANES_LSB = 32). bin_sweeps is the engine's register: it changes only at the
-    // next bin's end, which waits for this flush.
+    // The record's header, its fields at the contract's positions (BIN_*_LSB from ising_map.vh; the planes follow
+    // from byte BIN_PLANES_LSB / 8 on). bin_sweeps is the engine's register: it changes only at the next bin's
+    // end, which waits for this flush. The header is at most 4 bytes here (checked below).
     wire [31:0]          header_word = ({{(32 - SLOT_BITS){1'b0}}, flush_slot} << BIN_SLOT_LSB) |
                                        ({8'd0, bin_sweeps} << BIN_SWEEPS_LSB);
+    generate
+        if (HEADER_BYTES > 4 || HEADER_BYTES < 1) begin : record_header_must_be_1_to_4_bytes
+            // A contract whose bin record header is longer needs a wider header_word: elaboration stops here.
+            bin_record_header_longer_than_4_bytes unsupported_layout ();
+        end
+    endgenerate
     wire                 sent = (state == S_SEND) && stream_ready;
     reg  [ABITS-1:0]     clear_addr;
 
