@@ -125,7 +125,10 @@ export function createProgram(own?: { path: string; design: OwnDesign }): Comman
         )
         .option('--force', 'rebuild even when the cached build is current')
         .addOption(
-          new Option('--seed <n>', 'nextpnr placement seed: another seed may reach a few MHz more').default('1'),
+          new Option(
+            '--seed <n>',
+            'nextpnr placement seed: another may reach a few MHz more (default: 1, then 2–4 if 1 cannot place)',
+          ),
         )
         .addOption(
           new Option(
@@ -145,7 +148,7 @@ export function createProgram(own?: { path: string; design: OwnDesign }): Comman
         outDir: (flags.out as string | undefined) ?? defaultOutDir(entry.design.name, board.name),
         toolchain: flags.toolchain as 'yowasp' | 'native',
         force: Boolean(flags.force),
-        seed: Number(flags.seed),
+        seed: flags.seed === undefined ? undefined : Number(flags.seed),
         onEvent: (event) => printer.handle(event),
       }).finally(() => printer.stop());
       if (json) await writeJson(json, result.report);

@@ -11,6 +11,8 @@ const STAGE_TITLES: Record<Stage, string> = {
   icepack: 'bitstream (icepack)',
 };
 
+const STAGE_ORDER: Stage[] = ['yosys', 'nextpnr', 'icepack'];
+
 export class StagePrinter {
   private readonly tty = Boolean(process.stderr.isTTY);
   private live = false;
@@ -23,9 +25,14 @@ export class StagePrinter {
         process.stderr.write(`up to date (cached build in ${event.outDir})\n`);
         break;
       case 'stage-start':
-        this.stageNumber++;
+        // A stage that runs again (place and route with the next seed) keeps its number.
+        this.stageNumber = STAGE_ORDER.indexOf(event.stage) + 1;
         if (!this.tty) process.stderr.write(`[${this.stageNumber}/3] ${STAGE_TITLES[event.stage]}…\n`);
         else this.draw(`[${this.stageNumber}/3] ${STAGE_TITLES[event.stage]}…`);
+        break;
+      case 'stage-retry':
+        this.clear();
+        process.stderr.write(`[${this.stageNumber}/3] ${event.reason}\n`);
         break;
       case 'stage-output':
         if (this.tty && Date.now() - this.lastDraw > 100) {

@@ -28,6 +28,7 @@ export type BuildEvent =
   | { kind: 'cached'; outDir: string }
   | { kind: 'stage-start'; stage: Stage }
   | { kind: 'stage-output'; stage: Stage; line: string }
+  | { kind: 'stage-retry'; stage: Stage; reason: string }
   | { kind: 'stage-done'; stage: Stage; seconds: number };
 
 export interface BuildOptions {
@@ -36,9 +37,11 @@ export interface BuildOptions {
   /** Rebuild even when the cache says the outputs are current. */
   force?: boolean;
   /**
-   * nextpnr's placement seed (default 1). Placement is a randomized search: the same netlist routed with
-   * another seed can reach a few MHz more or less (the Ising flagship spreads 38–47 MHz on the HX8K), so a
-   * design near its limit tries a few.
+   * nextpnr's placement seed. Placement is a randomized search: the same netlist routed with another seed can
+   * reach a few MHz more or less (the Ising flagship spread 38–47 MHz on the HX8K), so a design near its limit
+   * tries a few. Without one the flow starts at 1 and, when the placer finds no legal spot for every cell (a
+   * nearly full device: the HX1K at 95 % fails with some seeds), tries up to PLACEMENT_SEEDS in turn; the report
+   * records the seed that placed.
    */
   seed?: number;
   onEvent?: (event: BuildEvent) => void;
@@ -61,6 +64,10 @@ export class BuildFailure extends UserError {
   }
 }
 
+/** Placement seeds a build tries in turn when none is given (see BuildOptions.seed). */
+export const PLACEMENT_SEEDS = [1, 2, 3, 4];
+const NO_LEGAL_PLACEMENT = /Unable to find legal placement/;
+
 export function defaultOutDir(design: string, board: string): string {
   return join('build', `${design}-${board}`);
 }
@@ -71,9 +78,10 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
   const toolchain = getToolchain(options.toolchain ?? 'yowasp');
   const emit = options.onEvent ?? (() => {});
   const bitstreamName = `${design}-${board.name}.bin`;
-  const seed = options.seed ?? 1;
-  if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31))
+  if (options.seed !== undefined && !(Number.isInteger(options.seed) && options.seed >= 0 && options.seed < 2 ** 31))
     throw new UserError(`--seed must be a whole number from 0 to ${2 ** 31 - 1}, got ${options.seed}`);
+  const seeds = options.seed === undefined ? PLACEMENT_SEEDS : [options.seed];
+  let seed = seeds[0]!;
 
   const sources: Record<string, string> = { ...elaborated.coreSources, ...elaborated.topSource };
   const pcf = `${pcfText(board)}set_frequency ${CORE_CLOCK_NET} ${elaborated.clock.mhz}\n`;
@@ -97,11 +105,17 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
     'nextpnr-report.json',
     // We judge timing ourselves from the report so that the failure message can quote the numbers.
     '--timing-allow-fail',
-    '--seed',
-    String(seed),
   ];
   const cacheKey = hash(
-    canonicalJson({ sources, pcf, yosysArgs, nextpnrArgs, versions: toolchain.versions(), spinbit: SPINBIT_VERSION }),
+    canonicalJson({
+      sources,
+      pcf,
+      yosysArgs,
+      nextpnrArgs,
+      seeds,
+      versions: toolchain.versions(),
+      spinbit: SPINBIT_VERSION,
+    }),
   );
 
   if (!options.force) {
@@ -127,7 +141,14 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
   };
 
   const seconds: Record<string, number> = {};
-  const runStage = async (stage: Stage, tool: ToolName, args: string[], files: FileMap) => {
+  /** Runs a tool; `retryable` names a failure the caller will retry (then: undefined instead of failing). */
+  const tryStage = async (
+    stage: Stage,
+    tool: ToolName,
+    args: string[],
+    files: FileMap,
+    retryable?: RegExp,
+  ): Promise<FileMap | undefined> => {
     emit({ kind: 'stage-start', stage });
     const started = performance.now();
     let pending = '';
@@ -140,6 +161,7 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
     seconds[stage] = (performance.now() - started) / 1000;
     writeFileSync(join(staging, 'logs', `${stage}.log`), `$ ${tool} ${args.map(shellQuote).join(' ')}\n${result.log}`);
     emit({ kind: 'stage-done', stage, seconds: seconds[stage]! });
+    if (result.code !== 0 && retryable?.test(result.log)) return undefined;
     if (result.code !== 0) {
       // nextpnr's way of saying the design has more logic cells than the device: say it with the numbers.
       const overfull = result.log.match(/Failed to expand region .* of (\d+) ICESTORM_LCs/);
@@ -155,6 +177,9 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
     return result.files;
   };
 
+  const runStage = async (stage: Stage, tool: ToolName, args: string[], files: FileMap): Promise<FileMap> =>
+    (await tryStage(stage, tool, args, files)) ?? fail(`${tool} produced nothing`);
+
   // 1. Synthesis, then a fit check on yosys's cell counts before spending time in place and route.
   const synthesized = await runStage('yosys', 'yosys', yosysArgs, sources);
   const netlist = synthesized['top.json'];
@@ -163,8 +188,22 @@ export async function buildBitstream(elaborated: Elaborated, options: BuildOptio
   const estimate = parseYosysStat(stat);
   checkFit(estimate, board, fail);
 
-  // 2. Place and route.
-  const placed = await runStage('nextpnr', 'nextpnr-ice40', nextpnrArgs, { 'top.json': netlist, 'board.pcf': pcf });
+  // 2. Place and route: the next seed when the placer finds no legal spot for every cell (unless a seed was given).
+  let placed: FileMap | undefined;
+  for (const [attempt, next] of seeds.entries()) {
+    seed = next;
+    const last = attempt === seeds.length - 1;
+    placed = await tryStage(
+      'nextpnr',
+      'nextpnr-ice40',
+      [...nextpnrArgs, '--seed', String(seed)],
+      { 'top.json': netlist, 'board.pcf': pcf },
+      last ? undefined : NO_LEGAL_PLACEMENT,
+    );
+    if (placed) break;
+    emit({ kind: 'stage-retry', stage: 'nextpnr', reason: `no legal placement with seed ${seed}: trying the next` });
+  }
+  if (!placed) return fail('nextpnr produced no placement');
   const asc = placed['top.asc'];
   const nextpnrReport = fileText(placed, 'nextpnr-report.json');
   if (asc === undefined || nextpnrReport === undefined) return fail('nextpnr produced no placement');
