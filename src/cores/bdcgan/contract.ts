@@ -3,6 +3,12 @@
  * register logic, the host driver (driver.ts) and docs/bdcgan-model.md are generated from.
  */
 import { defineContract, idValue } from '../../link/contract.ts';
+import { IMAGE_PIXELS } from './arch.ts';
+import { TABLE_WORDS } from './image.ts';
+
+/** Words of one image's job (z values, z presence, label), and job slots (a batch). */
+export const JOB_WORDS = 16;
+export const JOB_SLOTS = 32;
 
 export const bdcganContract = defineContract({
   design: 'bdcgan',
@@ -12,7 +18,7 @@ export const bdcganContract = defineContract({
     START: {
       address: 2,
       kind: 'action',
-      doc: 'write n (1 … 32): make images for jobs 0 … n − 1 (ignored while busy)',
+      doc: `write n (1 … ${JOB_SLOTS}): make images for jobs 0 … n − 1 (ignored while busy)`,
     },
     STATUS: { address: 3, kind: 'status', width: 1, doc: "the engine's state (fields below)" },
     MODEL_TAG: {
@@ -24,15 +30,15 @@ export const bdcganContract = defineContract({
   },
   memories: {
     model: { index: 0, wordBits: 16, depth: 'image words', doc: 'the model image (docs/bdcgan-model.md, image.ts)' },
-    table: { index: 1, wordBits: 16, depth: '514', doc: 'sigmoid table and bias' },
+    table: { index: 1, wordBits: 16, depth: String(TABLE_WORDS), doc: 'sigmoid table and bias' },
     jobs: {
       index: 2,
       wordBits: 16,
-      depth: '32 × 16',
-      doc: 'per image j at 16·j: z value words, z presence words (⌈latent/16⌉ each), the label',
+      depth: `${JOB_SLOTS} × ${JOB_WORDS}`,
+      doc: `per image j at ${JOB_WORDS}·j: z value words, z presence words (⌈latent/16⌉ each), the label`,
     },
   },
-  stream: { doc: '784 pixels (bytes, row-major) per image, images in job order.' },
+  stream: { doc: `${IMAGE_PIXELS} pixels (bytes, row-major) per image, images in job order.` },
   fields: {
     STATUS: [{ name: 'BUSY', bits: 1, doc: 'making images, or pixels not yet sent' }],
   },

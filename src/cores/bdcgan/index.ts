@@ -19,7 +19,7 @@ import {
 import type { Design } from '../../design/design.ts';
 import { hitName, registerBank } from '../../link/register-bank.ts';
 import { fieldsVerilog } from '../../link/contract.ts';
-import { bdcganContract } from './contract.ts';
+import { bdcganContract, JOB_SLOTS, JOB_WORDS } from './contract.ts';
 import { getPreset, IMAGE_PIXELS, PRESETS, type Architecture } from './arch.ts';
 import { imageLayout, TABLE_WORDS, WIDTHS } from './image.ts';
 import { activationBits, bdcganEngineCell, layersModule, modelRowBits } from './rtl.ts';
@@ -49,8 +49,8 @@ export const IMAGE_BYTES = IMAGE_PIXELS;
  * is exactly 6 clocks per bit. Other boards cannot hold a generator's weights; they keep their own clock.
  */
 export const UP5K_CLOCK_MHZ = 18;
-export const JOB_WORDS = 16;
-const JOB_BITS = 5;
+export { JOB_WORDS } from './contract.ts';
+const JOB_BITS = Math.log2(JOB_SLOTS);
 
 export const bdcgan: Design<BdcganConfig> = {
   name: 'bdcgan',
