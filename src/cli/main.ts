@@ -9,7 +9,7 @@ import { DESIGNS, loadDesign } from '../cores/index.ts';
 import type { ElaboratedDesign, RegisteredDesign } from '../design/design.ts';
 import type { OwnDesign } from '../cores/define.ts';
 import { designPathIn } from './design-path.ts';
-import { targetFromFlags, targetMode } from '../run/target.ts';
+import { targetFromFlags, targetMode, type BoardTarget } from '../run/target.ts';
 import { UserError } from '../errors.ts';
 import { buildBitstream, defaultOutDir } from '../flow/build.ts';
 import { lint } from '../../sim/verilator.ts';
@@ -337,9 +337,10 @@ function addRunOwn(run: Command, path: string, design: OwnDesign): void {
   addDesignOptions(command, design.design.options);
   command.addHelpText('after', `\nExample:\n  spinbit run ${path} --sim\n  spinbit run ${path} --port /dev/ttyUSB1`);
   command.action(async (flags: Record<string, unknown>) => {
-    if (flags.ref) throw new UserError('a design of your own runs on a board: use --sim or --port');
-    const target = targetFromFlags(flags);
-    if (target.kind === 'reference') throw new UserError('a design of your own runs on a board: use --sim or --port');
+    // No --ref here: a design of your own has no reference target, its check compares against the model.
+    if (Boolean(flags.sim) === Boolean(flags.port))
+      throw new UserError('say where to run with exactly one of --sim, --port');
+    const target = targetFromFlags(flags) as BoardTarget;
     const { elaborated } = await design.elaborate(
       getBoard(flags.board as string),
       pickDesignOptions(flags, design.design.options),

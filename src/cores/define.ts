@@ -110,7 +110,7 @@ export function defineDesign<const C extends Contract, Config extends object = R
   const sourcePaths = (spec.sources ?? []).map(pathOf);
   const coreName = `${spec.name.replaceAll('-', '_')}_core`;
   const mapFile = `${spec.contract.design}_map.vh`;
-  const own = (options: DesignOptions): DesignOptions =>
+  const withoutCommon = (options: DesignOptions): DesignOptions =>
     Object.fromEntries(Object.entries(options).filter(([name]) => !COMMON_OPTIONS.some((c) => c.name === name)));
 
   const design: Design<OwnConfig<Config>> = {
@@ -120,7 +120,7 @@ export function defineDesign<const C extends Contract, Config extends object = R
     coreClockMHz: (options, board) => (options['clock-mhz'] as number | undefined) ?? board.clock.mhz,
 
     configure(options: DesignOptions, board: Board, clock: ClockPlan): OwnConfig<Config> {
-      const config = spec.configure ? spec.configure(own(options), board) : ({} as Config);
+      const config = spec.configure ? spec.configure(withoutCommon(options), board) : ({} as Config);
       if ('link' in config) throw new Error(`design ${spec.name}: configure() must not return a 'link' field`);
       const sizes = spec.memories?.(config) ?? ({} as MemorySizes<C>);
       for (const name of Object.keys(spec.contract.memories)) {
@@ -199,11 +199,11 @@ export function defineDesign<const C extends Contract, Config extends object = R
   };
 
   const runCheck = async (elaborated: Elaborated, target: BoardTarget, seed: number) => {
-    const own = elaborated as Elaborated<OwnConfig<Config>>;
-    return withBoard(own, target, async (session) => {
+    const ownElaborated = elaborated as Elaborated<OwnConfig<Config>>;
+    return withBoard(ownElaborated, target, async (session) => {
       const board = new TypedBoard(session, spec.contract);
       await board.checkId();
-      return spec.check(board, { config: own.config, seed });
+      return spec.check(board, { config: ownElaborated.config, seed });
     });
   };
   const registered = registerDesign(design, (elaborated, options) =>

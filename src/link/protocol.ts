@@ -342,15 +342,15 @@ export function encodeIdentity(id: Identity): Uint8Array {
 
 /** The identity table of docs/protocol.md. */
 export function identityTable(): string {
-  const rows = IDENTITY_FIELDS.map((f) => `| ${IDENTITY_OFFSET[f.name]} | ${f.bytes} | ${f.doc} |`);
   const fixed = IDENTITY_FIXED_BYTES;
-  return [
-    '| offset | size | field |',
-    '| --- | --- | --- |',
-    ...rows,
-    `| ${fixed} | ${MEMORY_ENTRY_BYTES}·M | per memory: word bytes (1, 2 or 4), depth in words (u32) |`,
-    `| ${fixed}+${MEMORY_ENTRY_BYTES}M | N | design name (ASCII) |`,
-  ].join('\n');
+  return markdownTable(
+    ['offset', 'size', 'field'],
+    [
+      ...IDENTITY_FIELDS.map((f) => [String(IDENTITY_OFFSET[f.name]), String(f.bytes), f.doc]),
+      [String(fixed), `${MEMORY_ENTRY_BYTES}·M`, 'per memory: word bytes (1, 2 or 4), depth in words (u32)'],
+      [`${fixed}+${MEMORY_ENTRY_BYTES}M`, 'N', 'design name (ASCII)'],
+    ],
+  );
 }
 
 export class IdentityError extends Error {
@@ -417,20 +417,24 @@ export function protocolVerilogInclude(): string {
   ].join('\n');
 }
 
+/** A Markdown table: a header row, the separator, the rows. */
+function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
 /** The command table of docs/protocol.md. */
 export function commandTable(): string {
-  return [
-    '| cmd | name | request payload | reply payload (status OK) |',
-    '| --- | --- | --- | --- |',
-    ...Object.entries(COMMANDS).map(([name, c]) => `| ${hex2(c.code)} | ${name} | ${c.request} | ${c.reply} |`),
-  ].join('\n');
+  return markdownTable(
+    ['cmd', 'name', 'request payload', 'reply payload (status OK)'],
+    Object.entries(COMMANDS).map(([name, c]) => [hex2(c.code), name, c.request, c.reply]),
+  );
 }
 
 /** The status table of docs/protocol.md. */
 export function statusTable(): string {
-  return [
-    '| code | name | meaning | payload |',
-    '| --- | --- | --- | --- |',
-    ...Object.entries(STATUSES).map(([name, s]) => `| ${hex2(s.code)} | ${name} | ${s.doc} | ${s.payload} |`),
-  ].join('\n');
+  return markdownTable(
+    ['code', 'name', 'meaning', 'payload'],
+    Object.entries(STATUSES).map(([name, s]) => [hex2(s.code), name, s.doc, s.payload]),
+  );
 }

@@ -16,6 +16,11 @@ export const MAX_BAUD_ERROR = 0.015;
  */
 export const BIT_TIME_STEPS = 8;
 
+/** Core clock cycles per bit, rounded to the UART cells' 1/8 cycle: what a build at this clock and baud uses. */
+export function bitTime(clockHz: number, baud: number): number {
+  return Math.round((clockHz / baud) * BIT_TIME_STEPS) / BIT_TIME_STEPS;
+}
+
 /**
  * Core clock cycles per bit for `baud` at `clockMHz`, rounded to 1/8 of a cycle (an integer when the clock is a
  * whole multiple of the baud), or a UserError that says what to change.
@@ -23,7 +28,7 @@ export const BIT_TIME_STEPS = 8;
 export function uartDivisor(clockMHz: number, baud: number): number {
   if (!(baud > 0)) throw new UserError(`--baud must be positive, got ${baud}`);
   const clockHz = clockMHz * 1e6;
-  const divisor = Math.round((clockHz / baud) * BIT_TIME_STEPS) / BIT_TIME_STEPS;
+  const divisor = bitTime(clockHz, baud);
   if (divisor < MIN_CLOCKS_PER_BIT) {
     throw new UserError(
       `--baud ${baud} is too fast for a ${clockMHz} MHz core clock: needs ≥ ${MIN_CLOCKS_PER_BIT} clocks per bit ` +

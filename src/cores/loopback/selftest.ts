@@ -4,7 +4,7 @@
  * latency and the UART divisor's baud error. The same steps run on the virtual board (RTL or routed netlist),
  * so CI checks the checks.
  */
-import { BIT_TIME_STEPS, MAX_BAUD_ERROR } from '../../link/uart-timing.ts';
+import { bitTime, MAX_BAUD_ERROR } from '../../link/uart-timing.ts';
 import { withBoard, type BoardTarget } from '../../run/target.ts';
 import type { Elaborated } from '../../design/design.ts';
 import { loopbackContract } from './contract.ts';
@@ -137,9 +137,9 @@ export async function selftest(
         '(on hardware mostly the USB latency timer: 16 ms by default on FTDI, 1 ms when set low)',
     );
 
-    // The divisor as the build chose it (src/link/uart-timing.ts), judged by the build's own limit; computed
-    // here rather than with uartDivisor, which refuses a bad divisor instead of reporting it.
-    const clocksPerBit = Math.round((id.coreClockHz / id.baud) * BIT_TIME_STEPS) / BIT_TIME_STEPS;
+    // The divisor as the build chose it (src/link/uart-timing.ts), judged by the build's own limit; bitTime
+    // rather than uartDivisor, which refuses a bad divisor instead of reporting it.
+    const clocksPerBit = bitTime(id.coreClockHz, id.baud);
     const actual = id.coreClockHz / clocksPerBit;
     const error = (actual - id.baud) / id.baud;
     report(
